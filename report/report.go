@@ -1,0 +1,37 @@
+package report
+
+import (
+	"io"
+
+	"github.com/swarmlint/swarmlint/rules"
+)
+
+// Result is everything a writer needs: the enabled rules (catalog order),
+// the findings sorted by file, line, column and rule, and the source bytes
+// of every file findings point into (for code frames and fingerprints).
+type Result struct {
+	ToolVersion   string
+	Rules         []rules.Rule
+	Findings      []Finding
+	Notifications []Notification
+	Sources       map[string][]byte
+	// Category sets SARIF automationDetails.id when non-empty.
+	Category string
+	// DocsBaseURL is the base for rule help URIs: DocsBaseURL + "/" + ID + ".md".
+	DocsBaseURL string
+	// RuleHelp maps a rule id to its Markdown help page (may be empty).
+	RuleHelp map[string]string
+	// Successful is false when a tool error occurred.
+	Successful bool
+}
+
+// Writer writes a Result in one format.
+type Writer interface {
+	Write(w io.Writer, r *Result) error
+}
+
+// WriterFunc adapts a function to a Writer.
+type WriterFunc func(w io.Writer, r *Result) error
+
+// Write calls f.
+func (f WriterFunc) Write(w io.Writer, r *Result) error { return f(w, r) }

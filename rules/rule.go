@@ -1,0 +1,32 @@
+// Package rules compiles the embedded and custom Rego policies once, evaluates
+// them against the network model and builds the rule catalog from METADATA.
+package rules
+
+// Severity levels, as used in METADATA custom.severity and SARIF levels.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+	SeverityNote    = "note"
+)
+
+// Link is one related resource from a rule's METADATA.
+type Link struct {
+	Description string `json:"description,omitempty"`
+	URL         string `json:"url"`
+}
+
+// Rule is one catalog entry, built only from a policy's METADATA.
+type Rule struct {
+	ID          string `json:"id"`          // SWL101
+	Name        string `json:"name"`        // dnsrr-with-ingress-port
+	Title       string `json:"title"`       // fragment, no final period
+	Description string `json:"description"` // Markdown
+	Severity    string `json:"severity"`    // error | warning | note
+	Remediation string `json:"remediation"` // full sentence
+	Security    bool   `json:"security"`    // custom.security: true
+	Category    string `json:"category"`    // deploy, ports, addressing, ...
+	Related     []Link `json:"related,omitempty"`
+	Package     string `json:"package"` // data.swarmlint.rules.ports.dnsrr_with_ingress_port
+	File        string `json:"file"`    // policies/ports/dnsrr_with_ingress_port.rego
+	Custom      bool   `json:"custom"`  // loaded with --policy
+}
