@@ -36,6 +36,10 @@ type Location struct {
 type Suppression struct {
 	Kind          string `json:"kind"` // inSource | external
 	Justification string `json:"justification"`
+	// Location is where the suppression is written (the inline directive or
+	// the baseline entry), when known. SARIF falls back to the finding's
+	// own location, because go-sarif v2 cannot omit suppression.location.
+	Location *Location `json:"location,omitempty"`
 }
 
 // Notification is a tool-level message (a file that could not be read, a
@@ -46,4 +50,7 @@ type Notification struct {
 	File    string `json:"file,omitempty"`
 	Line    int    `json:"line,omitempty"`
 	Col     int    `json:"column,omitempty"`
+	// RuleID optionally names the rule or pseudo-rule (e.g. SWL000 for a
+	// parse error) the notification is about; SARIF writes it as descriptor.id.
+	RuleID string `json:"rule_id,omitempty"`
 }

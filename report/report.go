@@ -23,6 +23,10 @@ type Result struct {
 	RuleHelp map[string]string
 	// Successful is false when a tool error occurred.
 	Successful bool
+	// Files optionally lists every linted file (slash-separated, relative),
+	// including clean ones. JUnit writes one test suite per file in the union
+	// of Files, the Sources keys and the files findings point into.
+	Files []string
 }
 
 // Writer writes a Result in one format.

@@ -1,0 +1,457 @@
+package analyzer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/dotenv"
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/sirupsen/logrus"
+	"go.yaml.in/yaml/v4"
+)
+
+// MaxFileSize bounds a single input file; larger files are refused.
+const MaxFileSize = 64 << 20
+
+// StackInput is one stack: files merged in order, like
+// `docker stack deploy -c a.yml -c b.yml NAME`.
+type StackInput struct {
+	Name  string   // stack name; "" derives it from the first file's directory
+	Files []string // in merge order
+}
+
+// Options configure a load.
+type Options struct {
+	Stacks []StackInput
+	// Env is the interpolation environment (os.Environ plus --env-file).
+	Env map[string]string
+	// Settings are the cluster facts (node count, pools, ...).
+	Settings Settings
+	// Merger merges a stack's files; nil means ComposeMerger.
+	Merger Merger
+}
+
+// Settings are cluster facts the files cannot give, with documented defaults.
+type Settings struct {
+	NodeCount        int      // default 3
+	DefaultAddrPools []string // default 10.0.0.0/8
+	MaskLength       int      // default 24
+	DataPathPort     int      // default 4789
+	UnderlayMTU      int      // default 1500
+	HostNetworks     []string // none by default
+	Docker0          string   // default 172.17.0.0/16
+	Gwbridge         string   // default 172.18.0.0/16
+	LegacyIngress    bool
+}
+
+// Defaults fills unset settings with Docker's defaults.
+func (s Settings) Defaults() Settings {
+	if s.NodeCount <= 0 {
+		s.NodeCount = 3
+	}
+	if s.MaskLength == 0 {
+		s.MaskLength = 24
+	}
+	if s.DataPathPort == 0 {
+		s.DataPathPort = 4789
+	}
+	if s.UnderlayMTU == 0 {
+		s.UnderlayMTU = 1500
+	}
+	if s.Docker0 == "" {
+		s.Docker0 = "172.17.0.0/16"
+	}
+	if s.Gwbridge == "" {
+		s.Gwbridge = "172.18.0.0/16"
+	}
+	return s
+}
+
+// Merger loads one stack from its files. It is the seam where compose-go's
+// merge and `docker stack deploy`'s merge differ (engineering-notes.md §8).
+type Merger interface {
+	Load(ctx context.Context, files []types.ConfigFile, env map[string]string) (*types.Project, error)
+}
+
+// ComposeMerger merges with compose-go's own override rules.
+type ComposeMerger struct{}
+
+// Load implements Merger.
+func (ComposeMerger) Load(ctx context.Context, files []types.ConfigFile, env map[string]string) (*types.Project, error) {
+	return loader.LoadWithContext(ctx, types.ConfigDetails{
+		WorkingDir:  ".",
+		ConfigFiles: files,
+		Environment: types.Mapping(env),
+	}, func(o *loader.Options) {
+		o.SetProjectName("stack", true)
+		o.SkipConsistencyCheck = true
+		o.SkipResolveEnvironment = true
+		o.SkipResolveLabels = true
+		o.ResolvePaths = false
+		o.SkipInclude = true
+		o.SkipExtends = true
+		o.Profiles = []string{"*"}
+	})
+}
+
+func init() {
+	logrus.SetOutput(io.Discard)
+}
+
+// Analysis is a loaded model plus what is needed to locate its elements.
+type Analysis struct {
+	Model *Model
+	// Docs are the parsed YAML documents of every source, in merge order.
+	Docs map[string][]*Doc
+	// Files holds the bytes of every input file by its display path.
+	Files map[string][]byte
+}
+
+// ReadEnvFile reads a KEY=VALUE file the way compose's --env-file does.
+func ReadEnvFile(path string) (map[string]string, error) {
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
+	m, err := dotenv.Read(path)
+	if err != nil {
+		return nil, &InputError{File: path, Msg: err.Error(), Err: err}
+	}
+	return m, nil
+}
+
+func checkFile(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &InputError{File: path, Msg: "no such file", Err: err}
+	case err != nil:
+		return &InputError{File: path, Msg: err.Error(), Err: err}
+	case st.IsDir():
+		return &InputError{File: path, Msg: "is a directory, not a stack file"}
+	case st.Size() > MaxFileSize:
+		return &InputError{File: path, Msg: fmt.Sprintf("file is larger than %d MiB", MaxFileSize>>20)}
+	}
+	return nil
+}
+
+// ReadInput reads one input file with the checks every input gets.
+func ReadInput(path string) ([]byte, error) {
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &InputError{File: path, Msg: strings.TrimPrefix(err.Error(), "open "+path+": "), Err: err}
+	}
+	return b, nil
+}
+
+// ParseYAML parses a stack file into nodes, insisting on a mapping at the top.
+func ParseYAML(file string, src []byte) (*yaml.Node, error) {
+	if strings.ContainsRune(string(src), 0) {
+		line, col := 1, 1
+		for _, r := range string(src) {
+			if r == 0 {
+				break
+			}
+			if r == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+		}
+		return nil, &InputError{File: file, Line: line, Col: col, Msg: "file contains a NUL byte: not a YAML text file"}
+	}
+	var doc yaml.Node
+	err := yaml.Unmarshal(src, &doc)
+	if err != nil {
+		return nil, yamlError(file, err)
+	}
+	root := deref(&doc)
+	if root == nil || doc.Kind == 0 {
+		return nil, &InputError{File: file, Line: 1, Col: 1, Msg: "file is empty: a stack file needs a top-level mapping with services"}
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, &InputError{File: file, Line: root.Line, Col: root.Column, Msg: fmt.Sprintf("top level is a %s, but a stack file must be a mapping (services:, networks:, ...)", kindName(root))}
+	}
+	return &doc, nil
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.ScalarNode:
+		return "scalar"
+	case yaml.MappingNode:
+		return "mapping"
+	}
+	return "node"
+}
+
+var yamlLineRe = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
+
+func yamlError(file string, err error) error {
+	var le *yaml.LoadErrors
+	if errors.As(err, &le) && len(le.Errors) > 0 {
+		e := le.Errors[0]
+		msg := e.Message
+		if msg == "" {
+			msg = e.Error()
+		}
+		return &InputError{File: file, Line: e.Mark.Line, Col: e.Mark.Column, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: "), Err: err}
+	}
+	var le1 *yaml.LoadError
+	if errors.As(err, &le1) && le1.Mark.Line > 0 {
+		return &InputError{File: file, Line: le1.Mark.Line, Col: le1.Mark.Column, Msg: "invalid YAML: " + le1.Message, Err: err}
+	}
+	msg := err.Error()
+	line, col := 0, 0
+	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+		fmt.Sscan(m[1], &line)
+		if m[2] != "" {
+			fmt.Sscan(m[2], &col)
+		}
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = yamlLineRe.ReplaceAllString(msg, "")
+	msg = strings.Trim(strings.TrimSpace(msg), ": ")
+	if line == 0 {
+		line = 1
+	}
+	return &InputError{File: file, Line: line, Col: col, Msg: "invalid YAML: " + msg, Err: err}
+}
+
+// StackName derives a stack name from a file's directory, normalised like
+// compose project names (lower case, [a-z0-9_-]).
+func StackName(file string) string {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		abs = file
+	}
+	n := loader.NormalizeProjectName(filepath.Base(filepath.Dir(abs)))
+	if n == "" {
+		n = "stack"
+	}
+	return n
+}
+
+// Load reads every stack and builds the model.
+func Load(ctx context.Context, opts Options) (*Analysis, error) {
+	a := &Analysis{Docs: map[string][]*Doc{}, Files: map[string][]byte{}}
+	m := &Model{
+		SchemaVersion: SchemaVersion,
+		Sources:       map[string]Source{},
+		Stacks:        map[string]*Stack{},
+		Networks:      map[string]*Network{},
+		Services:      map[string]*Service{},
+		Variables:     []Variable{},
+		Keys:          []KeyUse{},
+	}
+	a.Model = m
+	merger := opts.Merger
+	if merger == nil {
+		merger = ComposeMerger{}
+	}
+	env := opts.Env
+	if env == nil {
+		env = map[string]string{}
+	}
+	var stacks []*stackData
+	for _, si := range opts.Stacks {
+		sd, err := a.loadStack(ctx, si, merger, env)
+		if err != nil {
+			return nil, err
+		}
+		stacks = append(stacks, sd)
+	}
+	b := &builder{m: m, settings: opts.Settings.Defaults(), env: env}
+	b.swarm()
+	for _, sd := range stacks {
+		b.stack(sd)
+	}
+	b.facts()
+	return a, nil
+}
+
+type stackData struct {
+	name    string
+	src     string
+	files   []string
+	docs    []*Doc
+	project *types.Project
+	version string
+}
+
+func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, env map[string]string) (*stackData, error) {
+	if len(si.Files) == 0 {
+		return nil, &InputError{Msg: "a stack needs at least one file"}
+	}
+	name := si.Name
+	if name == "" {
+		name = StackName(si.Files[0])
+	}
+	if _, dup := a.Model.Stacks[name]; dup && si.Name == "" {
+		base := strings.TrimSuffix(filepath.Base(si.Files[0]), filepath.Ext(si.Files[0]))
+		name = loader.NormalizeProjectName(name + "_" + base)
+		for i := 2; a.Model.Stacks[name] != nil; i++ {
+			name = fmt.Sprintf("%s%d", loader.NormalizeProjectName(name), i)
+		}
+	} else if dup {
+		return nil, &InputError{Msg: fmt.Sprintf("stack name %q given twice", name)}
+	}
+	sd := &stackData{name: name, src: "stack:" + name, files: si.Files}
+	var cfs []types.ConfigFile
+	for _, f := range si.Files {
+		src, err := ReadInput(f)
+		if err != nil {
+			return nil, err
+		}
+		node, err := ParseYAML(f, src)
+		if err != nil {
+			return nil, err
+		}
+		doc := NewDoc(f, src, node)
+		if err := checkDepth(doc); err != nil {
+			return nil, err
+		}
+		sd.docs = append(sd.docs, doc)
+		a.Files[f] = src
+		if v, _, _ := mapLookup(node, "version", 0); v != nil {
+			if _, vv, _ := mapLookup(node, "version", 0); vv != nil && deref(vv).Kind == yaml.ScalarNode {
+				sd.version = deref(vv).Value
+			}
+		}
+		cfs = append(cfs, types.ConfigFile{Filename: f, Content: src})
+	}
+	a.Docs[sd.src] = sd.docs
+	a.Model.Sources[sd.src] = Source{Kind: "stack", Files: si.Files}
+	a.Model.Stacks[name] = &Stack{Name: name, Files: si.Files, Version: sd.version, Ref: Ref{Src: sd.src}}
+	p, err := loadProject(ctx, merger, cfs, env)
+	if err != nil {
+		return nil, sd.locateLoadError(err)
+	}
+	sd.project = p
+	return sd, nil
+}
+
+func loadProject(ctx context.Context, merger Merger, cfs []types.ConfigFile, env map[string]string) (p *types.Project, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the compose loader failed on this input: %v", r)
+		}
+	}()
+	return merger.Load(ctx, cfs, env)
+}
+
+// checkDepth refuses absurdly nested documents before they reach recursive code.
+func checkDepth(d *Doc) error {
+	var walk func(n *yaml.Node, depth int) *yaml.Node
+	walk = func(n *yaml.Node, depth int) *yaml.Node {
+		if depth > 200 {
+			return n
+		}
+		for _, c := range n.Content {
+			if bad := walk(c, depth+1); bad != nil {
+				return bad
+			}
+		}
+		return nil
+	}
+	if bad := walk(d.Root, 0); bad != nil {
+		return &InputError{File: d.File, Line: bad.Line, Col: bad.Column, Msg: "nesting deeper than 200 levels: not a stack file"}
+	}
+	return nil
+}
+
+var (
+	interpPathRe = regexp.MustCompile(`error while interpolating ([^:]+): (.*)`)
+	validateRe   = regexp.MustCompile(`validating ([^:]+): (\S+) (.*)`)
+	parseRe      = regexp.MustCompile(`failed to parse ([^:]+): (.*)`)
+	dottedPathRe = regexp.MustCompile(`^((?:services|networks|volumes|secrets|configs)\.[^\s:]+)`)
+)
+
+// locateLoadError turns a compose-go error into file:line:col.
+func (sd *stackData) locateLoadError(err error) error {
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i > 0 {
+		msg = msg[:i]
+	}
+	var path string
+	var text string
+	switch {
+	case interpPathRe.MatchString(msg):
+		m := interpPathRe.FindStringSubmatch(msg)
+		path, text = m[1], m[2]
+		if strings.Contains(text, "failed to cast to expected type") {
+			text = "wrong type: " + text[strings.LastIndex(text, ":")+1:]
+			text = strings.TrimSpace(strings.ReplaceAll(text, "invalid syntax", "not a number"))
+		}
+		text = "invalid value for " + path + ": " + text
+	case validateRe.MatchString(msg):
+		m := validateRe.FindStringSubmatch(msg)
+		path, text = m[2], m[2]+" "+m[3]
+	case dottedPathRe.MatchString(msg):
+		path = dottedPathRe.FindString(msg)
+		text = msg
+	default:
+		text = msg
+		if m := parseRe.FindStringSubmatch(msg); m != nil {
+			text = m[2]
+		}
+	}
+	ie := &InputError{Msg: text, Err: err}
+	if path != "" {
+		segs := splitDotted(path)
+		if r, _ := Locate(sd.docs, segs); r.File != "" {
+			ie.File, ie.Line, ie.Col = r.File, r.StartLine, r.StartCol
+			return ie
+		}
+	}
+	ie.File = sd.files[len(sd.files)-1]
+	if len(sd.files) > 1 {
+		ie.File = sd.files[0]
+	}
+	return ie
+}
+
+func splitDotted(p string) []any {
+	var out []any
+	for _, s := range strings.Split(p, ".") {
+		s = strings.ReplaceAll(s, "👻", ".")
+		if s == "" || s == "[]" {
+			continue
+		}
+		var n int
+		if _, err := fmt.Sscanf(s, "%d", &n); err == nil && fmt.Sprint(n) == s {
+			out = append(out, n)
+			continue
+		}
+		if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+			if _, err := fmt.Sscanf(s, "[%d]", &n); err == nil {
+				out = append(out, n)
+				continue
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,85 @@
+// Command probe is the workload of every engine experiment: a static binary
+// that listens on one TCP port and otherwise does nothing, so a swarm task
+// built from it reaches Running without pulling an image from a registry.
+//
+// Usage:
+//
+//	probe [port]    listen on port (default $PORT, else 80) until SIGTERM
+//	probe ifaces    print the container's interfaces (name, MTU, addresses) as JSON
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "ifaces" {
+		if err := printInterfaces(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	port := os.Getenv("PORT")
+	if len(os.Args) > 1 {
+		port = os.Args[1]
+	}
+	if port == "" {
+		port = "80"
+	}
+	// PID 1 gets no default SIGTERM handler: exit at once so that removing a
+	// service does not wait for the 10 s stop grace period.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+	ln, err := net.Listen("tcp", ":"+port)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	go serve(ln)
+	<-stop
+}
+
+// serve answers every connection with one line naming the container.
+func serve(ln net.Listener) {
+	host, _ := os.Hostname()
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		fmt.Fprintf(c, "swarmlint-probe %s\n", host)
+		c.Close()
+	}
+}
+
+type iface struct {
+	Name  string   `json:"name"`
+	MTU   int      `json:"mtu"`
+	Addrs []string `json:"addrs"`
+}
+
+func printInterfaces() error {
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return err
+	}
+	out := make([]iface, 0, len(ifs))
+	for _, i := range ifs {
+		e := iface{Name: i.Name, MTU: i.MTU, Addrs: []string{}}
+		addrs, err := i.Addrs()
+		if err != nil {
+			return err
+		}
+		for _, a := range addrs {
+			e.Addrs = append(e.Addrs, a.String())
+		}
+		out = append(out, e)
+	}
+	return json.NewEncoder(os.Stdout).Encode(out)
+}

@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/lint"
+	"github.com/swarmlint/swarmlint/rules"
+)
+
+func catalogEngine(ctx context.Context, policies []string) (*rules.Engine, error) {
+	var custom []rules.Module
+	for _, dir := range policies {
+		mods, err := rules.LoadDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		custom = append(custom, mods...)
+	}
+	return rules.New(ctx, rules.Options{Custom: custom})
+}
+
+func newRules(stdout io.Writer) *cobra.Command {
+	var format string
+	var policies []string
+	c := &cobra.Command{
+		Use:   "rules",
+		Short: "List every rule: id, severity, name and title",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := catalogEngine(cmd.Context(), policies)
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			cat := eng.Catalog()
+			switch format {
+			case "text":
+				for _, r := range cat {
+					fmt.Fprintln(stdout, r.Describe())
+				}
+			case "json":
+				b, _ := json.MarshalIndent(cat, "", "  ")
+				fmt.Fprintf(stdout, "%s\n", b)
+			case "markdown":
+				fmt.Fprintln(stdout, "| id | name | severity | title |\n|---|---|---|---|")
+				for _, r := range cat {
+					fmt.Fprintf(stdout, "| %s | %s | %s | %s |\n", r.ID, r.Name, r.Severity, r.Title)
+				}
+			default:
+				return &exitError{code: ExitError, err: fmt.Errorf("--format %q: want text, json or markdown", format)}
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVarP(&format, "format", "f", "text", "text, json or markdown")
+	c.Flags().StringArrayVar(&policies, "policy", nil, "also list custom rules from `DIR` (repeatable)")
+	return c
+}
+
+func newExplain(stdout io.Writer) *cobra.Command {
+	var policies []string
+	c := &cobra.Command{
+		Use:   "explain RULE",
+		Short: "Explain a rule: why it matters, what Docker does, how to fix it",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := catalogEngine(cmd.Context(), policies)
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			for _, r := range eng.Catalog() {
+				if strings.EqualFold(r.ID, args[0]) || r.Name == args[0] {
+					fmt.Fprint(stdout, Explain(r))
+					return nil
+				}
+			}
+			return &exitError{code: ExitError, err: fmt.Errorf("no rule %q; 'swarmlint rules' lists them", args[0])}
+		},
+	}
+	c.Flags().StringArrayVar(&policies, "policy", nil, "also search custom rules from `DIR` (repeatable)")
+	return c
+}
+
+// Explain renders a rule for the terminal.
+func Explain(r rules.Rule) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s (%s)\n%s\n\n", r.ID, r.Name, r.Severity, r.Title)
+	b.WriteString(r.Description)
+	b.WriteString("\n\nHow to fix: ")
+	b.WriteString(r.Remediation)
+	b.WriteString("\n")
+	for _, l := range r.Related {
+		fmt.Fprintf(&b, "See: %s", l.URL)
+		if l.Description != "" {
+			fmt.Fprintf(&b, " (%s)", l.Description)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func newInspect(stdout io.Writer) *cobra.Command {
+	lf := &lintFlags{}
+	c := &cobra.Command{
+		Use:   "inspect [flags] FILE...",
+		Short: "Print the network model (the exact Rego input) as JSON, for writing rules",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := lf.config(args, io.Discard)
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			if len(cfg.Stacks) == 0 {
+				return &exitError{code: ExitError, err: fmt.Errorf("no input files")}
+			}
+			a, err := analyzer.Load(cmd.Context(), analyzer.Options{Stacks: cfg.Stacks, Env: cfg.Env, Settings: cfg.Settings, Merger: cfg.Merger})
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			b, err := a.Model.JSON()
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			fmt.Fprintf(stdout, "%s\n", b)
+			return nil
+		},
+	}
+	lf.register(c)
+	_ = lint.Config{}
+	return c
+}

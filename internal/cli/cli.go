@@ -1,0 +1,157 @@
+// Package cli is swarmlint's command line: flags → lint.Run → exit code.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	ExitOK       = 0 // nothing at or above --fail-on
+	ExitFindings = 1 // findings at or above --fail-on (or failed tests)
+	ExitError    = 2 // usage error, bad input, internal error
+)
+
+// Version is set with -ldflags "-X github.com/swarmlint/swarmlint/internal/cli.Version=v1.2.3".
+var Version = ""
+
+// version returns the build version: the ldflags value, the module version
+// from `go install ...@vX`, or "dev".
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// exitError carries an exit code through cobra.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
+// Main runs the CLI and returns the process exit code. It never panics on
+// input: a panic is turned into an internal error with exit code 2.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "swarmlint: internal error: %v\n%s", r, debug.Stack())
+			code = ExitError
+		}
+	}()
+	root := newRoot(stdin, stdout, stderr)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(context.Background())
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			printError(stderr, ee.err)
+		}
+		return ee.code
+	}
+	printError(stderr, err)
+	return ExitError
+}
+
+func printError(w io.Writer, err error) {
+	for _, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
+		fmt.Fprintf(w, "swarmlint: %s\n", line)
+	}
+}
+
+func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	lf := &lintFlags{}
+	root := &cobra.Command{
+		Use:   "swarmlint [lint] [flags] FILE...",
+		Short: "Lint Docker Swarm stack files, bootstrap scripts and swarm settings for networking mistakes",
+		Long: `swarmlint builds one network model of what Docker Swarm will really do with your
+stack files, swarm init flags and bootstrap scripts — which subnet every overlay
+gets, how many addresses it needs, what is published where, what is encrypted —
+and checks it with Rego rules. Findings point at the exact line and column.
+
+Each FILE is its own stack; -c/--compose-file groups files into one stack merged
+in order, like 'docker stack deploy -c a.yml -c b.yml'. All inputs of one run
+describe one swarm.
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
+2 usage error, unreadable or invalid input, or an internal error.`,
+		Example: `  swarmlint docker-stack.yml
+  swarmlint -c base.yml -c prod.yml --stack shop
+  swarmlint --format sarif -o swarmlint.sarif stacks/*.yml
+  swarmlint explain SWL101`,
+		Args:          cobra.ArbitraryArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && len(lf.composeFiles) == 0 {
+				return &exitError{code: ExitError, err: errors.New("no input files; try 'swarmlint docker-stack.yml' or 'swarmlint --help'")}
+			}
+			return runLint(cmd.Context(), lf, args, stdout, stderr)
+		},
+	}
+	lf.register(root)
+	root.CompletionOptions.HiddenDefaultCmd = false
+	lint := &cobra.Command{
+		Use:   "lint [flags] FILE...",
+		Short: "Lint stack files (the default command)",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && len(lf.composeFiles) == 0 {
+				return &exitError{code: ExitError, err: errors.New("no input files; try 'swarmlint lint docker-stack.yml'")}
+			}
+			return runLint(cmd.Context(), lf, args, stdout, stderr)
+		},
+	}
+	lf.register(lint)
+	root.AddCommand(lint, newVersion(stdout), newRules(stdout), newExplain(stdout), newInspect(stdout))
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitError{code: ExitError, err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
+	})
+	return root
+}
+
+func newVersion(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the swarmlint version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintf(stdout, "swarmlint %s\n", version())
+			return nil
+		},
+	}
+}
+
+// isTerminal reports whether w is a terminal (for colour).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/lint"
+	"github.com/swarmlint/swarmlint/report"
+	"github.com/swarmlint/swarmlint/rules"
+)
+
+var levelRank = map[string]int{"note": 1, "warning": 2, "error": 3, "none": 4}
+
+type lintFlags struct {
+	format        string
+	output        string
+	composeFiles  []string
+	stack         string
+	envFiles      []string
+	failOn        string
+	enable        []string
+	disable       []string
+	nodeCount     int
+	pools         []string
+	maskLength    int
+	underlayMTU   int
+	hostNetworks  []string
+	policies      []string
+	policyTimeout time.Duration
+	debug         bool
+	noColor       bool
+	category      string
+}
+
+func (lf *lintFlags) register(c *cobra.Command) {
+	f := c.Flags()
+	f.StringVarP(&lf.format, "format", "f", "text", "output format: "+strings.Join(report.FormatNames(), ", "))
+	f.StringVarP(&lf.output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	f.StringArrayVarP(&lf.composeFiles, "compose-file", "c", nil, "add `FILE` to one stack merged in order (repeatable), like docker stack deploy -c")
+	f.StringVar(&lf.stack, "stack", "", "stack `NAME` for -c files (default: the first file's directory name)")
+	f.StringArrayVar(&lf.envFiles, "env-file", nil, "read variables for ${VAR} from `FILE` besides the environment (repeatable)")
+	f.StringVar(&lf.failOn, "fail-on", "warning", "exit 1 when a finding is at or above `LEVEL`: error, warning, note or none")
+	f.StringArrayVar(&lf.enable, "enable", nil, "run only these rules: id (SWL101), prefix (SWL2*) or name (repeatable, comma-separated)")
+	f.StringArrayVar(&lf.disable, "disable", nil, "do not run these rules: id, prefix or name (repeatable, comma-separated)")
+	f.IntVar(&lf.nodeCount, "node-count", 0, "number of swarm nodes assumed by sizing rules (default 3)")
+	f.StringArrayVar(&lf.pools, "default-addr-pool", nil, "swarm default address pool `CIDR` (repeatable; default 10.0.0.0/8)")
+	f.IntVar(&lf.maskLength, "default-addr-pool-mask-length", 0, "subnet size handed out from the pools (default 24)")
+	f.IntVar(&lf.underlayMTU, "underlay-mtu", 0, "MTU of the hosts' network (default 1500)")
+	f.StringArrayVar(&lf.hostNetworks, "host-network", nil, "a `CIDR` the hosts use (LAN, VPN), checked for overlap (repeatable)")
+	f.StringArrayVar(&lf.policies, "policy", nil, "load custom Rego rules from `DIR` (repeatable)")
+	f.DurationVar(&lf.policyTimeout, "policy-timeout", 10*time.Second, "stop evaluating rules after this long")
+	f.BoolVar(&lf.debug, "debug", false, "print Rego print() output to standard error")
+	f.BoolVar(&lf.noColor, "no-color", false, "never colour text output (also: NO_COLOR environment variable)")
+	f.StringVar(&lf.category, "category", "", "SARIF automationDetails.id, to tell several uploads apart")
+}
+
+func splitList(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		for _, p := range strings.Split(x, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// config builds the lint configuration from flags and arguments.
+func (lf *lintFlags) config(args []string, stderr io.Writer) (lint.Config, error) {
+	cfg := lint.Config{Env: environ(), Version: version(), Stderr: stderr, Debug: lf.debug, Timeout: lf.policyTimeout,
+		Enable: splitList(lf.enable), Disable: splitList(lf.disable)}
+	for _, ef := range lf.envFiles {
+		m, err := analyzer.ReadEnvFile(ef)
+		if err != nil {
+			return cfg, err
+		}
+		for k, v := range m {
+			if _, set := cfg.Env[k]; !set {
+				cfg.Env[k] = v
+			}
+		}
+	}
+	if len(lf.composeFiles) > 0 {
+		cfg.Stacks = append(cfg.Stacks, analyzer.StackInput{Name: lf.stack, Files: lf.composeFiles})
+	} else if lf.stack != "" && len(args) > 1 {
+		return cfg, errors.New("--stack names one stack; with several files use -c a.yml -c b.yml --stack NAME")
+	}
+	for _, a := range args {
+		name := ""
+		if len(lf.composeFiles) == 0 {
+			name = lf.stack
+		}
+		cfg.Stacks = append(cfg.Stacks, analyzer.StackInput{Name: name, Files: []string{a}})
+	}
+	cfg.Settings = analyzer.Settings{NodeCount: lf.nodeCount, DefaultAddrPools: lf.pools, MaskLength: lf.maskLength,
+		UnderlayMTU: lf.underlayMTU, HostNetworks: lf.hostNetworks}
+	for _, dir := range lf.policies {
+		mods, err := rules.LoadDir(dir)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Custom = append(cfg.Custom, mods...)
+	}
+	return cfg, nil
+}
+
+func environ() map[string]string {
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+func runLint(ctx context.Context, lf *lintFlags, args []string, stdout, stderr io.Writer) error {
+	if _, ok := levelRank[lf.failOn]; !ok {
+		return &exitError{code: ExitError, err: fmt.Errorf("--fail-on %q: want error, warning, note or none", lf.failOn)}
+	}
+	w, err := report.Lookup(lf.format)
+	if err != nil {
+		return &exitError{code: ExitError, err: fmt.Errorf("--format: %w", err)}
+	}
+	cfg, err := lf.config(args, stderr)
+	if err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	res, _, err := lint.Run(ctx, cfg)
+	if err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	res.Category = lf.category
+	if lf.format == "text" {
+		color := lf.output == "" && !lf.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
+		w = report.TextWriter{Color: color}
+	}
+	var buf bytes.Buffer
+	if err := w.Write(&buf, res); err != nil {
+		return &exitError{code: ExitError, err: fmt.Errorf("writing the report: %w", err)}
+	}
+	if lf.output != "" {
+		if err := os.WriteFile(lf.output, buf.Bytes(), 0o644); err != nil {
+			return &exitError{code: ExitError, err: err}
+		}
+	} else if _, err := stdout.Write(buf.Bytes()); err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	if len(res.Notifications) > 0 && lf.format != "text" {
+		for _, n := range res.Notifications {
+			fmt.Fprintf(stderr, "swarmlint: %s\n", n.Message)
+		}
+	}
+	if !res.Successful {
+		return &exitError{code: ExitError}
+	}
+	for _, f := range res.Findings {
+		if f.Suppression == nil && levelRank[f.Level] >= levelRank[lf.failOn] {
+			return &exitError{code: ExitFindings}
+		}
+	}
+	return nil
+}

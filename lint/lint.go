@@ -1,0 +1,150 @@
+// Package lint runs the pipeline: inputs → analyzer (model) → rules
+// (findings with model references) → analyzer locate (positions) → a
+// report.Result that any writer can print.
+package lint
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/report"
+	"github.com/swarmlint/swarmlint/rules"
+)
+
+// Config is one lint run.
+type Config struct {
+	Stacks   []analyzer.StackInput
+	Env      map[string]string
+	Settings analyzer.Settings
+	Merger   analyzer.Merger
+	// Enable and Disable select rules by id, prefix (SWL2*) or name.
+	Enable  []string
+	Disable []string
+	// Severity overrides a rule's level by id.
+	Severity map[string]string
+	Custom   []rules.Module
+	Params   map[string]any
+	Timeout  time.Duration
+	Debug    bool
+	Stderr   io.Writer
+	Version  string
+}
+
+// Engine compiles the policies for cfg (built-ins plus custom).
+func Engine(ctx context.Context, cfg Config) (*rules.Engine, error) {
+	return rules.New(ctx, rules.Options{Custom: cfg.Custom, Debug: cfg.Debug, PrintTo: cfg.Stderr, Timeout: cfg.Timeout, Params: cfg.Params})
+}
+
+// Run lints every input and returns the result to write.
+func Run(ctx context.Context, cfg Config) (*report.Result, *analyzer.Analysis, error) {
+	eng, err := Engine(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return RunWith(ctx, eng, cfg)
+}
+
+// RunWith lints with an already compiled engine.
+func RunWith(ctx context.Context, eng *rules.Engine, cfg Config) (*report.Result, *analyzer.Analysis, error) {
+	sel, err := NewSelection(eng.Catalog(), cfg.Enable, cfg.Disable)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := analyzer.Load(ctx, analyzer.Options{Stacks: cfg.Stacks, Env: cfg.Env, Settings: cfg.Settings, Merger: cfg.Merger})
+	if err != nil {
+		return nil, nil, err
+	}
+	input, err := ast.InterfaceToValue(a.Model)
+	if err != nil {
+		return nil, nil, fmt.Errorf("converting the model: %w", err)
+	}
+	raw, terrs, err := eng.Eval(ctx, input, sel.Enabled)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := &report.Result{ToolVersion: cfg.Version, Sources: map[string][]byte{}, Successful: len(terrs) == 0,
+		Findings: []report.Finding{}, Notifications: []report.Notification{}}
+	for _, r := range eng.Catalog() {
+		if sel.Enabled(&r) {
+			if s, ok := cfg.Severity[r.ID]; ok {
+				r.Severity = s
+			}
+			res.Rules = append(res.Rules, r)
+		}
+	}
+	for _, te := range terrs {
+		res.Notifications = append(res.Notifications, report.Notification{Level: "error", Message: te.Error()})
+	}
+	seen := map[string]bool{}
+	for _, rf := range raw {
+		ref := analyzer.RefFromMap(rf.Ref)
+		reg, ok := a.Locate(ref, rf.Sub)
+		if !ok {
+			res.Notifications = append(res.Notifications, report.Notification{Level: "warning",
+				Message: fmt.Sprintf("rule %s: a finding has no source location and was dropped: %s", rf.Rule.ID, rf.Message)})
+			continue
+		}
+		level := rf.Severity
+		if s, ok := cfg.Severity[rf.Rule.ID]; ok {
+			level = s
+		}
+		f := report.Finding{RuleID: rf.Rule.ID, Level: level, Message: rf.Message, File: DisplayPath(reg.File),
+			StartLine: reg.StartLine, StartCol: reg.StartCol, EndLine: reg.EndLine, EndCol: reg.EndCol,
+			Identity: rf.Rule.ID + ":" + DisplayPath(reg.File) + ":" + ref.Identity(rf.Sub)}
+		if reg.Via != nil {
+			f.Related = append(f.Related, report.Location{File: DisplayPath(reg.Via.File), StartLine: reg.Via.StartLine,
+				StartCol: reg.Via.StartCol, EndLine: reg.Via.EndLine, EndCol: reg.Via.EndCol, Message: "merged in here"})
+		}
+		key := fmt.Sprintf("%s|%s|%d|%d|%s", f.RuleID, f.File, f.StartLine, f.StartCol, f.Message)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		res.Findings = append(res.Findings, f)
+		res.Sources[f.File] = a.Files[reg.File]
+	}
+	SortFindings(res.Findings)
+	return res, a, nil
+}
+
+// SortFindings orders findings by file, position, rule and message.
+func SortFindings(fs []report.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.StartLine != b.StartLine {
+			return a.StartLine < b.StartLine
+		}
+		if a.StartCol != b.StartCol {
+			return a.StartCol < b.StartCol
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		return a.Message < b.Message
+	})
+}
+
+// DisplayPath makes a path relative to the working directory when it is
+// inside it, with forward slashes.
+func DisplayPath(p string) string {
+	if filepath.IsAbs(p) {
+		if wd, err := filepath.Abs("."); err == nil {
+			if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+				p = rel
+			}
+		}
+	}
+	return path.Clean(filepath.ToSlash(p))
+}
