@@ -17,6 +17,10 @@ func (b *builder) facts() {
 	b.allocate()
 	b.demand()
 	b.indexes()
+	b.factsDeploy()
+	b.factsPorts()
+	b.factsAddressing()
+	b.factsCluster()
 }
 
 // allocate simulates swarm's sequential allocation from the default address

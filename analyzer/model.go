@@ -76,19 +76,19 @@ type Stack struct {
 // Network is one network: declared in a stack, implicit (default, ingress),
 // or from scripts and inventory.
 type Network struct {
-	ID         string            `json:"id"`   // unique key in Model.Networks
-	Name       string            `json:"name"` // the name swarm gives it
-	Key        string            `json:"key"`  // key in the stack file
-	Stack      string            `json:"stack"`
-	Driver     string            `json:"driver"`     // effective driver ("" becomes overlay)
-	DriverRaw  string            `json:"driver_raw"` // as written
-	External   bool              `json:"external"`
-	Internal   bool              `json:"internal"`
-	Attachable bool              `json:"attachable"`
-	Ingress    bool              `json:"ingress"`
-	Implicit   bool              `json:"implicit"` // created by swarm or stack deploy, not declared
-	Origin     string            `json:"origin"`   // stack | default | inventory | script
-	Encrypted  bool              `json:"encrypted"`
+	ID         string `json:"id"`   // unique key in Model.Networks
+	Name       string `json:"name"` // the name swarm gives it
+	Key        string `json:"key"`  // key in the stack file
+	Stack      string `json:"stack"`
+	Driver     string `json:"driver"`     // effective driver ("" becomes overlay)
+	DriverRaw  string `json:"driver_raw"` // as written
+	External   bool   `json:"external"`
+	Internal   bool   `json:"internal"`
+	Attachable bool   `json:"attachable"`
+	Ingress    bool   `json:"ingress"`
+	Implicit   bool   `json:"implicit"` // created by swarm or stack deploy, not declared
+	Origin     string `json:"origin"`   // stack | default | inventory | script
+	Encrypted  bool   `json:"encrypted"`
 	// EncryptedValue is the raw driver_opts.encrypted value (Docker only checks the key).
 	EncryptedValue string            `json:"encrypted_value"`
 	Options        map[string]string `json:"options"`
@@ -149,7 +149,7 @@ type Service struct {
 	Image              string           `json:"image"`
 	Mode               string           `json:"mode"` // replicated | global
 	Replicas           int              `json:"replicas"`
-	Tasks              int              `json:"tasks"` // replicas, or node count for global
+	Tasks              int              `json:"tasks"`             // replicas, or node count for global
 	EndpointMode       string           `json:"endpoint_mode"`     // lower-cased, default vip
 	EndpointModeRaw    string           `json:"endpoint_mode_raw"` // as written ("" when absent)
 	MaxReplicasPerNode int              `json:"max_replicas_per_node"`
