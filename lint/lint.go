@@ -16,6 +16,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/docs"
 	"github.com/swarmlint/swarmlint/report"
 	"github.com/swarmlint/swarmlint/rules"
 )
@@ -73,8 +74,12 @@ func RunWith(ctx context.Context, eng *rules.Engine, cfg Config) (*report.Result
 	}
 	res := &report.Result{ToolVersion: cfg.Version, Sources: map[string][]byte{}, Successful: len(terrs) == 0,
 		Findings: []report.Finding{}, Notifications: []report.Notification{}}
+	res.RuleHelp = map[string]string{}
 	for _, r := range eng.Catalog() {
 		if sel.Enabled(&r) {
+			if page := docs.RulePage(r.ID); page != "" && !r.Custom {
+				res.RuleHelp[r.ID] = page
+			}
 			if s, ok := cfg.Severity[r.ID]; ok {
 				r.Severity = s
 			}

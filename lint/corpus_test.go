@@ -1,0 +1,111 @@
+package lint
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/report"
+	"github.com/swarmlint/swarmlint/report/sariftest"
+	"github.com/swarmlint/swarmlint/rules"
+)
+
+// corpusDir finds ../shared/corpus next to the repository (never copied in).
+func corpusDir(t *testing.T) string {
+	dir, _ := filepath.Abs(".")
+	for i := 0; i < 8; i++ {
+		for _, c := range []string{filepath.Join(dir, "shared", "corpus"), filepath.Join(dir, "..", "shared", "corpus")} {
+			if st, err := os.Stat(c); err == nil && st.IsDir() {
+				return c
+			}
+		}
+		dir = filepath.Dir(dir)
+	}
+	return ""
+}
+
+// CorpusFiles lists every YAML file of the shared corpus.
+func corpusFiles(t *testing.T) []string {
+	root := corpusDir(t)
+	if root == "" {
+		t.Skip("../shared/corpus not found next to the repository")
+	}
+	var files []string
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".yml") || strings.HasSuffix(p, ".yaml")) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	if len(files) < 70 {
+		t.Fatalf("expected 70+ corpus files, found %d", len(files))
+	}
+	return files
+}
+
+// TestCorpus runs every rule over every corpus file: no panic, load errors
+// only as located input errors, every format deterministic, SARIF valid.
+func TestCorpus(t *testing.T) {
+	ctx := context.Background()
+	eng, err := rules.New(ctx, rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	loadErrors := 0
+	for _, file := range corpusFiles(t) {
+		name := filepath.Base(filepath.Dir(file)) + "/" + filepath.Base(file)
+		t.Run(name, func(t *testing.T) {
+			cfg := Config{Stacks: []analyzer.StackInput{{Name: "corpus", Files: []string{file}}}, Env: map[string]string{}}
+			var outs [2]map[string][]byte
+			for run := 0; run < 2; run++ {
+				res, _, err := RunWith(ctx, eng, cfg)
+				if err != nil {
+					var ie *analyzer.InputError
+					if !errors.As(err, &ie) || ie.File == "" {
+						t.Fatalf("tool error without a file position: %v", err)
+					}
+					if run == 0 {
+						loadErrors++
+						t.Logf("load error: %v", err)
+					}
+					return
+				}
+				if !res.Successful {
+					t.Errorf("tool errors: %+v", res.Notifications)
+				}
+				outs[run] = map[string][]byte{}
+				for _, f := range report.FormatNames() {
+					w, _ := report.Lookup(f)
+					var buf bytes.Buffer
+					if err := w.Write(&buf, res); err != nil {
+						t.Fatalf("%s writer: %v", f, err)
+					}
+					outs[run][f] = buf.Bytes()
+				}
+				if run == 0 {
+					for _, f := range res.Findings {
+						counts[f.RuleID]++
+						if f.StartLine < 1 || f.StartCol < 1 {
+							t.Errorf("finding without a position: %+v", f)
+						}
+					}
+					sariftest.Check(t, outs[0]["sarif"], res.Sources)
+				}
+			}
+			for f, b := range outs[0] {
+				if !bytes.Equal(b, outs[1][f]) {
+					t.Errorf("%s output differs between two runs", f)
+				}
+			}
+		})
+	}
+	t.Logf("corpus: %d load errors; findings per rule: %v", loadErrors, counts)
+}
