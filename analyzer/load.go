@@ -36,7 +36,7 @@ type Options struct {
 	Env map[string]string
 	// Settings are the cluster facts (node count, pools, ...).
 	Settings Settings
-	// Merger merges a stack's files; nil means ComposeMerger.
+	// Merger merges a stack's files; nil means StackDeployMerger.
 	Merger Merger
 }
 
@@ -260,7 +260,7 @@ func Load(ctx context.Context, opts Options) (*Analysis, error) {
 	a.Model = m
 	merger := opts.Merger
 	if merger == nil {
-		merger = ComposeMerger{}
+		merger = StackDeployMerger{}
 	}
 	env := opts.Env
 	if env == nil {

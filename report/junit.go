@@ -15,7 +15,8 @@ import (
 // enabled rule. A rule with unsuppressed findings in the file fails with
 // <failure message=... type="level"> listing them as "line:col: level
 // message"; otherwise it passes. Tool notifications become an <error> in a
-// "tool-error" test case. Files, rules and findings are in a fixed order.
+// "tool-error" test case of their file's suite, or of a "swarmlint" suite
+// when they name no file. Files, rules and findings are in a fixed order.
 type JUnitWriter struct{}
 
 type junitSuites struct {
@@ -59,11 +60,13 @@ func (JUnitWriter) Write(w io.Writer, r *Result) error {
 		}
 	}
 	for _, n := range r.Notifications {
-		file := n.File
-		if file == "" {
-			file = "swarmlint"
-		}
-		notes[file] = append(notes[file], n)
+		notes[n.File] = append(notes[n.File], n)
+	}
+	// Notifications without a file get a suite of their own, first, with
+	// no rule test cases.
+	if ns := notes[""]; len(ns) > 0 {
+		doc.add(junitSuite{Name: "swarmlint", Errors: 1, Cases: []junitCase{
+			{Classname: "swarmlint", Name: "tool-error", Error: notificationProblem(ns)}}})
 	}
 	for _, file := range junitFiles(r, notes) {
 		s := junitSuite{Name: file, Cases: []junitCase{}}
@@ -79,11 +82,7 @@ func (JUnitWriter) Write(w io.Writer, r *Result) error {
 			}
 			s.Cases = append(s.Cases, c)
 		}
-		s.Tests = len(s.Cases)
-		doc.Tests += s.Tests
-		doc.Failures += s.Failures
-		doc.Errors += s.Errors
-		doc.Suites = append(doc.Suites, s)
+		doc.add(s)
 	}
 	out, err := xml.MarshalIndent(doc, "", "  ")
 	if err != nil {
@@ -91,6 +90,15 @@ func (JUnitWriter) Write(w io.Writer, r *Result) error {
 	}
 	_, err = io.WriteString(w, xml.Header+string(out)+"\n")
 	return err
+}
+
+// add appends a suite and updates the totals.
+func (d *junitSuites) add(s junitSuite) {
+	s.Tests = len(s.Cases)
+	d.Tests += s.Tests
+	d.Failures += s.Failures
+	d.Errors += s.Errors
+	d.Suites = append(d.Suites, s)
 }
 
 // junitFiles is the sorted union of linted files, source files, files with
@@ -107,7 +115,9 @@ func junitFiles(r *Result, notes map[string][]Notification) []string {
 		set[f.File] = true
 	}
 	for f := range notes {
-		set[f] = true
+		if f != "" {
+			set[f] = true
+		}
 	}
 	files := make([]string, 0, len(set))
 	for f := range set {

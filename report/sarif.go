@@ -76,7 +76,7 @@ func BuildSARIF(r *Result) (*sarif.Report, error) {
 		if !ok || run.Tool.Driver.Rules[i].ID != f.RuleID {
 			return nil, fmt.Errorf("sarif: no rule registered for %s (%s:%d)", f.RuleID, f.File, f.StartLine)
 		}
-		run.Results = append(run.Results, b.result(f, i))
+		run.Results = append(run.Results, b.result(f, i, *run.Tool.Driver.Rules[i].ShortDescription.Text))
 	}
 
 	inv := run.AddInvocation(r.Successful)
@@ -117,11 +117,13 @@ type sarifBuilder struct {
 	hashes map[string][]string
 }
 
-func (b *sarifBuilder) result(f Finding, ruleIndex int) *sarif.Result {
+// result converts one finding; title is the rule's short description, used
+// when the finding has no message.
+func (b *sarifBuilder) result(f Finding, ruleIndex int, title string) *sarif.Result {
 	res := sarif.NewRuleResult(f.RuleID).
 		WithRuleIndex(ruleIndex).
 		WithLevel(normLevel(f.Level)).
-		WithMessage(sarif.NewTextMessage(resultMessage(f.Message, f.RuleID)))
+		WithMessage(sarif.NewTextMessage(resultMessage(f.Message, title)))
 	sp := b.src.fix(f.File, span{f.StartLine, f.StartCol, f.EndLine, f.EndCol})
 	res.AddLocation(b.location(f.File, sp))
 	fp := map[string]any{}

@@ -6,7 +6,10 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/width"
 )
 
 // TextWriter writes findings for people: "file:line:col: level ID message"
@@ -83,28 +86,50 @@ func writeFrame(w *bufio.Writer, p colors, level string, src *sourceCache, f Fin
 	num := strconv.Itoa(f.StartLine)
 	gutter := strings.Repeat(" ", len(num))
 	fmt.Fprintf(w, " %s %s %s\n", p.dim(num), p.dim("|"), text)
-	marker := "^" + strings.Repeat("~", end-start-1)
-	fmt.Fprintf(w, " %s %s %s%s\n", gutter, p.dim("|"), caretPadding(text, start), p.levelAs(level, marker))
+	pad, marker := caretLine(text, start, end)
+	fmt.Fprintf(w, " %s %s %s%s\n", gutter, p.dim("|"), pad, p.levelAs(level, marker))
 }
 
-// caretPadding returns the indentation before column col: tabs are kept so
-// the caret lines up with the source line, everything else becomes a space.
-func caretPadding(text string, col int) string {
+// caretLine returns the indentation before column start and the "^~~~"
+// marker for columns start..end (exclusive). Tabs are copied so the caret
+// lines up with the source line; wide (East Asian, emoji) characters take
+// two cells and combining marks none, as in a terminal.
+func caretLine(text string, start, end int) (pad, marker string) {
 	var b strings.Builder
-	n := 1
+	cells, col := 0, 1
 	for _, r := range text {
-		if n >= col {
+		if col >= end {
 			break
 		}
-		if r == '\t' {
+		w := cellWidth(r)
+		switch {
+		case col < start && r == '\t':
 			b.WriteByte('\t')
-		} else {
-			b.WriteByte(' ')
+		case col < start:
+			b.WriteString(strings.Repeat(" ", w))
+		default:
+			cells += w
 		}
-		n++
+		col++
 	}
-	b.WriteString(strings.Repeat(" ", col-n))
-	return b.String()
+	if col < start {
+		b.WriteString(strings.Repeat(" ", start-col))
+		col = start
+	}
+	cells += max(end-col, 0) // columns past the end of the line
+	return b.String(), "^" + strings.Repeat("~", max(cells-1, 0))
+}
+
+// cellWidth is the number of terminal cells r occupies.
+func cellWidth(r rune) int {
+	if unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf) {
+		return 0
+	}
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth:
+		return 2
+	}
+	return 1
 }
 
 // notificationPos is "file:line:col", shortened when parts are unknown.
@@ -120,12 +145,14 @@ func notificationPos(n Notification) string {
 	return fmt.Sprintf("%s:%d:%d", printable(n.File), n.Line, n.Col)
 }
 
-// notificationLevel maps a notification level onto error, warning or note;
-// anything unknown is an error.
+// notificationLevel maps a notification level onto error, warning or note:
+// SARIF's "none" is a note, anything unknown an error.
 func notificationLevel(l string) string {
 	switch l {
 	case levelWarning, levelNote:
 		return l
+	case "none":
+		return levelNote
 	}
 	return levelError
 }
