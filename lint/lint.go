@@ -38,6 +38,12 @@ type Config struct {
 	Debug    bool
 	Stderr   io.Writer
 	Version  string
+	// ConfigFile is the .swarmlint.yaml in effect (nil when none).
+	ConfigFile *analyzer.Config
+	// Ignores from the configuration suppress matching findings.
+	Ignores []analyzer.ConfigIgnore
+	// Now is today's date for ignore expiry (zero: time.Now).
+	Now time.Time
 }
 
 // Engine compiles the policies for cfg (built-ins plus custom).
@@ -117,6 +123,7 @@ func RunWith(ctx context.Context, eng *rules.Engine, cfg Config) (*report.Result
 		res.Findings = append(res.Findings, f)
 		res.Sources[f.File] = a.Files[reg.File]
 	}
+	applyIgnores(cfg, res)
 	SortFindings(res.Findings)
 	return res, a, nil
 }
@@ -152,4 +159,31 @@ func DisplayPath(p string) string {
 		}
 	}
 	return path.Clean(filepath.ToSlash(p))
+}
+
+// applyIgnores marks findings covered by a configuration ignore entry as
+// suppressed (kind external, with the entry's reason); expired entries no
+// longer apply and are reported as a notification.
+func applyIgnores(cfg Config, res *report.Result) {
+	now := cfg.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	for _, ig := range cfg.Ignores {
+		if !ig.Active(now) {
+			file := ""
+			if cfg.ConfigFile != nil {
+				file = DisplayPath(cfg.ConfigFile.File)
+			}
+			res.Notifications = append(res.Notifications, report.Notification{Level: "warning", File: file, Line: ig.Line,
+				Message: fmt.Sprintf("ignore entry for %s expired on %s and no longer applies", ig.Rule, ig.Expires)})
+			continue
+		}
+		for i := range res.Findings {
+			f := &res.Findings[i]
+			if f.Suppression == nil && ig.Matches(f.RuleID, f.File) {
+				f.Suppression = &report.Suppression{Kind: "external", Justification: ig.Reason}
+			}
+		}
+	}
 }

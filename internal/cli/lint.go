@@ -39,6 +39,7 @@ type lintFlags struct {
 	debug         bool
 	noColor       bool
 	category      string
+	configFile    string
 }
 
 func (lf *lintFlags) register(c *cobra.Command) {
@@ -61,6 +62,7 @@ func (lf *lintFlags) register(c *cobra.Command) {
 	f.BoolVar(&lf.debug, "debug", false, "print Rego print() output to standard error")
 	f.BoolVar(&lf.noColor, "no-color", false, "never colour text output (also: NO_COLOR environment variable)")
 	f.StringVar(&lf.category, "category", "", "SARIF automationDetails.id, to tell several uploads apart")
+	f.StringVar(&lf.configFile, "config", "", "read `FILE` instead of the "+analyzer.ConfigFileName+" found from the working directory upwards")
 }
 
 func splitList(xs []string) []string {
@@ -104,6 +106,9 @@ func (lf *lintFlags) config(args []string, stderr io.Writer) (lint.Config, error
 	}
 	cfg.Settings = analyzer.Settings{NodeCount: lf.nodeCount, DefaultAddrPools: lf.pools, MaskLength: lf.maskLength,
 		UnderlayMTU: lf.underlayMTU, HostNetworks: lf.hostNetworks}
+	if err := lf.applyConfigFile(&cfg, len(args) == 0 && len(lf.composeFiles) == 0); err != nil {
+		return cfg, err
+	}
 	for _, dir := range lf.policies {
 		mods, err := rules.LoadDir(dir)
 		if err != nil {
@@ -169,5 +174,75 @@ func runLint(ctx context.Context, lf *lintFlags, args []string, stdout, stderr i
 			return &exitError{code: ExitFindings}
 		}
 	}
+	return nil
+}
+
+// applyConfigFile merges .swarmlint.yaml (or --config) under the flags:
+// a flag given on the command line wins over the file.
+func (lf *lintFlags) applyConfigFile(cfg *lint.Config, noInputs bool) error {
+	path := lf.configFile
+	if path == "" {
+		path = analyzer.FindConfig(".")
+	}
+	if path == "" {
+		return nil
+	}
+	fc, err := analyzer.LoadConfig(path)
+	if err != nil {
+		return err
+	}
+	cfg.ConfigFile = fc
+	if len(cfg.Enable) == 0 {
+		cfg.Enable = fc.Rules.Enable
+	}
+	cfg.Disable = append(append([]string{}, fc.Rules.Disable...), cfg.Disable...)
+	if len(fc.Rules.Severity) > 0 {
+		if cfg.Severity == nil {
+			cfg.Severity = map[string]string{}
+		}
+		for id, sev := range fc.Rules.Severity {
+			cfg.Severity[strings.ToUpper(id)] = sev
+		}
+	}
+	st := &cfg.Settings
+	if st.NodeCount == 0 {
+		st.NodeCount = fc.Cluster.Nodes
+	}
+	if len(st.DefaultAddrPools) == 0 {
+		st.DefaultAddrPools = fc.Swarm.DefaultAddrPools
+	}
+	if st.MaskLength == 0 {
+		st.MaskLength = fc.Swarm.MaskLength
+	}
+	if st.DataPathPort == 0 {
+		st.DataPathPort = fc.Swarm.DataPathPort
+	}
+	if st.UnderlayMTU == 0 {
+		st.UnderlayMTU = fc.Cluster.UnderlayMTU
+	}
+	st.HostNetworks = append(append([]string{}, fc.Cluster.HostNetworks...), st.HostNetworks...)
+	if st.Docker0 == "" {
+		st.Docker0 = fc.Cluster.Docker0
+	}
+	if st.Gwbridge == "" {
+		st.Gwbridge = fc.Cluster.DockerGwbridge
+	}
+	st.LegacyIngress = st.LegacyIngress || fc.Cluster.LegacyIngress
+	if noInputs {
+		for _, s := range fc.Stacks {
+			cfg.Stacks = append(cfg.Stacks, analyzer.StackInput{Name: s.Name, Files: s.Files})
+		}
+	}
+	for _, dir := range fc.Policies {
+		mods, err := rules.LoadDir(dir)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		cfg.Custom = append(cfg.Custom, mods...)
+	}
+	if cfg.Params == nil && fc.Params != nil {
+		cfg.Params = fc.Params
+	}
+	cfg.Ignores = append(cfg.Ignores, fc.Ignore...)
 	return nil
 }
