@@ -158,6 +158,9 @@ func (b *builder) network(sd *stackData, key string, nc types.NetworkConfig) *Ne
 		n.SubnetSource = "unknown" // only invalid or IPv6 subnets: nothing to allocate from the pool
 	}
 	if n.External {
+		if inv := b.inventoryNetwork(n.Name); inv != nil {
+			return inv // the stack uses the cluster's existing network
+		}
 		n.SubnetSource = "unknown"
 		n.Origin = "external"
 	}
@@ -191,7 +194,7 @@ func parseSubnet(s string) Subnet {
 func (b *builder) service(sd *stackData, key string, sc types.ServiceConfig, netByKey map[string]*Network) {
 	s := &Service{
 		ID: sd.name + "_" + key, Name: sd.name + "_" + key, Key: key, Stack: sd.name, Image: sc.Image,
-		Mode: "replicated", Replicas: 1, EndpointMode: "vip", UpdateParallelism: 1, UpdateOrder: "stop-first",
+		Mode: "replicated", Replicas: 1, EndpointMode: "vip", UpdateParallelism: 1, UpdateOrder: "stop-first", Origin: "stack",
 		Networks: []ServiceNetwork{}, Ports: []Port{}, DependsOn: []Dependency{}, Hostnames: []Hostname{}, Expose: []string{},
 		Ref: Ref{Src: sd.src, Path: []any{"services", key}},
 	}

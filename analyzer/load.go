@@ -38,6 +38,8 @@ type Options struct {
 	Settings Settings
 	// Merger merges a stack's files; nil means StackDeployMerger.
 	Merger Merger
+	// Inventory are `docker network inspect` / `docker service inspect` JSON files.
+	Inventory []string
 }
 
 // Settings are cluster facts the files cannot give, with documented defaults.
@@ -274,8 +276,19 @@ func Load(ctx context.Context, opts Options) (*Analysis, error) {
 		}
 		stacks = append(stacks, sd)
 	}
+	var invs []*inventoryDoc
+	for _, f := range opts.Inventory {
+		inv, err := a.readInventory(f)
+		if err != nil {
+			return nil, err
+		}
+		invs = append(invs, inv)
+	}
 	b := &builder{m: m, settings: opts.Settings.Defaults(), env: env}
 	b.swarm()
+	for _, inv := range invs {
+		b.inventory(inv)
+	}
 	for _, sd := range stacks {
 		b.stack(sd)
 	}

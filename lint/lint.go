@@ -27,6 +27,8 @@ type Config struct {
 	Env      map[string]string
 	Settings analyzer.Settings
 	Merger   analyzer.Merger
+	// Inventory are docker network/service inspect JSON files (--cluster).
+	Inventory []string
 	// Enable and Disable select rules by id, prefix (SWL2*) or name.
 	Enable  []string
 	Disable []string
@@ -66,7 +68,7 @@ func RunWith(ctx context.Context, eng *rules.Engine, cfg Config) (*report.Result
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := analyzer.Load(ctx, analyzer.Options{Stacks: cfg.Stacks, Env: cfg.Env, Settings: cfg.Settings, Merger: cfg.Merger})
+	a, err := analyzer.Load(ctx, cfg.LoadOptions())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -186,4 +188,9 @@ func applyIgnores(cfg Config, res *report.Result) {
 			}
 		}
 	}
+}
+
+// LoadOptions are the analyzer options of this run.
+func (cfg Config) LoadOptions() analyzer.Options {
+	return analyzer.Options{Stacks: cfg.Stacks, Env: cfg.Env, Settings: cfg.Settings, Merger: cfg.Merger, Inventory: cfg.Inventory}
 }

@@ -119,7 +119,7 @@ func newInspect(stdout io.Writer) *cobra.Command {
 			if len(cfg.Stacks) == 0 {
 				return &exitError{code: ExitError, err: fmt.Errorf("no input files")}
 			}
-			a, err := analyzer.Load(cmd.Context(), analyzer.Options{Stacks: cfg.Stacks, Env: cfg.Env, Settings: cfg.Settings, Merger: cfg.Merger})
+			a, err := analyzer.Load(cmd.Context(), cfg.LoadOptions())
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
 			}

@@ -40,6 +40,7 @@ type lintFlags struct {
 	noColor       bool
 	category      string
 	configFile    string
+	inventory     []string
 }
 
 func (lf *lintFlags) register(c *cobra.Command) {
@@ -62,6 +63,7 @@ func (lf *lintFlags) register(c *cobra.Command) {
 	f.BoolVar(&lf.debug, "debug", false, "print Rego print() output to standard error")
 	f.BoolVar(&lf.noColor, "no-color", false, "never colour text output (also: NO_COLOR environment variable)")
 	f.StringVar(&lf.category, "category", "", "SARIF automationDetails.id, to tell several uploads apart")
+	f.StringArrayVar(&lf.inventory, "cluster", nil, "`docker network inspect` or `docker service inspect` JSON `FILE` of the live cluster (repeatable)")
 	f.StringVar(&lf.configFile, "config", "", "read `FILE` instead of the "+analyzer.ConfigFileName+" found from the working directory upwards")
 }
 
@@ -106,6 +108,7 @@ func (lf *lintFlags) config(args []string, stderr io.Writer) (lint.Config, error
 	}
 	cfg.Settings = analyzer.Settings{NodeCount: lf.nodeCount, DefaultAddrPools: lf.pools, MaskLength: lf.maskLength,
 		UnderlayMTU: lf.underlayMTU, HostNetworks: lf.hostNetworks}
+	cfg.Inventory = append(cfg.Inventory, lf.inventory...)
 	if err := lf.applyConfigFile(&cfg, len(args) == 0 && len(lf.composeFiles) == 0); err != nil {
 		return cfg, err
 	}
@@ -244,5 +247,6 @@ func (lf *lintFlags) applyConfigFile(cfg *lint.Config, noInputs bool) error {
 		cfg.Params = fc.Params
 	}
 	cfg.Ignores = append(cfg.Ignores, fc.Ignore...)
+	cfg.Inventory = append(cfg.Inventory, fc.Cluster.Inventory...)
 	return nil
 }

@@ -1,0 +1,270 @@
+package analyzer
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// Inventory readers: `docker network inspect` and `docker service inspect`
+// output (a JSON array) describe what already exists in the cluster.
+
+type inspectNetwork struct {
+	Name       string            `json:"Name"`
+	ID         string            `json:"Id"`
+	Scope      string            `json:"Scope"`
+	Driver     string            `json:"Driver"`
+	Internal   bool              `json:"Internal"`
+	Attachable bool              `json:"Attachable"`
+	Ingress    bool              `json:"Ingress"`
+	Options    map[string]string `json:"Options"`
+	Labels     map[string]string `json:"Labels"`
+	IPAM       struct {
+		Driver string `json:"Driver"`
+		Config []struct {
+			Subnet  string `json:"Subnet"`
+			Gateway string `json:"Gateway"`
+		} `json:"Config"`
+	} `json:"IPAM"`
+}
+
+type inspectService struct {
+	ID   string `json:"ID"`
+	Spec struct {
+		Name string `json:"Name"`
+		Mode struct {
+			Replicated *struct {
+				Replicas *int `json:"Replicas"`
+			} `json:"Replicated"`
+			Global *struct{} `json:"Global"`
+		} `json:"Mode"`
+		TaskTemplate struct {
+			ContainerSpec struct {
+				Image string `json:"Image"`
+			} `json:"ContainerSpec"`
+			Networks []struct {
+				Target  string   `json:"Target"`
+				Aliases []string `json:"Aliases"`
+			} `json:"Networks"`
+		} `json:"TaskTemplate"`
+		EndpointSpec *struct {
+			Mode  string `json:"Mode"`
+			Ports []struct {
+				Protocol      string `json:"Protocol"`
+				TargetPort    int    `json:"TargetPort"`
+				PublishedPort int    `json:"PublishedPort"`
+				PublishMode   string `json:"PublishMode"`
+			} `json:"Ports"`
+		} `json:"EndpointSpec"`
+	} `json:"Spec"`
+}
+
+// inventoryDoc is one parsed inventory file.
+type inventoryDoc struct {
+	file     string
+	src      string
+	networks []inspectNetwork
+	services []inspectService
+}
+
+// readInventory reads one inventory file: a JSON array of network or
+// service objects, as `docker network inspect $(docker network ls -q)` and
+// `docker service inspect $(docker service ls -q)` print them.
+func (a *Analysis) readInventory(file string) (*inventoryDoc, error) {
+	src, err := ReadInput(file)
+	if err != nil {
+		return nil, err
+	}
+	var raw []map[string]json.RawMessage
+	if err := json.Unmarshal(src, &raw); err != nil {
+		line, col := jsonErrorPos(src, err)
+		return nil, &InputError{File: file, Line: line, Col: col, Msg: "not docker inspect output (a JSON array of objects): " + err.Error()}
+	}
+	var node yaml.Node
+	if err := yaml.Unmarshal(src, &node); err != nil {
+		return nil, yamlError(file, err)
+	}
+	inv := &inventoryDoc{file: file, src: "inventory:" + file}
+	a.Docs[inv.src] = []*Doc{NewDoc(file, src, &node)}
+	a.Files[file] = src
+	a.Model.Sources[inv.src] = Source{Kind: "inventory", Files: []string{file}}
+	for i, obj := range raw {
+		b, _ := json.Marshal(obj)
+		switch {
+		case obj["IPAM"] != nil:
+			var n inspectNetwork
+			if err := json.Unmarshal(b, &n); err != nil {
+				r, _ := Locate(a.Docs[inv.src], []any{i})
+				return nil, &InputError{File: file, Line: r.StartLine, Col: r.StartCol, Msg: "network object: " + err.Error()}
+			}
+			inv.networks = append(inv.networks, n)
+		case obj["Spec"] != nil:
+			var s inspectService
+			if err := json.Unmarshal(b, &s); err != nil {
+				r, _ := Locate(a.Docs[inv.src], []any{i})
+				return nil, &InputError{File: file, Line: r.StartLine, Col: r.StartCol, Msg: "service object: " + err.Error()}
+			}
+			inv.services = append(inv.services, s)
+		default:
+			r, _ := Locate(a.Docs[inv.src], []any{i})
+			return nil, &InputError{File: file, Line: r.StartLine, Col: r.StartCol, Msg: "object is neither a network (no IPAM) nor a service (no Spec) from docker inspect"}
+		}
+	}
+	return inv, nil
+}
+
+func jsonErrorPos(src []byte, err error) (int, int) {
+	var off int64
+	switch e := err.(type) {
+	case *json.SyntaxError:
+		off = e.Offset
+	case *json.UnmarshalTypeError:
+		off = e.Offset
+	default:
+		return 1, 1
+	}
+	line, col := 1, 1
+	off-- // Offset counts the bytes read, including the bad one
+	for i, c := range string(src) {
+		if int64(i) >= off {
+			break
+		}
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// inventory adds the inventory's networks and services to the model. An
+// ingress network in the inventory replaces the implicit one.
+func (b *builder) inventory(inv *inventoryDoc) {
+	netIndex := map[string]int{}
+	for i, in := range inv.networks {
+		netIndex[in.Name] = i
+		netIndex[in.ID] = i
+		if in.Scope != "" && in.Scope != "swarm" {
+			continue // node-local networks (bridge, host) do not take overlay addresses
+		}
+		n := &Network{Name: in.Name, Key: in.Name, Driver: in.Driver, DriverRaw: in.Driver, Internal: in.Internal,
+			Attachable: in.Attachable, Ingress: in.Ingress || (in.Name == "ingress" && in.Labels["com.docker.swarm.internal"] == "true"),
+			Origin: "inventory", Options: map[string]string{}, Labels: map[string]string{}, Subnets: []Subnet{}, Services: []string{},
+			Used: true, Ref: Ref{Src: inv.src, Path: []any{i, "Name"}}}
+		for k, v := range in.Options {
+			n.Options[k] = v
+		}
+		for k, v := range in.Labels {
+			n.Labels[k] = v
+		}
+		if v, ok := in.Options["encrypted"]; ok {
+			n.Encrypted, n.EncryptedValue = true, v
+		}
+		for j, c := range in.IPAM.Config {
+			sn := parseSubnet(c.Subnet)
+			sn.OtherKeys = []string{}
+			sn.Ref = Ref{Src: inv.src, Path: []any{i, "IPAM", "Config", j, "Subnet"}}
+			n.Subnets = append(n.Subnets, sn)
+			if sn.Valid && !sn.IPv6 && n.Subnet == "" {
+				n.Subnet, n.SubnetSource = sn.Prefix, "inventory"
+			}
+		}
+		if n.SubnetSource == "" {
+			n.SubnetSource = "unknown"
+		}
+		if n.Ingress {
+			if old := b.m.Networks[b.m.Swarm.Ingress]; old != nil && old.Implicit {
+				delete(b.m.Networks, old.ID)
+				b.dropAuto(old)
+			}
+			b.m.Swarm.Ingress = ""
+		}
+		n.ID = b.uniqueNetworkID(in.Name)
+		b.m.Networks[n.ID] = n
+		if n.Ingress && b.m.Swarm.Ingress == "" {
+			b.m.Swarm.Ingress = n.ID
+		}
+	}
+	for i, is := range inv.services {
+		s := &Service{ID: is.Spec.Name, Name: is.Spec.Name, Key: is.Spec.Name, Origin: "inventory", Image: is.Spec.TaskTemplate.ContainerSpec.Image,
+			Mode: "replicated", Replicas: 1, EndpointMode: "vip", UpdateParallelism: 1, UpdateOrder: "stop-first",
+			Networks: []ServiceNetwork{}, Ports: []Port{}, DependsOn: []Dependency{}, Hostnames: []Hostname{}, Expose: []string{},
+			Ref: Ref{Src: inv.src, Path: []any{i, "Spec", "Name"}}}
+		if r := is.Spec.Mode.Replicated; r != nil && r.Replicas != nil {
+			s.Replicas = *r.Replicas
+		}
+		if is.Spec.Mode.Global != nil {
+			s.Mode = "global"
+		}
+		s.Tasks = s.Replicas
+		if s.Mode == "global" {
+			s.Tasks = b.settings.NodeCount
+		}
+		if es := is.Spec.EndpointSpec; es != nil {
+			if es.Mode != "" {
+				s.EndpointMode, s.EndpointModeRaw = strings.ToLower(es.Mode), es.Mode
+			}
+			for j, p := range es.Ports {
+				port := Port{Target: p.TargetPort, Published: p.PublishedPort, PublishedRaw: fmt.Sprint(p.PublishedPort),
+					Protocol: strings.ToLower(p.Protocol), Mode: strings.ToLower(p.PublishMode), Syntax: "long",
+					Ref: Ref{Src: inv.src, Path: []any{i, "Spec", "EndpointSpec", "Ports", j}}}
+				if port.Protocol == "" {
+					port.Protocol = "tcp"
+				}
+				if port.Mode == "" {
+					port.Mode = "ingress"
+				}
+				s.Ports = append(s.Ports, port)
+			}
+		}
+		for j, nw := range is.Spec.TaskTemplate.Networks {
+			sn := ServiceNetwork{Key: nw.Target, Aliases: append([]string{}, nw.Aliases...),
+				Ref: Ref{Src: inv.src, Path: []any{i, "Spec", "TaskTemplate", "Networks", j}}}
+			for _, n := range b.m.Networks {
+				if n.Origin == "inventory" && (n.Name == nw.Target || inv.networkID(n.Name) == nw.Target) {
+					sn.Network = n.ID
+					n.Services = append(n.Services, s.ID)
+				}
+			}
+			s.Networks = append(s.Networks, sn)
+		}
+		if _, dup := b.m.Services[s.ID]; dup {
+			continue
+		}
+		b.m.Services[s.ID] = s
+	}
+}
+
+func (inv *inventoryDoc) networkID(name string) string {
+	for _, n := range inv.networks {
+		if n.Name == name {
+			return n.ID
+		}
+	}
+	return ""
+}
+
+// dropAuto removes a network from the pool allocation order.
+func (b *builder) dropAuto(n *Network) {
+	out := b.autoOrder[:0]
+	for _, x := range b.autoOrder {
+		if x != n {
+			out = append(out, x)
+		}
+	}
+	b.autoOrder = out
+}
+
+// inventoryNetwork finds an inventory network by name (for external stack networks).
+func (b *builder) inventoryNetwork(name string) *Network {
+	for _, id := range sortedKeys(b.m.Networks) {
+		n := b.m.Networks[id]
+		if n.Origin == "inventory" && n.Name == name {
+			return n
+		}
+	}
+	return nil
+}
