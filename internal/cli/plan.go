@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/internal/plan"
+)
+
+func newPlan(stdout io.Writer) *cobra.Command {
+	lf := &lintFlags{}
+	c := &cobra.Command{
+		Use:   "plan [flags] FILE...",
+		Short: "Print the address plan: each network's subnet, usable addresses vs demand, pools left, firewall openings",
+		Long: `plan prints the address plan of the swarm the inputs describe: per network
+(ingress first) its subnet and where it came from (explicit, pool, inventory,
+script), usable addresses against demand with a utilisation bar, what is left
+of the default address pools, and the firewall openings the nodes need.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, _ := cmd.Flags().GetString("format")
+			if format != "text" && format != "json" && format != "markdown" {
+				return &exitError{code: ExitError, err: fmt.Errorf("--format %q: want %s", format, strings.Join(plan.Formats, ", "))}
+			}
+			cfg, err := lf.config(args, io.Discard)
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			a, err := analyzer.Load(cmd.Context(), cfg.LoadOptions())
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			var buf bytes.Buffer
+			if err := plan.Write(&buf, plan.Build(a.Model), format); err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			if lf.output != "" {
+				return os.WriteFile(lf.output, buf.Bytes(), 0o644)
+			}
+			_, err = stdout.Write(buf.Bytes())
+			return err
+		},
+	}
+	lf.register(c)
+	return c
+}

@@ -1,0 +1,192 @@
+// Package plan renders the address plan of the swarm a model describes:
+// every network's subnet and where it came from, usable addresses against
+// demand, what is left of the pools, and the firewall openings nodes need.
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/swarmlint/swarmlint/analyzer"
+)
+
+// Plan is the JSON form of the address plan.
+type Plan struct {
+	Networks []Network `json:"networks"`
+	Pools    Pools     `json:"pools"`
+	Firewall []Opening `json:"firewall"`
+}
+
+// Network is one row of the plan.
+type Network struct {
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	Stack       string  `json:"stack"`
+	Ingress     bool    `json:"ingress"`
+	Subnet      string  `json:"subnet"`
+	Source      string  `json:"source"`
+	Usable      int     `json:"usable"`
+	Demand      int     `json:"demand"`
+	Utilisation float64 `json:"utilisation"` // demand / usable, 0 when unknown
+	Encrypted   bool    `json:"encrypted"`
+	Services    int     `json:"services"`
+}
+
+// Pools describes the default address pools.
+type Pools struct {
+	Prefixes    []string `json:"prefixes"`
+	MaskLength  int      `json:"mask_length"`
+	SubnetsLeft int      `json:"subnets_left"`
+	Shortfall   int      `json:"shortfall"`
+}
+
+// Opening is one firewall rule between nodes.
+type Opening struct {
+	Port     string `json:"port"` // "2377" or "" for IP protocols
+	Protocol string `json:"protocol"`
+	Between  string `json:"between"`
+	Why      string `json:"why"`
+}
+
+// Build computes the plan of a model.
+func Build(m *analyzer.Model) Plan {
+	p := Plan{Networks: []Network{}}
+	encrypted := false
+	for _, n := range m.Networks {
+		if n.Implicit && !n.Used && !n.Ingress {
+			continue
+		}
+		if !n.Used && !n.Ingress && n.Origin == "stack" {
+			continue // never created by stack deploy
+		}
+		row := Network{ID: n.ID, Name: n.Name, Stack: n.Stack, Ingress: n.Ingress, Subnet: n.Subnet, Source: n.SubnetSource,
+			Usable: n.Usable, Demand: n.Demand.Total, Encrypted: n.Encrypted, Services: len(n.Services)}
+		if row.Subnet == "" {
+			row.Subnet = "unknown"
+		}
+		if n.Usable > 0 {
+			row.Utilisation = float64(n.Demand.Total) / float64(n.Usable)
+		}
+		if n.Encrypted && n.Used {
+			encrypted = true
+		}
+		p.Networks = append(p.Networks, row)
+	}
+	sort.Slice(p.Networks, func(i, j int) bool {
+		a, b := p.Networks[i], p.Networks[j]
+		if a.Ingress != b.Ingress {
+			return a.Ingress
+		}
+		return a.ID < b.ID
+	})
+	for _, pool := range m.Swarm.DefaultAddrPools {
+		p.Pools.Prefixes = append(p.Pools.Prefixes, pool.CIDR)
+	}
+	p.Pools.MaskLength = m.Swarm.MaskLength
+	p.Pools.SubnetsLeft = m.Swarm.PoolSubnetsLeft
+	p.Pools.Shortfall = m.Swarm.PoolShortfall
+	p.Firewall = []Opening{
+		{"2377", "tcp", "all nodes → managers", "cluster management (swarm join, raft)"},
+		{"7946", "tcp", "all nodes ↔ all nodes", "overlay network node discovery"},
+		{"7946", "udp", "all nodes ↔ all nodes", "overlay network node discovery"},
+		{fmt.Sprint(m.Swarm.DataPathPort), "udp", "all nodes ↔ all nodes", "VXLAN overlay data path; never open it to untrusted networks"},
+	}
+	if encrypted {
+		p.Firewall = append(p.Firewall, Opening{"", "esp (IP protocol 50)", "all nodes ↔ all nodes", "IPsec for encrypted overlay networks"})
+	}
+	return p
+}
+
+// Formats lists the plan's output formats.
+var Formats = []string{"text", "json", "markdown"}
+
+// Write renders the plan.
+func Write(w io.Writer, p Plan, format string) error {
+	switch format {
+	case "json":
+		b, err := json.MarshalIndent(p, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return err
+	case "markdown":
+		return writeMarkdown(w, p)
+	case "text":
+		return writeText(w, p)
+	}
+	return fmt.Errorf("unknown plan format %q (want %s)", format, strings.Join(Formats, ", "))
+}
+
+func bar(u float64, width int) string {
+	n := int(u*float64(width) + 0.5)
+	if n > width {
+		n = width
+	}
+	if n < 0 {
+		n = 0
+	}
+	return "[" + strings.Repeat("#", n) + strings.Repeat(".", width-n) + "]"
+}
+
+func pct(n Network) string {
+	if n.Usable == 0 {
+		return "   ?"
+	}
+	return fmt.Sprintf("%3.0f%%", n.Utilisation*100)
+}
+
+func writeText(w io.Writer, p Plan) error {
+	fmt.Fprintln(w, "Networks (ingress first):")
+	fmt.Fprintf(w, "  %-28s %-18s %-10s %7s %7s  %s\n", "NETWORK", "SUBNET", "SOURCE", "USABLE", "DEMAND", "UTILISATION")
+	for _, n := range p.Networks {
+		name := n.Name
+		if n.Ingress {
+			name += " (ingress)"
+		}
+		if n.Encrypted {
+			name += " [enc]"
+		}
+		fmt.Fprintf(w, "  %-28s %-18s %-10s %7d %7d  %s %s\n", name, n.Subnet, n.Source, n.Usable, n.Demand, bar(n.Utilisation, 20), pct(n))
+	}
+	fmt.Fprintf(w, "\nDefault address pools: %s, /%d subnets; %d left", strings.Join(p.Pools.Prefixes, ", "), p.Pools.MaskLength, p.Pools.SubnetsLeft)
+	if p.Pools.Shortfall > 0 {
+		fmt.Fprintf(w, "; %d networks get NO subnet (pools exhausted)", p.Pools.Shortfall)
+	}
+	fmt.Fprintln(w, "\n\nFirewall openings between nodes:")
+	for _, o := range p.Firewall {
+		port := o.Port
+		if port != "" {
+			port += "/"
+		}
+		fmt.Fprintf(w, "  %-28s %-24s %s\n", port+o.Protocol, o.Between, o.Why)
+	}
+	return nil
+}
+
+func writeMarkdown(w io.Writer, p Plan) error {
+	fmt.Fprintln(w, "## Networks\n\n| network | subnet | source | usable | demand | utilisation |\n|---|---|---|---:|---:|---|")
+	for _, n := range p.Networks {
+		name := "`" + n.Name + "`"
+		if n.Ingress {
+			name += " (ingress)"
+		}
+		if n.Encrypted {
+			name += " (encrypted)"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %d | %d | `%s` %s |\n", name, n.Subnet, n.Source, n.Usable, n.Demand, bar(n.Utilisation, 10), strings.TrimSpace(pct(n)))
+	}
+	fmt.Fprintf(w, "\n## Default address pools\n\n%s, /%d subnets, %d left.\n", strings.Join(p.Pools.Prefixes, ", "), p.Pools.MaskLength, p.Pools.SubnetsLeft)
+	fmt.Fprintln(w, "\n## Firewall openings between nodes\n\n| port | between | why |\n|---|---|---|")
+	for _, o := range p.Firewall {
+		port := o.Port
+		if port != "" {
+			port += "/"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s |\n", port+o.Protocol, o.Between, o.Why)
+	}
+	return nil
+}
