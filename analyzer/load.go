@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -40,6 +41,15 @@ type Options struct {
 	Merger Merger
 	// Inventory are `docker network inspect` / `docker service inspect` JSON files.
 	Inventory []string
+	// Scripts are bootstrap shell scripts whose docker commands (swarm
+	// init, network create|rm, service create, ...) run in the order given.
+	Scripts []string
+	// SwarmInit is a `docker swarm init ...` command line (--swarm-init).
+	SwarmInit string
+	// SwarmInitName names SwarmInit in positions (default "--swarm-init").
+	SwarmInitName string
+	// DaemonJSON is a daemon.json file (--daemon-json).
+	DaemonJSON string
 }
 
 // Settings are cluster facts the files cannot give, with documented defaults.
@@ -102,11 +112,24 @@ func (ComposeMerger) Load(ctx context.Context, files []types.ConfigFile, env map
 		o.SkipInclude = true
 		o.SkipExtends = true
 		o.Profiles = []string{"*"}
+		// Interpolation matches every node against compose-go's type-cast
+		// paths, a third of the load time of a large stack: skip it when no
+		// file has a `$` to interpolate.
+		o.SkipInterpolation = !anyDollar(files)
 	})
 }
 
 func init() {
 	logrus.SetOutput(io.Discard)
+}
+
+func anyDollar(files []types.ConfigFile) bool {
+	for _, f := range files {
+		if bytes.IndexByte(f.Content, '$') >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Analysis is a loaded model plus what is needed to locate its elements.
@@ -284,6 +307,10 @@ func Load(ctx context.Context, opts Options) (*Analysis, error) {
 		}
 		invs = append(invs, inv)
 	}
+	scripts, err := a.loadScriptInputs(opts)
+	if err != nil {
+		return nil, err
+	}
 	b := &builder{m: m, settings: opts.Settings.Defaults(), env: env}
 	b.swarm()
 	for _, inv := range invs {
@@ -292,6 +319,7 @@ func Load(ctx context.Context, opts Options) (*Analysis, error) {
 	for _, sd := range stacks {
 		b.stack(sd)
 	}
+	b.scriptInputs(scripts)
 	b.facts()
 	return a, nil
 }
