@@ -22,6 +22,8 @@ type builder struct {
 	autoOrder []*Network
 	// texts keeps, per service id, the strings to search for host names.
 	texts map[string][]textUse
+	// stacks are the loaded stacks, for facts that read the raw YAML.
+	stacks []*stackData
 }
 
 const mtuOption = "com.docker.network.driver.mtu"
@@ -65,6 +67,7 @@ func (b *builder) swarm() {
 
 // stack adds one loaded stack's networks and services.
 func (b *builder) stack(sd *stackData) {
+	b.stacks = append(b.stacks, sd)
 	p := sd.project
 	stack := sd.name
 	src := sd.src
@@ -262,6 +265,13 @@ func (b *builder) service(sd *stackData, key string, sc types.ServiceConfig, net
 			p.Ref = Ref{Src: sd.src, Path: []any{"services", key, "ports"}}
 		}
 		s.Ports = append(s.Ports, p)
+	}
+	s.InvalidPorts = []InvalidPort{}
+	for _, bp := range sd.badPorts {
+		if bp.service == key {
+			s.InvalidPorts = append(s.InvalidPorts, InvalidPort{Raw: bp.raw, Error: bp.err,
+				Ref: Ref{Src: sd.src, File: bp.file, Path: []any{"services", key, "ports", bp.index}}})
+		}
 	}
 	for _, dk := range sortedKeys(sc.DependsOn) {
 		s.DependsOn = append(s.DependsOn, Dependency{Service: dk, Ref: Ref{Src: sd.src, Path: []any{"services", key, "depends_on", dk}}})

@@ -331,6 +331,8 @@ type stackData struct {
 	docs    []*Doc
 	project *types.Project
 	version string
+	// badPorts are ports items that do not parse (removed before loading).
+	badPorts []badPort
 }
 
 func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, env map[string]string) (*stackData, error) {
@@ -377,6 +379,13 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 	a.Docs[sd.src] = sd.docs
 	a.Model.Sources[sd.src] = Source{Kind: "stack", Files: si.Files}
 	a.Model.Stacks[name] = &Stack{Name: name, Files: si.Files, Version: sd.version, Ref: Ref{Src: sd.src}}
+	sd.badPorts = findBadPorts(sd.docs, env)
+	if len(sd.badPorts) > 0 {
+		clean, err := withoutBadPorts(cfs, sd.badPorts)
+		if err == nil {
+			cfs = clean
+		}
+	}
 	p, err := loadProject(ctx, merger, cfs, env)
 	if err != nil {
 		return nil, sd.locateLoadError(err)
@@ -418,6 +427,8 @@ var (
 	interpPathRe = regexp.MustCompile(`error while interpolating ([^:]+): (.*)`)
 	validateRe   = regexp.MustCompile(`validating ([^:]+): (\S+) (.*)`)
 	parseRe      = regexp.MustCompile(`failed to parse ([^:]+): (.*)`)
+	quotedRe     = regexp.MustCompile(`parsing ("[^"]*")`)
+	decodeErrRe  = regexp.MustCompile(`(?m)^'([^']+)' (.+)$`)
 	dottedPathRe = regexp.MustCompile(`^((?:services|networks|volumes|secrets|configs)\.[^\s:]+)`)
 )
 
@@ -444,6 +455,14 @@ func (sd *stackData) locateLoadError(err error) error {
 	case dottedPathRe.MatchString(msg):
 		path = dottedPathRe.FindString(msg)
 		text = msg
+	case decodeErrRe.MatchString(err.Error()):
+		m := decodeErrRe.FindStringSubmatch(err.Error())
+		path = strings.NewReplacer("[", ".", "]", "").Replace(m[1])
+		detail := m[2]
+		if q := quotedRe.FindStringSubmatch(detail); q != nil && strings.Contains(detail, "strconv.") {
+			detail = q[1] + " is not a number"
+		}
+		text = fmt.Sprintf("wrong type for %s: %s", path, detail)
 	default:
 		text = msg
 		if m := parseRe.FindStringSubmatch(msg); m != nil {

@@ -18,6 +18,9 @@ type Model struct {
 	Indexes       Indexes             `json:"indexes"`
 	Variables     []Variable          `json:"variables"`
 	Keys          []KeyUse            `json:"keys"`
+	// Commands are the docker commands of the bootstrap scripts and of
+	// --swarm-init, in run order (--swarm-init first, then each script).
+	Commands []Command `json:"commands"`
 }
 
 // Ref points a model element at its source: a path in the YAML of a source
@@ -26,6 +29,13 @@ type Ref struct {
 	Src  string `json:"src"`            // key into Model.Sources
 	File string `json:"file,omitempty"` // pin to one file of the source
 	Path []any  `json:"path,omitempty"` // YAML path: strings for keys, ints for list items
+	// Line, Col, EndLine and EndCol, when Line > 0, are an exact region in
+	// File (scripts, --swarm-init): Locate returns it as is. Columns are
+	// 1-based code points, EndCol exclusive.
+	Line    int `json:"line,omitempty"`
+	Col     int `json:"col,omitempty"`
+	EndLine int `json:"end_line,omitempty"`
+	EndCol  int `json:"end_col,omitempty"`
 }
 
 // Source is one input a Ref can point into.
@@ -55,6 +65,153 @@ type Swarm struct {
 	PoolSubnetsLeft int `json:"pool_subnets_left"`
 	// PoolShortfall is how many auto-allocated networks got no pool subnet.
 	PoolShortfall int `json:"pool_shortfall"`
+	// Init is the `docker swarm init` in effect: the last one of the run
+	// (Present is false when the inputs have none).
+	Init SwarmInit `json:"init"`
+	// Inits are every `docker swarm init` of the run, in order.
+	Inits []SwarmInit `json:"inits"`
+	// NodeAddresses are the --advertise-addr, --data-path-addr and
+	// --listen-addr values of every swarm init and join, checked.
+	NodeAddresses []NodeAddress `json:"node_addresses"`
+	// GwbridgeCreates are the script commands that create docker_gwbridge.
+	GwbridgeCreates []GwbridgeCreate `json:"docker_gwbridge_creates"`
+	// IngressEvents are the script commands that remove or create an
+	// ingress network, in order, with the state they ran against.
+	IngressEvents []IngressEvent `json:"ingress_events"`
+	// Daemon is the daemon.json given with --daemon-json (nil when none).
+	Daemon *DaemonConfig `json:"daemon"`
+}
+
+// Command is one docker command of a script or of --swarm-init.
+type Command struct {
+	Kind   string `json:"kind"`   // swarm init|join|update|leave, network create|rm, service create|update|rm, stack deploy
+	Order  int    `json:"order"`  // index in Model.Commands: the run order
+	Source string `json:"source"` // key into Model.Sources
+	// Flags maps the long flag name (no dashes; "driver" for -d) to its
+	// occurrences in order. Flags the command does not define keep the
+	// name as written and have Defined false.
+	Flags map[string][]FlagValue `json:"flags"`
+	// Positionals are the operands: network names, image, stack name, ...
+	Positionals []Word `json:"positionals"`
+	// Dynamic is true when an unresolved expansion may shift flags and operands.
+	Dynamic bool `json:"dynamic"`
+	// Func is the shell function the command is in ("" at top level).
+	Func string `json:"func"`
+	Ref  Ref    `json:"ref"`
+}
+
+// FlagValue is one occurrence of a flag on a command line.
+type FlagValue struct {
+	Value    string `json:"value"`     // "" for a boolean flag without value
+	Known    bool   `json:"known"`     // false when the value holds an unresolved variable
+	HasValue bool   `json:"has_value"` // "--attachable=false" has one, "--attachable" not
+	Spelling string `json:"spelling"`  // as written: "-d", "--driver"
+	Defined  bool   `json:"defined"`   // false: the docker CLI has no such flag on this command
+	Ref      Ref    `json:"ref"`       // the flag and its value
+	ValueRef Ref    `json:"value_ref"` // the value alone (the flag when there is none)
+}
+
+// Word is one operand of a command line.
+type Word struct {
+	Value string `json:"value"`
+	Known bool   `json:"known"`
+	Ref   Ref    `json:"ref"`
+}
+
+// SwarmInit is what one `docker swarm init` was given.
+type SwarmInit struct {
+	Present bool `json:"present"`
+	Command int  `json:"command"` // index in Model.Commands, -1 when absent
+	// Pools are the --default-addr-pool values (comma lists split).
+	Pools        []Pool  `json:"pools"`
+	MaskLength   IntFlag `json:"mask_length"`    // --default-addr-pool-mask-length
+	DataPathPort IntFlag `json:"data_path_port"` // --data-path-port
+	// AdvertiseAddr, DataPathAddr and ListenAddr are nil when not given.
+	AdvertiseAddr *NodeAddress `json:"advertise_addr"`
+	DataPathAddr  *NodeAddress `json:"data_path_addr"`
+	ListenAddr    *NodeAddress `json:"listen_addr"`
+	// Applied is true when Docker accepts the pool settings, so the swarm
+	// model (pools, mask length, data path port) uses them.
+	Applied bool `json:"applied"`
+	Ref     Ref  `json:"ref"`
+}
+
+// IntFlag is a numeric flag as written.
+type IntFlag struct {
+	Set   bool   `json:"set"`
+	Raw   string `json:"raw"`
+	Known bool   `json:"known"` // false when the value holds an unresolved variable
+	Valid bool   `json:"valid"` // an unsigned 32-bit integer, as the docker CLI parses it
+	Value int    `json:"value"`
+	Ref   Ref    `json:"ref"`
+}
+
+// NodeAddress is one --advertise-addr, --data-path-addr or --listen-addr.
+type NodeAddress struct {
+	Command int    `json:"command"` // index in Model.Commands
+	Kind    string `json:"kind"`    // swarm init | swarm join
+	Flag    string `json:"flag"`    // advertise-addr | data-path-addr | listen-addr
+	Raw     string `json:"raw"`
+	Known   bool   `json:"known"`
+	// Host and Port split the value ("" when absent); IP is true when the
+	// host is an IP address rather than an interface name.
+	Host string `json:"host"`
+	Port string `json:"port"`
+	IP   bool   `json:"ip"`
+	// Problem says why Docker refuses the value ("" when it is acceptable
+	// or unknown).
+	Problem string `json:"problem"`
+	Ref     Ref    `json:"ref"`
+}
+
+// GwbridgeCreate is a script's `docker network create ... docker_gwbridge`.
+type GwbridgeCreate struct {
+	Command int    `json:"command"` // index in Model.Commands
+	Subnet  string `json:"subnet"`  // canonical --subnet, "" when absent or invalid
+	// InSwarm is true when the node had already run swarm init or join
+	// (and not left) in the script before this command.
+	InSwarm bool `json:"in_swarm"`
+	// SwarmCommand is the index of that init or join, -1 when none.
+	SwarmCommand int `json:"swarm_command"`
+	Ref          Ref `json:"ref"`
+}
+
+// IngressEvent is a script command that removes or creates an ingress network.
+type IngressEvent struct {
+	Action  string `json:"action"`  // rm | create
+	Command int    `json:"command"` // index in Model.Commands
+	Network string `json:"network"` // name removed or created
+	// Existing, for create, is the name of an ingress network that still
+	// exists at that point ("" when none).
+	Existing string `json:"existing"`
+	// Publishers, for rm, are the services publishing ingress ports at
+	// that point: ids in Model.Services.
+	Publishers []IngressPublisher `json:"publishers"`
+	Ref        Ref                `json:"ref"`
+}
+
+// IngressPublisher is a service that depends on the ingress network when it is removed.
+type IngressPublisher struct {
+	Service string `json:"service"` // id in Model.Services
+	// Certain is true when the run itself creates the service before the
+	// removal (service create, or stack deploy in a script); false for a
+	// linted stack that may or may not be deployed yet.
+	Certain bool `json:"certain"`
+}
+
+// DaemonConfig is the part of a daemon.json that matters to swarm networking.
+type DaemonConfig struct {
+	File string `json:"file"`
+	// DefaultAddressPools are its default-address-pools entries.
+	DefaultAddressPools []DaemonPool `json:"default_address_pools"`
+	Ref                 Ref          `json:"ref"`
+}
+
+// DaemonPool is one daemon.json default-address-pools entry.
+type DaemonPool struct {
+	Base string `json:"base"`
+	Size int    `json:"size"`
+	Ref  Ref    `json:"ref"`
 }
 
 // Pool is one default address pool.
@@ -62,7 +219,10 @@ type Pool struct {
 	CIDR   string `json:"cidr"`   // as written
 	Prefix string `json:"prefix"` // canonical, "" when invalid
 	Valid  bool   `json:"valid"`
-	Ref    *Ref   `json:"ref,omitempty"`
+	// MergedInto is the pool this one overlaps and is dropped for: swarm sorts
+	// the pools by address and silently discards a later overlapping one (GT064).
+	MergedInto string `json:"merged_into"`
+	Ref        *Ref   `json:"ref,omitempty"`
 }
 
 // Stack is one `docker stack deploy` unit: one or more files merged in order.
@@ -71,6 +231,20 @@ type Stack struct {
 	Files   []string `json:"files"`
 	Version string   `json:"version"` // declared version ("" when absent)
 	Ref     Ref      `json:"ref"`
+	// FileVersions is the `version:` of every file of the stack, in merge
+	// order: docker stack deploy requires them all to be equal (SWL013).
+	FileVersions []FileVersion `json:"file_versions"`
+}
+
+// FileVersion is the compose file version one stack file declares.
+type FileVersion struct {
+	File    string `json:"file"`
+	Version string `json:"version"` // as written, "" when absent
+	// Effective is the version docker stack deploy reads: "" and "3" mean 3.13.
+	Effective string `json:"effective"`
+	// Supported is false when docker stack deploy has no schema for it (3.0–3.13 only).
+	Supported bool `json:"supported"`
+	Ref       Ref  `json:"ref"` // the file's `version` key (its top level when absent)
 }
 
 // Network is one network: declared in a stack, implicit (default, ingress),
@@ -103,7 +277,29 @@ type Network struct {
 	Demand       Demand   `json:"demand"`
 	Used         bool     `json:"used"`
 	Services     []string `json:"services"`
-	Ref          Ref      `json:"ref"`
+	// Replaced lists, for multi-file stacks, each later-file entry for this
+	// network that replaces the earlier files' entries whole under docker
+	// stack deploy, with the settings it drops (SWL014).
+	Replaced []NetworkReplacement `json:"replaced"`
+	// PoolExhausted is true when the network needed a pool subnet and the
+	// default address pools had none left (SWL217).
+	PoolExhausted bool `json:"pool_exhausted"`
+	// Command is the index in Model.Commands of the script command that
+	// creates the network (absent otherwise).
+	Command *int `json:"command,omitempty"`
+	Ref     Ref  `json:"ref"`
+}
+
+// NetworkReplacement is a later file's entry for a network that, under
+// docker stack deploy's merge, replaces the earlier files' entries whole.
+type NetworkReplacement struct {
+	File    string   `json:"file"`    // the replacing (later) file
+	Earlier []string `json:"earlier"` // earlier files that also declare the network
+	// Dropped are settings the earlier files set and the replacing entry does
+	// not: driver_opts.<key>, ipam, internal, attachable, labels, name,
+	// external, driver.
+	Dropped []string `json:"dropped"`
+	Ref     Ref      `json:"ref"` // the entry in File
 }
 
 // MTU is the com.docker.network.driver.mtu option.
@@ -112,8 +308,13 @@ type MTU struct {
 	Value int    `json:"value"`
 	Valid bool   `json:"valid"`
 	// Effective is the MTU containers get: value (or 1500) − 50, −26 and rounded down to 4 if encrypted.
+	// It is filled for every overlay network whose options are known, also without the option;
+	// 0 when Docker cannot parse the option (GT094, GT095).
 	Effective int `json:"effective"`
-	Ref       Ref `json:"ref"`
+	// Set is true when com.docker.network.driver.mtu is written; false for an
+	// overlay network that gets the default (Raw "", Value 0, Valid true).
+	Set bool `json:"set"`
+	Ref Ref  `json:"ref"`
 }
 
 // Subnet is one ipam.config entry (or --subnet flag).
@@ -138,6 +339,12 @@ type Demand struct {
 	Tasks       int `json:"tasks"`
 	UpdateExtra int `json:"update_extra"`
 	LB          int `json:"lb"`
+	// UpdateBatch is the largest batch of new tasks a stop-first rolling
+	// update of one attached service creates while the old tasks still hold
+	// their addresses; not part of Total (SWL203).
+	UpdateBatch int `json:"update_batch"`
+	// UpdateBatchService is the id of the service with that batch.
+	UpdateBatchService string `json:"update_batch_service"`
 }
 
 // Service is one swarm service.
@@ -146,6 +353,8 @@ type Service struct {
 	Name               string           `json:"name"` // <stack>_<key>
 	Key                string           `json:"key"`  // key in the stack file
 	Stack              string           `json:"stack"`
+	// Origin is stack, inventory (docker service inspect) or script.
+	Origin string `json:"origin"`
 	Image              string           `json:"image"`
 	Mode               string           `json:"mode"` // replicated | global
 	Replicas           int              `json:"replicas"`
@@ -157,10 +366,20 @@ type Service struct {
 	UpdateOrder        string           `json:"update_order"`
 	Networks           []ServiceNetwork `json:"networks"`
 	Ports              []Port           `json:"ports"`
+	// InvalidPorts are short-syntax ports that do not parse (Docker's loader
+	// rejects them: `invalid hostPort: 99999`); they are not in Ports.
+	InvalidPorts []InvalidPort `json:"invalid_ports"`
 	DependsOn          []Dependency     `json:"depends_on"`
 	Hostnames          []Hostname       `json:"hostnames"`
 	Expose             []string         `json:"expose"`
-	Ref                Ref              `json:"ref"`
+	// DuplicatePorts are `ports` items that repeat an earlier item or its
+	// published port in the same file (GT031, GT032). compose-go drops
+	// identical items, so this is read from the raw YAML.
+	DuplicatePorts []DuplicatePort `json:"duplicate_ports"`
+	// Command is the index in Model.Commands of the script command that
+	// creates the service (absent otherwise).
+	Command *int `json:"command,omitempty"`
+	Ref     Ref  `json:"ref"`
 }
 
 // ServiceNetwork is one network attachment of a service.
@@ -184,6 +403,28 @@ type Port struct {
 	HostIP       string `json:"host_ip"`
 	Raw          string `json:"raw"` // the short-syntax string, "" for long syntax
 	Ref          Ref    `json:"ref"`
+}
+
+// DuplicatePort is a `ports` item that clashes with an earlier item of the
+// same list in the same file: written identically (the schema's uniqueItems,
+// GT032), or publishing the same (published, protocol) (GT031). Unknown
+// protocols count as tcp, as Docker maps them.
+type DuplicatePort struct {
+	Index     int    `json:"index"`     // position of the later item in the file's ports list
+	First     int    `json:"first"`     // position of the earlier item
+	Identical bool   `json:"identical"` // both items are the same YAML value
+	Published int    `json:"published"` // the published port both use (0 when identical and unpublished)
+	Protocol  string `json:"protocol"`
+	Text      string `json:"text"`       // the later item as written: "8080:80", or "target: 80, published: 8080"
+	FirstText string `json:"first_text"` // the earlier item as written
+	Ref       Ref    `json:"ref"`        // the later item
+}
+
+// InvalidPort is a ports item that does not parse.
+type InvalidPort struct {
+	Raw   string `json:"raw"`
+	Error string `json:"error"`
+	Ref   Ref    `json:"ref"`
 }
 
 // Dependency is one depends_on entry.
@@ -210,21 +451,41 @@ type Variable struct {
 	Syntax     string `json:"syntax"` // the whole ${...} expression
 	Stack      string `json:"stack"`
 	Ref        Ref    `json:"ref"`
+	// Operator is the substitution operator: "", ":-", "-", ":?", "?", ":+"
+	// or "+" (docker stack deploy does not know ":+" and "+").
+	Operator string `json:"operator"`
+	// Field is the value's path as docker/cli names it in errors
+	// (services.web.ports.[].published).
+	Field string `json:"field"`
+	// Cast is the type docker stack deploy converts the interpolated value
+	// to ("int", "float", "bool"), "" when it stays a string.
+	Cast string `json:"cast"`
+	// CastFails is true when the value, interpolated with the current
+	// environment, does not convert to Cast: docker stack deploy fails.
+	CastFails bool `json:"cast_fails"`
 }
 
 // KeyUse is a YAML key that matters to a rule because stack deploy treats it
 // specially (unsupported, forbidden, deprecated, compose-only).
 type KeyUse struct {
 	Key   string `json:"key"`   // dotted path with * for names: services.*.links
-	Class string `json:"class"` // unsupported | forbidden | deprecated | compose-only | not-deployable
+	Class string `json:"class"` // unsupported | forbidden | deprecated | compose-only | not-deployable | ignored | needs-version
 	Stack string `json:"stack"`
 	Owner string `json:"owner"` // service or network id it belongs to, "" at top level
 	Ref   Ref    `json:"ref"`
+	// NeedsVersion is, for class needs-version, the first compose file
+	// version whose v3 schema allows the key.
+	NeedsVersion string `json:"needs_version,omitempty"`
+	// FileVersion is, for class needs-version, the version the file
+	// declares, as docker stack deploy reads it.
+	FileVersion string `json:"file_version,omitempty"`
 }
 
 // Indexes are precomputed joins, so no rule joins a collection with itself.
 type Indexes struct {
 	// PublishedPorts maps "<port>/<protocol>" to the services publishing it.
+	// A short-syntax host-port range with one target ("8000-8010:80") is
+	// listed under every port of the range, as docker stack deploy expands it.
 	PublishedPorts map[string][]PortUse `json:"published_ports"`
 	// NetworkServices maps a network id to the ids of the services attached to it.
 	NetworkServices map[string][]string `json:"network_services"`
@@ -232,6 +493,23 @@ type Indexes struct {
 	Consumers map[string][]Consumer `json:"consumers"`
 	// SubnetOverlaps lists every pair of networks whose subnets overlap.
 	SubnetOverlaps []Overlap `json:"subnet_overlaps"`
+	// NameCollisions lists pairs of networks (or services) that swarm would
+	// create under names equal ignoring case.
+	NameCollisions []NameCollision `json:"name_collisions"`
+}
+
+// NameCollision is two objects swarm would create under names that are
+// equal ignoring case (A < B by id).
+type NameCollision struct {
+	Kind  string `json:"kind"` // network | service
+	A     string `json:"a"`    // id in Model.Networks or Model.Services
+	B     string `json:"b"`
+	NameA string `json:"name_a"`
+	NameB string `json:"name_b"`
+	// Exact is true when the names are identical, not only equal ignoring case.
+	Exact bool `json:"exact"`
+	// SameStack is true when both come from one stack.
+	SameStack bool `json:"same_stack"`
 }
 
 // PortUse is one service publishing one port.
