@@ -444,11 +444,11 @@ func (sd *stackData) locateLoadError(err error) error {
 	case interpPathRe.MatchString(msg):
 		m := interpPathRe.FindStringSubmatch(msg)
 		path, text = m[1], m[2]
-		if strings.Contains(text, "failed to cast to expected type") {
-			text = "wrong type: " + text[strings.LastIndex(text, ":")+1:]
-			text = strings.TrimSpace(strings.ReplaceAll(text, "invalid syntax", "not a number"))
+		if q := quotedRe.FindStringSubmatch(text); q != nil && strings.Contains(text, "failed to cast") {
+			text = "wrong type for " + path + ": " + q[1] + " is not a number"
+		} else {
+			text = "invalid value for " + path + ": " + text
 		}
-		text = "invalid value for " + path + ": " + text
 	case validateRe.MatchString(msg):
 		m := validateRe.FindStringSubmatch(msg)
 		path, text = m[2], m[2]+" "+m[3]
