@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/swarmlint/swarmlint/report/sariftest"
+)
+
+// run invokes the CLI in-process and returns stdout, stderr and the exit code.
+func run(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(args, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func write(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestBadInput: every kind of bad input ends with exit 2 and one clear line
+// naming file:line:col (or the file when there is no line), never a panic.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name, content string
+		want          string // regexp over stderr
+	}{
+		{"invalid.yml", "services:\n  web:\n    image: nginx\n   bad: [\n", `invalid\.yml:4:4: invalid YAML: `},
+		{"list.yml", "- a\n- b\n", `list\.yml:1:1: top level is a list`},
+		{"scalar.yml", "hello\n", `scalar\.yml:1:1: top level is a scalar`},
+		{"empty.yml", "", `empty\.yml:1:1: file is empty`},
+		{"comments.yml", "# nothing here\n", `comments\.yml:1:1: file is empty`},
+		{"type.yml", "services:\n  web:\n    image: nginx\n    deploy:\n      replicas: many\n", `type\.yml:5:7: wrong type for services\.web\.deploy\.replicas: "many" is not a number`},
+		{"nul.yml", "services:\n  web:\x00\n", `nul\.yml:2:7: file contains a NUL byte`},
+		{"portsstring.yml", "services:\n  web:\n    image: nginx\n    ports: \"80:80\"\n", `portsstring\.yml:4:5: services\.web\.ports must be a array`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := write(t, dir, c.name, c.content)
+			out, errs, code := run(t, p)
+			if code != ExitError {
+				t.Fatalf("exit %d, want 2; stdout %q stderr %q", code, out, errs)
+			}
+			if !regexp.MustCompile(c.want).MatchString(errs) {
+				t.Fatalf("stderr %q does not match %q", errs, c.want)
+			}
+			if strings.Contains(errs, "goroutine") || strings.Count(strings.TrimSpace(errs), "\n") > 0 {
+				t.Fatalf("want one line, got %q", errs)
+			}
+		})
+	}
+	t.Run("missing", func(t *testing.T) {
+		_, errs, code := run(t, filepath.Join(dir, "nope.yml"))
+		if code != ExitError || !strings.Contains(errs, "nope.yml: no such file") {
+			t.Fatalf("exit %d, stderr %q", code, errs)
+		}
+	})
+	t.Run("directory", func(t *testing.T) {
+		_, errs, code := run(t, dir)
+		if code != ExitError || !strings.Contains(errs, "is a directory") {
+			t.Fatalf("exit %d, stderr %q", code, errs)
+		}
+	})
+	t.Run("unreadable", func(t *testing.T) {
+		if runtime.GOOS == "windows" || os.Geteuid() == 0 {
+			t.Skip("root reads files whatever their mode")
+		}
+		p := write(t, dir, "secret.yml", "services: {}\n")
+		os.Chmod(p, 0)
+		_, errs, code := run(t, p)
+		if code != ExitError || !strings.Contains(errs, "secret.yml") {
+			t.Fatalf("exit %d, stderr %q", code, errs)
+		}
+	})
+	t.Run("usage", func(t *testing.T) {
+		for _, args := range [][]string{{}, {"--format", "xml", "a.yml"}, {"--fail-on", "sometimes", "a.yml"}, {"--bogus"}} {
+			_, errs, code := run(t, args...)
+			if code != ExitError || errs == "" {
+				t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+			}
+		}
+	})
+}
+
+// TestExitCodesAndFormats: findings at or above --fail-on exit 1; every
+// format is written; output is byte-identical across runs.
+func TestExitCodesAndFormats(t *testing.T) {
+	t.Chdir("../..") // SARIF URIs are relative to the repository root
+	bad := "fixtures/SWL101-dnsrr-with-ingress-port/bad.yml"
+	good := "fixtures/SWL101-dnsrr-with-ingress-port/good.yml"
+	if _, _, code := run(t, "--enable", "SWL101", good); code != ExitOK {
+		t.Errorf("clean file: exit %d", code)
+	}
+	if _, _, code := run(t, "--enable", "SWL101", bad); code != ExitFindings {
+		t.Errorf("errors: exit %d", code)
+	}
+	if _, _, code := run(t, "--enable", "SWL101", "--fail-on", "none", bad); code != ExitOK {
+		t.Errorf("--fail-on none: exit %d", code)
+	}
+	for _, f := range []string{"text", "json", "sarif", "github", "junit"} {
+		a, _, _ := run(t, "--enable", "SWL101", "--format", f, bad)
+		b, _, _ := run(t, "--enable", "SWL101", "--format", f, bad)
+		if a == "" || a != b {
+			t.Errorf("%s: empty or not deterministic", f)
+		}
+		if f == "sarif" {
+			src, _ := os.ReadFile(bad)
+			sariftest.Check(t, []byte(a), map[string][]byte{bad: src})
+		}
+		if f == "json" {
+			var doc struct {
+				Findings []struct {
+					RuleID    string `json:"rule_id"`
+					StartLine int    `json:"start_line"`
+					StartCol  int    `json:"start_column"`
+					EndCol    int    `json:"end_column"`
+				} `json:"findings"`
+			}
+			if err := json.Unmarshal([]byte(a), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if len(doc.Findings) != 2 || doc.Findings[0].StartLine != 8 || doc.Findings[0].StartCol != 9 || doc.Findings[0].EndCol != 22 {
+				t.Errorf("json findings = %+v", doc.Findings)
+			}
+		}
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "r.sarif")
+	if _, _, code := run(t, "--enable", "SWL101", "--format", "sarif", "-o", out, bad); code != ExitFindings {
+		t.Errorf("-o: exit %d", code)
+	}
+	if b, err := os.ReadFile(out); err != nil || !bytes.Contains(b, []byte(`"ruleId": "SWL101"`)) {
+		t.Errorf("-o wrote %q, %v", b, err)
+	}
+}
+
+// TestTextColour: no ANSI escapes when stdout is not a terminal.
+func TestTextColour(t *testing.T) {
+	out, _, _ := run(t, "--enable", "SWL101", "../../fixtures/SWL101-dnsrr-with-ingress-port/bad.yml")
+	if strings.Contains(out, "\x1b[") {
+		t.Errorf("colour in non-terminal output: %q", out)
+	}
+	if !strings.Contains(out, "bad.yml:8:9: error SWL101") || !strings.Contains(out, "^~~~") {
+		t.Errorf("text output lacks the location or the caret:\n%s", out)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	out, _, code := run(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "swarmlint ") {
+		t.Errorf("version: %q %d", out, code)
+	}
+}
