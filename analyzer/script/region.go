@@ -22,17 +22,22 @@ func (r Region) IsZero() bool { return r == Region{} }
 // limited number of bits, so positions are recomputed from byte offsets.
 type lineIndex struct {
 	src    []byte
-	starts []int // byte offset at which each line starts
+	starts []int  // byte offset at which each line starts
+	ascii  []bool // the line is pure ASCII: columns are byte offsets
 }
 
 func newLineIndex(src []byte) *lineIndex {
-	starts := []int{0}
+	li := &lineIndex{src: src, starts: []int{0}, ascii: []bool{true}}
 	for i, b := range src {
-		if b == '\n' {
-			starts = append(starts, i+1)
+		switch {
+		case b == '\n':
+			li.starts = append(li.starts, i+1)
+			li.ascii = append(li.ascii, true)
+		case b >= utf8.RuneSelf:
+			li.ascii[len(li.ascii)-1] = false
 		}
 	}
-	return &lineIndex{src: src, starts: starts}
+	return li
 }
 
 // lineCol returns the 1-based line and code-point column of byte offset off.
@@ -41,6 +46,9 @@ func (li *lineIndex) lineCol(off int) (line, col int) {
 	// The last line start that is <= off.
 	i := sort.Search(len(li.starts), func(i int) bool { return li.starts[i] > off }) - 1
 	i = max(i, 0)
+	if li.ascii[i] {
+		return i + 1, 1 + off - li.starts[i]
+	}
 	return i + 1, 1 + utf8.RuneCount(li.src[li.starts[i]:off])
 }
 

@@ -124,8 +124,8 @@ func buildVars(f *syntax.File, r *resolver) *varTable {
 		for _, a := range p.assigns {
 			v := varValue{known: true}
 			if a.Value != nil {
-				rw := r.resolve(a.Value, useCtx{stmt: p.off, local: local}, true)
-				v = varValue{text: string(rw.text), known: rw.known(0, len(rw.text))}
+				rw := r.resolve(a.Value, useCtx{stmt: p.off, local: local, assign: true}, true)
+				v = varValue{text: string(rw.text), known: rw.known(0, len(rw.text)) && len(rw.text) <= maxWordLen}
 			}
 			if _, seen := local[a.Name.Value]; !seen {
 				order = append(order, a.Name.Value)

@@ -8,6 +8,11 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
+// maxWordLen bounds the resolved length of a word or variable value:
+// assignments such as A=$A$A double a value each time, and a value this
+// long is no network fact anyway. Longer values are treated as unknown.
+const maxWordLen = 1 << 14
+
 // span is the half-open source byte range that produced one byte of a
 // resolved word.
 type span struct{ start, end int }
@@ -73,6 +78,7 @@ type useCtx struct {
 	stmt   int                 // byte offset of the enclosing top-level statement
 	inFunc bool                // inside a function body
 	local  map[string]varValue // earlier assignments of the same statement
+	assign bool                // expanding an assignment value: no field splitting
 }
 
 // offsets returns the clamped source byte range of n.
@@ -84,6 +90,11 @@ func (r *resolver) offsets(n syntax.Node) (int, int, bool) {
 	s, t := int(p.Offset()), int(e.Offset())
 	if s > len(r.src) || t > len(r.src) || t < s {
 		return 0, 0, false
+	}
+	// The parser reads "\r\n" as "\n" and lets a word that ends a line
+	// end after the '\r'.
+	if t > s && r.src[t-1] == '\r' && t < len(r.src) && r.src[t] == '\n' {
+		t--
 	}
 	return s, t, true
 }
@@ -264,8 +275,8 @@ func (r *resolver) dblQuoted(w *rword, q *syntax.DblQuoted, ctx useCtx) {
 func (r *resolver) param(w *rword, p *syntax.ParamExp, quoted bool, ctx useCtx) {
 	name, simple := simpleParam(p)
 	if simple {
-		if v, ok := r.vars.lookup(name, ctx); ok {
-			if !quoted && r.vars.ifsChanged() {
+		if v, ok := r.vars.lookup(name, ctx); ok && len(w.text)+len(v) <= maxWordLen {
+			if !quoted && !ctx.assign && r.vars.ifsChanged() {
 				// Field splitting with a custom IFS is not modelled.
 				r.unresolved(w, p)
 				w.mayVary = true
