@@ -2,12 +2,8 @@ package analyzer
 
 import (
 	"fmt"
-	"math/big"
 	"net/netip"
 	"sort"
-
-	"github.com/apparentlymart/go-cidr/cidr"
-	"go4.org/netipx"
 )
 
 // facts computes everything rules need that is not written in the files:
@@ -23,166 +19,313 @@ func (b *builder) facts() {
 	b.factsCluster()
 }
 
-// allocate simulates swarm's sequential allocation from the default address
-// pools: ingress first, then every network without a subnet in creation order,
-// each taking the first pool subnet that overlaps no subnet already in use.
+// allocate simulates swarm's allocation of subnets from the default address
+// pools. The global IPAM sorts the pools by address, drops a pool that
+// overlaps an earlier one (GT064) and hands out, for each network without a
+// subnet, the first mask-sized subnet of the pools that overlaps no subnet
+// already allocated (moby defaultipam, first fit). The order simulated is:
+// the ingress network at swarm init; then the explicit subnets of the
+// networks the linted stacks create, reserved first (the order in which none
+// of them fails; SWL213 reports the others); then every network without a
+// subnet in creation order.
 func (b *builder) allocate() {
 	sw := &b.m.Swarm
-	var pools []netip.Prefix
-	for _, p := range sw.DefaultAddrPools {
-		if pfx, err := netip.ParsePrefix(p.Prefix); err == nil && pfx.Addr().Is4() {
-			pools = append(pools, pfx)
-		}
-	}
+	pools := effectivePools(sw.DefaultAddrPools)
 	mask := sw.MaskLength
+	splittable := false
+	for _, p := range pools {
+		splittable = splittable || mask >= p.Bits() && mask <= 32
+	}
+	cur := &slotCursor{pools: pools, mask: mask}
 	var taken []netip.Prefix
-	for _, id := range sortedKeys(b.m.Networks) {
-		n := b.m.Networks[id]
-		if n.SubnetSource == "explicit" || n.SubnetSource == "legacy" || n.SubnetSource == "inventory" || n.SubnetSource == "script" {
-			if pfx, err := netip.ParsePrefix(n.Subnet); err == nil {
-				taken = append(taken, pfx)
+	// 1. The ingress network, created at swarm init before anything else.
+	var ingress netip.Prefix
+	if ing := b.m.Networks[sw.Ingress]; ing != nil {
+		if ing.SubnetSource == "" {
+			if pfx, ok := cur.next(nil); ok {
+				ing.Subnet, ing.SubnetSource = pfx.String(), "pool"
+			} else {
+				ing.SubnetSource = "unknown"
 			}
 		}
+		if pfx, err := netip.ParsePrefix(ing.Subnet); err == nil && pfx.Addr().Is4() {
+			ingress = pfx
+			taken = append(taken, pfx)
+		}
 	}
-	gen := newPoolCursor(pools, mask)
+	// 2. Subnets given explicitly (or known from inventory and scripts). A
+	// subnet written for a new network that overlaps the ingress subnet is
+	// never allocated: swarm fails that network (SWL212), so it reserves nothing.
+	reserved := b.reservedSubnets(ingress)
+	for _, r := range reserved {
+		taken = append(taken, r.pfx)
+	}
+	// 3. Networks without a subnet, in creation order.
+	var last netip.Prefix
 	for _, n := range b.autoOrder {
 		if n.SubnetSource != "" {
 			continue
 		}
-		pfx, ok := gen.next(taken)
+		if !takesPoolSubnet(n) {
+			n.SubnetSource = "unknown"
+			continue
+		}
+		pfx, ok := cur.next(taken)
 		if !ok {
 			n.SubnetSource = "unknown"
-			sw.PoolShortfall++
+			// With no pool that can be split at the mask length, swarm init
+			// itself fails (SWL501, SWL502): no shortfall to report.
+			if splittable {
+				n.PoolExhausted = true
+				sw.PoolShortfall++
+			}
 			continue
 		}
 		taken = append(taken, pfx)
 		n.Subnet, n.SubnetSource = pfx.String(), "pool"
+		last = pfx
 	}
-	sw.PoolSubnetsLeft = gen.left(taken)
-	// The allocation front ignoring explicit subnets: where the auto-allocated
-	// networks would land if nothing were reserved (SWL213).
-	front := newPoolCursor(pools, mask)
-	var frontTaken []netip.Prefix
-	for range b.autoOrder {
-		pfx, ok := front.next(frontTaken)
-		if !ok {
-			break
-		}
-		frontTaken = append(frontTaken, pfx)
+	sw.PoolSubnetsLeft = freeSlots(pools, mask, taken)
+	// 4. The allocation path (SWL213). With every explicit subnet reserved
+	// first, the networks without a subnet reach `last`; an explicit subnet
+	// that starts in the pools before the end of `last` is taken by one of
+	// them in some creation order (the one where it is created last), and a
+	// subnet beyond it never is.
+	if !last.IsValid() {
+		return
 	}
-	for _, id := range sortedKeys(b.m.Networks) {
-		n := b.m.Networks[id]
-		for i := range n.Subnets {
-			sn := &n.Subnets[i]
-			pfx, err := netip.ParsePrefix(sn.Prefix)
-			if err != nil || !sn.Valid {
-				continue
-			}
-			for _, f := range frontTaken {
-				if f.Overlaps(pfx) {
-					sn.InAllocationPath = true
-				}
-			}
-		}
-	}
-}
-
-// poolCursor walks the pools' subnets of one size in order.
-type poolCursor struct {
-	pools []netip.Prefix
-	mask  int
-	pi    int
-	cur   netip.Prefix
-	ok    bool
-	steps int
-}
-
-func newPoolCursor(pools []netip.Prefix, mask int) *poolCursor {
-	return &poolCursor{pools: pools, mask: mask}
-}
-
-const maxPoolSteps = 1 << 20
-
-// next returns the first subnet from the cursor onwards overlapping nothing taken.
-func (c *poolCursor) next(taken []netip.Prefix) (netip.Prefix, bool) {
-	for c.pi < len(c.pools) && c.steps < maxPoolSteps {
-		pool := c.pools[c.pi]
-		if c.mask < pool.Bits() || c.mask > 32 {
-			c.pi++
-			c.ok = false
+	end := lastAddr(last)
+	for _, r := range reserved {
+		if r.sn == nil {
 			continue
 		}
-		if !c.ok {
-			c.cur = netip.PrefixFrom(pool.Addr(), c.mask)
-			c.ok = true
-		} else {
-			nxt, carry := nextPrefix(c.cur)
-			if carry || !pool.Contains(nxt.Addr()) {
-				c.pi++
-				c.ok = false
+		for _, p := range pools {
+			if !p.Overlaps(r.pfx) {
 				continue
 			}
-			c.cur = nxt
-		}
-		c.steps++
-		clash := false
-		for _, t := range taken {
-			if t.Overlaps(c.cur) {
-				clash = true
-				break
+			start := p.Addr()
+			if r.pfx.Addr().Compare(start) > 0 {
+				start = r.pfx.Addr()
+			}
+			if start.Compare(end) <= 0 {
+				r.sn.InAllocationPath = true
 			}
 		}
-		if !clash {
-			return c.cur, true
+	}
+}
+
+// reservation is a subnet known before pool allocation; sn is the explicit
+// ipam.config entry it comes from (nil for inventory and script subnets).
+type reservation struct {
+	pfx netip.Prefix
+	sn  *Subnet
+}
+
+// reservedSubnets lists the subnets of the networks that will exist besides
+// ingress and have a subnet without the pools' help. Only explicit stack
+// subnets can be in the allocation path: script networks are created in the
+// script's order before the stacks, and inventory networks exist already.
+func (b *builder) reservedSubnets(ingress netip.Prefix) []reservation {
+	var out []reservation
+	for _, id := range sortedKeys(b.m.Networks) {
+		n := b.m.Networks[id]
+		if n.Ingress || !createdInSwarm(n) || !givenSubnets(n) {
+			continue
 		}
+		for i := range n.Subnets {
+			sn := &n.Subnets[i]
+			pfx, ok := v4Subnet(*sn)
+			if !ok || n.SubnetSource != "inventory" && ingress.IsValid() && pfx.Overlaps(ingress) {
+				continue
+			}
+			r := reservation{pfx: pfx}
+			if n.SubnetSource == "explicit" {
+				r.sn = sn
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// localDrivers create node-local networks: their subnets come from the
+// local address space, never from the swarm's default address pools.
+var localDrivers = set("bridge", "macvlan", "ipvlan", "host", "none", "null")
+
+// createdInSwarm reports whether n is a swarm-scoped network that exists or
+// will be created: the ingress network, inventory and script networks, and
+// stack networks that some service uses (GT019) and that are not external.
+func createdInSwarm(n *Network) bool {
+	if n.Ingress || n.Origin == "inventory" || n.Origin == "script" {
+		return !localDrivers[n.Driver]
+	}
+	return n.Used && !n.External && !localDrivers[n.Driver]
+}
+
+// takesPoolSubnet reports whether swarm's default IPAM gives n a subnet
+// from the default address pools when it has none.
+func takesPoolSubnet(n *Network) bool {
+	return createdInSwarm(n) && (n.IPAMDriver == "" || n.IPAMDriver == "default")
+}
+
+// givenSubnets reports whether n's subnets are written out (stack file,
+// script, inventory) rather than allocated, so Network.Subnets holds them.
+func givenSubnets(n *Network) bool {
+	switch n.SubnetSource {
+	case "explicit", "script", "inventory":
+		return true
+	}
+	return false
+}
+
+// v4Subnet returns the canonical IPv4 prefix of a valid subnet entry.
+func v4Subnet(sn Subnet) (netip.Prefix, bool) {
+	if !sn.Valid || sn.IPv6 {
+		return netip.Prefix{}, false
+	}
+	pfx, err := netip.ParsePrefix(sn.Prefix)
+	if err != nil || !pfx.Addr().Is4() {
+		return netip.Prefix{}, false
+	}
+	return pfx, true
+}
+
+// effectivePools returns the IPv4 pools as the global IPAM uses them: sorted
+// by address (the shorter prefix first on a tie), a pool that overlaps the
+// previous kept one dropped (GT064; it then lies inside that one). It notes
+// each dropped pool's MergedInto.
+func effectivePools(pools []Pool) []netip.Prefix {
+	type entry struct {
+		i   int
+		pfx netip.Prefix
+	}
+	var es []entry
+	for i, p := range pools {
+		if pfx, err := netip.ParsePrefix(p.Prefix); err == nil && p.Valid && pfx.Addr().Is4() {
+			es = append(es, entry{i, pfx.Masked()})
+		}
+	}
+	sort.SliceStable(es, func(a, c int) bool {
+		if cmp := es[a].pfx.Addr().Compare(es[c].pfx.Addr()); cmp != 0 {
+			return cmp < 0
+		}
+		return es[a].pfx.Bits() < es[c].pfx.Bits()
+	})
+	var kept []netip.Prefix
+	for _, e := range es {
+		if k := len(kept); k > 0 && kept[k-1].Overlaps(e.pfx) {
+			pools[e.i].MergedInto = kept[k-1].String()
+			continue
+		}
+		kept = append(kept, e.pfx)
+	}
+	return kept
+}
+
+// slotCursor walks the mask-sized subnets ("slots") of sorted, disjoint IPv4
+// pools in address order. Because what is taken only grows, the first free
+// slot never lies behind the cursor, so first fit is a forward walk.
+type slotCursor struct {
+	pools   []netip.Prefix
+	mask    int
+	pi      int
+	addr    uint64 // start of the current slot within pools[pi]
+	started bool
+}
+
+// next returns the first slot from the cursor on that overlaps nothing in
+// taken. The cursor stays on it: once the caller takes it, the next call
+// moves past it.
+func (c *slotCursor) next(taken []netip.Prefix) (netip.Prefix, bool) {
+	for c.pi < len(c.pools) {
+		pool := c.pools[c.pi]
+		if c.mask < pool.Bits() || c.mask > 32 {
+			c.pi, c.started = c.pi+1, false
+			continue
+		}
+		if !c.started {
+			c.addr, c.started = v4num(pool.Addr()), true
+		}
+		size := uint64(1) << (32 - c.mask)
+		end := v4num(lastAddr(pool))
+		for c.addr <= end {
+			slot := netip.PrefixFrom(v4addr(c.addr), c.mask)
+			var clash netip.Prefix
+			for _, t := range taken {
+				if t.Overlaps(slot) {
+					clash = t
+					break
+				}
+			}
+			if !clash.IsValid() {
+				return slot, true
+			}
+			// skip past the clashing subnet, to the next slot boundary
+			after := v4num(lastAddr(clash)) + 1
+			c.addr = (after + size - 1) / size * size
+		}
+		c.pi, c.started = c.pi+1, false
 	}
 	return netip.Prefix{}, false
 }
 
-func nextPrefix(p netip.Prefix) (netip.Prefix, bool) {
-	_, last := cidr.AddressRange(netipx.PrefixIPNet(p))
-	nxt := cidr.Inc(last)
-	a, ok := netipx.FromStdIP(nxt)
-	if !ok || a.Is4() && a.Compare(p.Addr()) <= 0 {
-		return netip.Prefix{}, true
-	}
-	return netip.PrefixFrom(a, p.Bits()), false
-}
-
-// left counts the subnets of the mask size still free in the pools (capped).
-func (c *poolCursor) left(taken []netip.Prefix) int {
-	total := new(big.Int)
-	for _, pool := range c.pools {
-		if c.mask < pool.Bits() || c.mask > 32 {
+// freeSlots counts the mask-sized subnets of the pools that overlap nothing
+// in taken (capped at 2^30).
+func freeSlots(pools []netip.Prefix, mask int, taken []netip.Prefix) int {
+	var total uint64
+	for _, pool := range pools {
+		if mask < pool.Bits() || mask > 32 {
 			continue
 		}
-		total.Add(total, new(big.Int).Lsh(big.NewInt(1), uint(c.mask-pool.Bits())))
-	}
-	used := 0
-	for _, t := range taken {
-		for _, pool := range c.pools {
-			if pool.Overlaps(t) {
-				if t.Bits() >= c.mask {
-					used++
-				} else {
-					used += 1 << min(c.mask-t.Bits(), 24)
-				}
-				break
+		size := uint64(1) << (32 - mask)
+		ps, pe := v4num(pool.Addr()), v4num(lastAddr(pool))
+		var blocked [][2]uint64 // ranges of slot indexes
+		for _, t := range taken {
+			if !t.Overlaps(pool) || !t.Addr().Is4() {
+				continue
+			}
+			ts, te := max(v4num(t.Addr()), ps), min(v4num(lastAddr(t)), pe)
+			blocked = append(blocked, [2]uint64{(ts - ps) / size, (te - ps) / size})
+		}
+		sort.Slice(blocked, func(i, j int) bool { return blocked[i][0] < blocked[j][0] })
+		var n uint64
+		var hi uint64
+		open := false
+		for _, r := range blocked {
+			switch {
+			case !open:
+				n += r[1] - r[0] + 1
+				hi, open = r[1], true
+			case r[0] > hi:
+				n += r[1] - r[0] + 1
+				hi = r[1]
+			case r[1] > hi:
+				n += r[1] - hi
+				hi = r[1]
 			}
 		}
+		total += (pe-ps+1)/size - n
 	}
-	total.Sub(total, big.NewInt(int64(used)))
-	if total.Sign() < 0 {
-		return 0
-	}
-	if !total.IsInt64() || total.Int64() > 1<<30 {
-		return 1 << 30
-	}
-	return int(total.Int64())
+	return int(min(total, 1<<30))
+}
+
+// lastAddr is the last address of an IPv4 prefix.
+func lastAddr(p netip.Prefix) netip.Addr {
+	return v4addr(v4num(p.Masked().Addr()) | (uint64(1)<<(32-p.Bits()) - 1))
+}
+
+func v4num(a netip.Addr) uint64 {
+	b := a.As4()
+	return uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3])
+}
+
+func v4addr(n uint64) netip.Addr {
+	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
 }
 
 // Usable is the number of addresses swarm can hand out in an IPv4 subnet:
-// all minus network, broadcast and gateway (GT051).
+// all minus network, broadcast and gateway (GT051). A /31 reserves no
+// network or broadcast address, so its gateway leaves one; a /32 has none.
 func Usable(p netip.Prefix) int {
 	if !p.Addr().Is4() {
 		return 0
@@ -191,10 +334,30 @@ func Usable(p netip.Prefix) int {
 	switch {
 	case host >= 31:
 		return 1<<31 - 3
-	case host <= 1:
+	case host == 1:
+		return 1
+	case host == 0:
 		return 0
 	}
 	return 1<<host - 3
+}
+
+// usable is what a network can hand out: with several IPv4 subnets given,
+// swarm allocates from each in turn (one gateway each), so they add up.
+func usable(n *Network) int {
+	if !givenSubnets(n) {
+		if pfx, err := netip.ParsePrefix(n.Subnet); err == nil {
+			return Usable(pfx)
+		}
+		return 0
+	}
+	total := 0
+	for _, sn := range n.Subnets {
+		if pfx, ok := v4Subnet(sn); ok {
+			total = min(total+Usable(pfx), 1<<31-3)
+		}
+	}
+	return total
 }
 
 // demand computes the address demand per network (rules-catalog.md §SWL2xx).
@@ -203,9 +366,7 @@ func (b *builder) demand() {
 	ing := b.m.Networks[b.m.Swarm.Ingress]
 	for _, id := range sortedKeys(b.m.Networks) {
 		n := b.m.Networks[id]
-		if pfx, err := netip.ParsePrefix(n.Subnet); err == nil {
-			n.Usable = Usable(pfx)
-		}
+		n.Usable = usable(n)
 		tasks := 0
 		global := false
 		for _, sid := range n.Services {
@@ -329,34 +490,53 @@ func (b *builder) indexes() {
 			return a.Via < c.Via
 		})
 	}
-	// overlapping subnets between networks (explicit, allocated, inventory)
+	b.subnetOverlaps()
+}
+
+// subnetOverlaps lists the pairs of networks whose IPv4 subnets overlap:
+// explicit, pool-allocated (subnet index -1), inventory and script subnets of
+// the networks that exist in the swarm, the ingress network included. An
+// explicit subnet that overlaps the ingress subnet is never allocated, and
+// the pool then hands out subnets inside it (allocate), so it is not paired
+// with pool-allocated networks: SWL212 reports it. Subnets that are written
+// out (stack, script, inventory) are indexed into Network.Subnets.
+func (b *builder) subnetOverlaps() {
+	ix := &b.m.Indexes
+	ix.SubnetOverlaps = []Overlap{}
+	var ingress netip.Prefix
+	if ing := b.m.Networks[b.m.Swarm.Ingress]; ing != nil {
+		ingress, _ = netip.ParsePrefix(ing.Subnet)
+	}
 	type entry struct {
-		net string
-		idx int
-		pfx netip.Prefix
+		net         string
+		idx         int
+		pfx         netip.Prefix
+		pool        bool // allocated from the default address pools
+		hitsIngress bool // an explicit subnet overlapping the ingress subnet
 	}
 	var es []entry
 	for _, id := range sortedKeys(b.m.Networks) {
 		n := b.m.Networks[id]
-		if n.External {
+		if !createdInSwarm(n) {
 			continue
 		}
-		if len(n.Subnets) == 0 || n.SubnetSource != "explicit" {
-			if pfx, err := netip.ParsePrefix(n.Subnet); err == nil && (n.Used || n.Ingress) {
-				es = append(es, entry{id, -1, pfx})
+		if givenSubnets(n) {
+			for i, sn := range n.Subnets {
+				if pfx, ok := v4Subnet(sn); ok {
+					hits := !n.Ingress && n.SubnetSource != "inventory" && ingress.IsValid() && pfx.Overlaps(ingress)
+					es = append(es, entry{id, i, pfx, false, hits})
+				}
 			}
 			continue
 		}
-		for i, sn := range n.Subnets {
-			if pfx, err := netip.ParsePrefix(sn.Prefix); err == nil && sn.Valid {
-				es = append(es, entry{id, i, pfx})
-			}
+		if pfx, err := netip.ParsePrefix(n.Subnet); err == nil && pfx.Addr().Is4() {
+			es = append(es, entry{id, -1, pfx, n.SubnetSource == "pool" && !n.Ingress, false})
 		}
 	}
 	for i := 0; i < len(es); i++ {
 		for j := i + 1; j < len(es); j++ {
 			a, c := es[i], es[j]
-			if a.net == c.net || !a.pfx.Overlaps(c.pfx) {
+			if a.net == c.net || !a.pfx.Overlaps(c.pfx) || a.hitsIngress && c.pool || c.hitsIngress && a.pool {
 				continue
 			}
 			ix.SubnetOverlaps = append(ix.SubnetOverlaps, Overlap{A: a.net, B: c.net, ASubnet: a.pfx.String(), BSubnet: c.pfx.String(), ASubnetIndex: a.idx, BSubnetIndex: c.idx})

@@ -139,6 +139,9 @@ type Analysis struct {
 	Docs map[string][]*Doc
 	// Files holds the bytes of every input file by its display path.
 	Files map[string][]byte
+	// SubRegions locate keys below an exact-region Ref (a script command's
+	// flags), by Ref.Identity(sub): what Locate's sub-path finds in scripts.
+	SubRegions map[string]Region
 }
 
 // ReadEnvFile reads a KEY=VALUE file the way compose's --env-file does.

@@ -192,7 +192,8 @@ type IngressEvent struct {
 
 // IngressPublisher is a service that depends on the ingress network when it is removed.
 type IngressPublisher struct {
-	Service string `json:"service"` // id in Model.Services
+	Service string `json:"service"` // id in Model.Services (gone if a later command removes it)
+	Name    string `json:"name"`    // the service's swarm name
 	// Certain is true when the run itself creates the service before the
 	// removal (service create, or stack deploy in a script); false for a
 	// linted stack that may or may not be deployed yet.
@@ -325,7 +326,8 @@ type Subnet struct {
 	HostBitsSet bool   `json:"host_bits_set"`
 	IPv6        bool   `json:"ipv6"`
 	// InAllocationPath is true when the pool's sequential allocation would hand
-	// this range to an auto-allocated network of the linted inputs.
+	// this range to an auto-allocated network of the linted inputs in some
+	// creation order (explicit stack subnets only; SWL213).
 	InAllocationPath bool `json:"in_allocation_path"`
 	// Keys other than subnet in this ipam.config entry (gateway, ip_range, ...).
 	OtherKeys []string `json:"other_keys"`

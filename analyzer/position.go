@@ -3,6 +3,7 @@ package analyzer
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -17,7 +18,25 @@ func RefFromMap(m map[string]any) Ref {
 	if p, ok := m["path"].([]any); ok {
 		r.Path = normalizePath(p)
 	}
+	r.Line, r.Col = refInt(m["line"]), refInt(m["col"])
+	r.EndLine, r.EndCol = refInt(m["end_line"]), refInt(m["end_col"])
 	return r
+}
+
+// refInt reads a number of a Ref coming back from Rego (json.Number there).
+func refInt(v any) int {
+	switch n := v.(type) {
+	case int:
+		return n
+	case int64:
+		return int(n)
+	case float64:
+		return int(n)
+	case interface{ String() string }:
+		i, _ := strconv.Atoi(n.String())
+		return i
+	}
+	return 0
 }
 
 // Locate turns a model reference (plus an optional sub-path below it) into
@@ -25,6 +44,17 @@ func RefFromMap(m map[string]any) Ref {
 // file it returns the nearest existing parent. ok is false when the source
 // is unknown (no position can be given honestly).
 func (a *Analysis) Locate(ref Ref, sub []any) (Region, bool) {
+	if ref.Line > 0 {
+		// An exact region (scripts, --swarm-init): nothing to resolve, but a
+		// sub-path may name a flag of the command (the deepest one known).
+		s := normalizePath(sub)
+		for n := len(s); n > 0; n-- {
+			if r, ok := a.SubRegions[ref.Identity(s[:n])]; ok {
+				return r, true
+			}
+		}
+		return Region{File: ref.File, StartLine: ref.Line, StartCol: ref.Col, EndLine: ref.EndLine, EndCol: ref.EndCol}, ref.File != ""
+	}
 	docs := a.Docs[ref.Src]
 	if ref.File != "" {
 		var pinned []*Doc

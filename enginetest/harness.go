@@ -64,8 +64,9 @@ type Engine struct {
 type Swarm struct {
 	AdvertiseAddr string // address given to --advertise-addr
 	NodeID        string
-	// Dummy is the dummy interface created for AdvertiseAddr, or "" when the
-	// engine accepted the loopback address.
+	// Dummy names the interface given AdvertiseAddr when the engine refused
+	// loopback (or SWARMLINT_ADVERTISE=dummy), e.g. "swl0 (veth, peer swl0p)";
+	// "" when 127.0.0.1 is used.
 	Dummy string
 }
 
@@ -76,8 +77,11 @@ var state struct {
 	lockFile   *os.File
 	swarm      *Swarm
 	gwExisted  bool
-	advertise  string // decided advertise address, "" until first init
-	dummy      string // dummy interface we created, if any
+	advertise  string   // decided advertise address, "" until first init
+	dummy      string   // interface given the fallback address, if any
+	undo       []string // ip arguments that remove it
+	fallback   bool     // the engine refused 127.0.0.1 once: use the fallback from then on
+	touched    bool     // the lock file was opened: touch it after the run (markUncacheable)
 	probeID    string
 	probeTar   []byte
 	stacks     map[string]bool
@@ -120,22 +124,50 @@ func dockerOut(args ...string) (string, error) {
 }
 
 // RequireEngine returns the engine, or skips the test with the reason when
-// `docker info` fails, the engine is not a Linux engine, or another
-// enginetest process holds the engine. It is called by every other helper.
+// `docker info` fails, the engine is not a Linux engine, another enginetest
+// process holds the engine for more than 3 minutes, or -short is set. It is
+// called by every other helper.
 func RequireEngine(t testing.TB) Engine {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("no usable docker engine: engine experiments are skipped in -short mode")
+	}
 	state.Lock()
 	defer state.Unlock()
 	if state.engine == nil && state.engineErr == nil {
+		markUncacheable()
 		state.engine, state.engineErr = probeEngine()
 		if state.engineErr == nil {
-			state.engineErr = lockEngine()
+			var waited time.Duration
+			waited, state.engineErr = lockEngine()
+			if waited > time.Second {
+				t.Logf("waited %s for another enginetest run to release %s", waited.Round(time.Second), lockPath())
+			}
 		}
 	}
 	if state.engineErr != nil {
 		t.Skipf("no usable docker engine: %v", state.engineErr)
 	}
 	return *state.engine
+}
+
+func lockPath() string { return filepath.Join(os.TempDir(), "swarmlint-enginetest.lock") }
+
+// markUncacheable opens testdata/README.md of this package so that the test
+// log records it; Main touches the file after the tests, and `go test` does
+// not cache a result that read a file (inside the module) younger than two
+// seconds. An engine run must never be answered from the test cache: the
+// engine's state is not an input go knows about.
+func markUncacheable() {
+	if f, err := os.Open(stampPath()); err == nil {
+		f.Close()
+		state.touched = true
+	}
+}
+
+func stampPath() string {
+	_, self, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(self), "testdata", "README.md")
 }
 
 func probeEngine() (*Engine, error) {
@@ -180,26 +212,28 @@ func probeEngine() (*Engine, error) {
 
 // lockEngine serialises enginetest processes on this machine: the swarm is
 // global engine state, so two runs at once would leave each other's swarm.
-func lockEngine() error {
-	path := filepath.Join(os.TempDir(), "swarmlint-enginetest.lock")
+// It returns how long it waited.
+func lockEngine() (time.Duration, error) {
+	path := lockPath()
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
-		return fmt.Errorf("lock %s: %w", path, err)
+		return 0, fmt.Errorf("lock %s: %w", path, err)
 	}
-	deadline := time.Now().Add(3 * time.Minute)
+	start := time.Now()
+	deadline := start.Add(3 * time.Minute)
 	for {
 		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 		if err == nil {
 			state.lockFile = f // held until the process exits
-			return nil
+			return time.Since(start), nil
 		}
 		if !errors.Is(err, syscall.EWOULDBLOCK) {
 			f.Close()
-			return fmt.Errorf("lock %s: %w", path, err)
+			return time.Since(start), fmt.Errorf("lock %s: %w", path, err)
 		}
 		if time.Now().After(deadline) {
 			f.Close()
-			return fmt.Errorf("another enginetest run still holds %s after 3m", path)
+			return time.Since(start), fmt.Errorf("another enginetest run still holds %s after 3m", path)
 		}
 		time.Sleep(pollInterval)
 	}
@@ -240,9 +274,9 @@ func InitSwarm(t testing.TB, opts ...string) Swarm {
 // and the error; on success LeaveSwarm is registered as cleanup of t.
 //
 // The advertise address is 127.0.0.1 unless SWARMLINT_ADVERTISE is "dummy"
-// or the engine refuses loopback: then a dummy interface swl0 with
-// 198.51.100.1/32 (TEST-NET-2) is created and used. An opts entry
-// --advertise-addr overrides both.
+// or the engine refuses loopback: then 198.51.100.1/32 (TEST-NET-2) is put
+// on a dummy interface swl0, else a veth swl0, else lo (see setupDummy), and
+// used. An opts entry --advertise-addr overrides both.
 func TryInitSwarm(t testing.TB, opts ...string) (string, error) {
 	t.Helper()
 	RequireEngine(t)
@@ -254,7 +288,10 @@ func TryInitSwarm(t testing.TB, opts ...string) (string, error) {
 	explicit := hasFlag(opts, "--advertise-addr")
 	if addr == "" {
 		addr = "127.0.0.1"
-		if os.Getenv("SWARMLINT_ADVERTISE") == "dummy" {
+		state.Lock()
+		fallback := state.fallback
+		state.Unlock()
+		if fallback || os.Getenv("SWARMLINT_ADVERTISE") == "dummy" {
 			addr = setupDummy(t)
 		}
 	}
@@ -268,6 +305,11 @@ func TryInitSwarm(t testing.TB, opts ...string) (string, error) {
 		addr = setupDummy(t)
 		args[len(args)-1] = addr
 		out, err = docker(nil, args...)
+		if err == nil {
+			state.Lock()
+			state.fallback = true
+			state.Unlock()
+		}
 	}
 	if err != nil {
 		return out, err
@@ -382,9 +424,9 @@ func LeaveSwarm(t testing.TB) {
 	for s := range state.knownStack {
 		stacks = append(stacks, s)
 	}
-	gwExisted, dummy := state.gwExisted, state.dummy
+	gwExisted, dummy, undo := state.gwExisted, state.dummy, state.undo
 	state.swarm = nil
-	state.dummy = ""
+	state.dummy, state.undo = "", nil
 	state.advertise = ""
 	state.Unlock()
 	sort.Strings(stacks)
@@ -403,38 +445,63 @@ func LeaveSwarm(t testing.TB) {
 		}
 	}
 	if dummy != "" {
-		if out, err := exec.Command("ip", "link", "del", dummy).CombinedOutput(); err != nil {
-			t.Errorf("ip link del %s: %v\n%s", dummy, err, out)
+		if out, err := exec.Command("ip", undo...).CombinedOutput(); err != nil {
+			t.Errorf("ip %s: %v\n%s", strings.Join(undo, " "), err, out)
 		}
 	}
 }
 
-// setupDummy creates the dummy interface swl0 with 198.51.100.1/32 and
-// returns that address. 192.0.2.0/24 is avoided because hosts (this one
-// included) use TEST-NET-1 on their real interfaces.
+// fallbackAddr is the advertise address used when the engine refuses
+// loopback. It is TEST-NET-2: 192.0.2.0/24 is avoided because hosts (this
+// one included) use TEST-NET-1 on their real interfaces.
+const fallbackAddr = "198.51.100.1"
+
+// setupDummy gives the node a non-loopback address only this machine uses and
+// returns it. It tries, in order, a dummy interface swl0, a veth pair
+// swl0/swl0p (for kernels without the dummy driver), and a secondary address
+// on lo; LeaveSwarm undoes whichever worked.
 func setupDummy(t testing.TB) string {
 	t.Helper()
-	const name, cidr = "swl0", "198.51.100.1/32"
 	state.Lock()
 	created := state.dummy != ""
 	state.Unlock()
-	if !created {
-		for _, args := range [][]string{
-			{"link", "add", name, "type", "dummy"},
-			{"addr", "add", cidr, "dev", name},
-			{"link", "set", name, "up"},
-		} {
+	if created {
+		return fallbackAddr
+	}
+	cidr := fallbackAddr + "/32"
+	attempts := []struct {
+		desc  string
+		steps [][]string
+		undo  []string
+	}{
+		{"swl0 (dummy)", [][]string{{"link", "add", "swl0", "type", "dummy"}, {"addr", "add", cidr, "dev", "swl0"}, {"link", "set", "swl0", "up"}},
+			[]string{"link", "del", "swl0"}},
+		{"swl0 (veth, peer swl0p)", [][]string{{"link", "add", "swl0", "type", "veth", "peer", "name", "swl0p"}, {"addr", "add", cidr, "dev", "swl0"},
+			{"link", "set", "swl0p", "up"}, {"link", "set", "swl0", "up"}}, []string{"link", "del", "swl0"}},
+		{"lo (secondary address)", [][]string{{"addr", "add", cidr, "dev", "lo"}}, []string{"addr", "del", cidr, "dev", "lo"}},
+	}
+	var failures []string
+	for _, a := range attempts {
+		var failed string
+		for _, args := range a.steps {
 			if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
-				exec.Command("ip", "link", "del", name).Run()
-				t.Skipf("no usable docker engine: cannot create dummy interface for the advertise address (ip %s: %v: %s)",
-					strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+				failed = fmt.Sprintf("ip %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+				exec.Command("ip", a.undo...).Run()
+				break
 			}
 		}
+		if failed != "" {
+			failures = append(failures, failed)
+			continue
+		}
+		t.Logf("advertise address %s on %s", fallbackAddr, a.desc)
 		state.Lock()
-		state.dummy = name
+		state.dummy, state.undo = a.desc, a.undo
 		state.Unlock()
+		return fallbackAddr
 	}
-	return strings.TrimSuffix(cidr, "/32")
+	t.Skipf("no usable docker engine: cannot give the node a non-loopback advertise address (%s)", strings.Join(failures, "; "))
+	return ""
 }
 
 func networkExists(name string) bool {
@@ -596,7 +663,12 @@ func Main(m *testing.M) int {
 	state.Lock()
 	owned := state.swarm != nil
 	usedEngine := state.engine != nil && state.engineErr == nil
+	touched := state.touched
 	state.Unlock()
+	if touched {
+		now := time.Now()
+		os.Chtimes(stampPath(), now, now)
+	}
 	if owned {
 		// A test that initialised a swarm without t.Cleanup running (it
 		// always runs, but be defensive): leave it.

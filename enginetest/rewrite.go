@@ -64,9 +64,7 @@ func rewriteImageNodes(n *yaml.Node, image string, seen map[*yaml.Node]bool) {
 				v.Tag = "!!str"
 				// A plain scalar is safe for an image ID or reference; keep
 				// quotes if the author used them.
-				if v.Style != yaml.DoubleQuotedStyle && v.Style != yaml.SingleQuotedStyle {
-					v.Style = 0
-				}
+				v.Style &= yaml.DoubleQuotedStyle | yaml.SingleQuotedStyle
 				continue
 			}
 			rewriteImageNodes(v, image, seen)

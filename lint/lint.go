@@ -9,6 +9,7 @@ import (
 	"io"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -29,6 +30,14 @@ type Config struct {
 	Merger   analyzer.Merger
 	// Inventory are docker network/service inspect JSON files (--cluster).
 	Inventory []string
+	// Scripts are bootstrap shell scripts (--script, *.sh arguments).
+	Scripts []string
+	// SwarmInit is a `docker swarm init ...` command line (--swarm-init);
+	// SwarmInitName names it in positions (default "--swarm-init").
+	SwarmInit     string
+	SwarmInitName string
+	// DaemonJSON is a daemon.json file (--daemon-json).
+	DaemonJSON string
 	// Enable and Disable select rules by id, prefix (SWL2*) or name.
 	Enable  []string
 	Disable []string
@@ -46,6 +55,9 @@ type Config struct {
 	Ignores []analyzer.ConfigIgnore
 	// Now is today's date for ignore expiry (zero: time.Now).
 	Now time.Time
+	// Baseline, when set, suppresses the findings it records (kind
+	// external); Apply's counts are left in it for the caller to print.
+	Baseline *Baseline
 }
 
 // Engine compiles the policies for cfg (built-ins plus custom).
@@ -64,7 +76,7 @@ func Run(ctx context.Context, cfg Config) (*report.Result, *analyzer.Analysis, e
 
 // RunWith lints with an already compiled engine.
 func RunWith(ctx context.Context, eng *rules.Engine, cfg Config) (*report.Result, *analyzer.Analysis, error) {
-	sel, err := NewSelection(eng.Catalog(), cfg.Enable, cfg.Disable)
+	sel, err := NewSelection(slices.Concat(eng.Catalog(), DirectiveRules), cfg.Enable, cfg.Disable)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -88,6 +100,14 @@ func RunWith(ctx context.Context, eng *rules.Engine, cfg Config) (*report.Result
 			if page := docs.RulePage(r.ID); page != "" && !r.Custom {
 				res.RuleHelp[r.ID] = page
 			}
+			if s, ok := cfg.Severity[r.ID]; ok {
+				r.Severity = s
+			}
+			res.Rules = append(res.Rules, r)
+		}
+	}
+	for _, r := range DirectiveRules {
+		if sel.Enabled(&r) {
 			if s, ok := cfg.Severity[r.ID]; ok {
 				r.Severity = s
 			}
@@ -125,7 +145,17 @@ func RunWith(ctx context.Context, eng *rules.Engine, cfg Config) (*report.Result
 		res.Findings = append(res.Findings, f)
 		res.Sources[f.File] = a.Files[reg.File]
 	}
+	// Suppression: inline directives, then configuration ignores, then the
+	// baseline, each only for findings the previous step left unsuppressed.
+	files := map[string][]byte{}
+	for name, src := range a.Files {
+		files[DisplayPath(name)] = src
+	}
+	applyDirectives(res, files, eng.Catalog())
 	applyIgnores(cfg, res)
+	if cfg.Baseline != nil {
+		cfg.Baseline.Apply(res.Findings)
+	}
 	SortFindings(res.Findings)
 	return res, a, nil
 }
@@ -192,5 +222,6 @@ func applyIgnores(cfg Config, res *report.Result) {
 
 // LoadOptions are the analyzer options of this run.
 func (cfg Config) LoadOptions() analyzer.Options {
-	return analyzer.Options{Stacks: cfg.Stacks, Env: cfg.Env, Settings: cfg.Settings, Merger: cfg.Merger, Inventory: cfg.Inventory}
+	return analyzer.Options{Stacks: cfg.Stacks, Env: cfg.Env, Settings: cfg.Settings, Merger: cfg.Merger, Inventory: cfg.Inventory,
+		Scripts: cfg.Scripts, SwarmInit: cfg.SwarmInit, SwarmInitName: cfg.SwarmInitName, DaemonJSON: cfg.DaemonJSON}
 }

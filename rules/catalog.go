@@ -15,14 +15,37 @@ var (
 	nameRe      = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 )
 
+// CustomIDPattern describes the ids custom rules may use, for messages.
+const CustomIDPattern = "an upper-case prefix of 2-10 letters or digits followed by three digits, e.g. ACME001"
+
 var categoryDigit = map[string]byte{"deploy": '0', "ports": '1', "addressing": '2', "encryption": '3', "ingress": '4', "cluster": '5'}
 
+// ValidCustomID reports why id cannot be a custom rule id, or nil.
+func ValidCustomID(id string) error {
+	if strings.HasPrefix(strings.ToUpper(id), "SWL") {
+		return fmt.Errorf("custom rule id %q uses the reserved prefix SWL (built-in rules); choose your own prefix, e.g. ACME001", id)
+	}
+	if !customIDRe.MatchString(id) {
+		return fmt.Errorf("custom rule id %q must be %s", id, CustomIDPattern)
+	}
+	return nil
+}
+
 // buildCatalog reads every package-scoped METADATA block that has
-// custom.id: the catalog is built from METADATA only.
+// custom.id: the catalog is built from METADATA only. Custom rules are
+// checked as strictly as built-ins, and every error points at the
+// offending METADATA line.
 func buildCatalog(c *ast.Compiler, mods map[string]*ast.Module, custom map[string]bool) ([]Rule, map[string]*Rule, error) {
 	var errs ast.Errors
 	byPkg := map[string]*Rule{}
 	ids := map[string]string{}
+	names := map[string]string{}
+	reportIn := map[string]bool{} // package path → some module of it has a report rule
+	for _, m := range mods {
+		if hasReportRule(m) {
+			reportIn[m.Package.Path.String()] = true
+		}
+	}
 	for _, ref := range c.GetAnnotationSet().Flatten() {
 		a := ref.Annotations
 		if a == nil || a.Scope != "package" || a.Custom == nil {
@@ -36,6 +59,7 @@ func buildCatalog(c *ast.Compiler, mods map[string]*ast.Module, custom map[strin
 		if ref.Location != nil {
 			file = ref.Location.File
 		}
+		mod := mods[file]
 		r := Rule{Package: "data." + pkg, File: file, Custom: custom[file], Title: a.Title, Description: strings.TrimSpace(a.Description)}
 		r.ID, _ = a.Custom["id"].(string)
 		r.Name, _ = a.Custom["name"].(string)
@@ -47,8 +71,12 @@ func buildCatalog(c *ast.Compiler, mods map[string]*ast.Module, custom map[strin
 				r.Related = append(r.Related, Link{Description: rr.Description, URL: rr.Ref.String()})
 			}
 		}
-		bad := func(format string, args ...any) {
-			errs = append(errs, ast.NewError(ast.CompileErr, ref.Location, format, args...))
+		// bad reports an error at the METADATA line of key ("" = the block).
+		bad := func(key, format string, args ...any) {
+			errs = append(errs, ast.NewError(ast.CompileErr, metadataLoc(mod, a, ref.Location, key), format, args...))
+		}
+		if _, isString := a.Custom["id"].(string); !isString {
+			bad("id", "custom.id must be a string, e.g. id: ACME001")
 		}
 		parts := strings.Split(pkg, ".")
 		if !r.Custom {
@@ -56,39 +84,58 @@ func buildCatalog(c *ast.Compiler, mods map[string]*ast.Module, custom map[strin
 				r.Category = parts[2]
 			}
 			if !builtinIDRe.MatchString(r.ID) {
-				bad("built-in rule id %q must look like SWL123", r.ID)
+				bad("id", "built-in rule id %q must look like SWL123", r.ID)
 			} else if d, ok := categoryDigit[r.Category]; !ok || r.ID[3] != d {
-				bad("rule %s is in category %q, whose ids start with SWL%c", r.ID, r.Category, categoryDigit[r.Category])
+				bad("id", "rule %s is in category %q, whose ids start with SWL%c", r.ID, r.Category, categoryDigit[r.Category])
 			}
 		} else {
 			r.Category = "custom"
-			if strings.HasPrefix(r.ID, "SWL") {
-				bad("custom rule id %q uses the reserved prefix SWL; choose your own prefix, e.g. ACME001", r.ID)
-			} else if !customIDRe.MatchString(r.ID) {
-				bad("custom rule id %q must be an upper-case prefix followed by three digits, e.g. ACME001", r.ID)
+			if err := ValidCustomID(r.ID); err != nil {
+				bad("id", "%v", err)
+			}
+			if r.Name == "" {
+				// Custom rules may leave the name out: it comes from the package.
+				r.Name = strings.ReplaceAll(strings.Trim(parts[len(parts)-1], `"[]`), "_", "-")
 			}
 		}
-		if r.Name == "" || !nameRe.MatchString(r.Name) {
-			bad("rule %s needs custom.name in kebab-case (e.g. my-rule-name)", r.ID)
+		if !nameRe.MatchString(r.Name) {
+			bad("name", "rule %s needs custom.name in kebab-case (e.g. my-rule-name), not %q", r.ID, r.Name)
 		}
-		if !validSeverity(r.Severity) {
-			bad("rule %s: custom.severity must be error, warning or note, not %q", r.ID, r.Severity)
+		switch {
+		case r.Severity == "":
+			bad("", "rule %s needs custom.severity: error, warning or note", r.ID)
+		case !validSeverity(r.Severity):
+			bad("severity", "rule %s: custom.severity must be error, warning or note, not %q", r.ID, r.Severity)
 		}
 		if r.Title == "" {
-			bad("rule %s needs a title", r.ID)
+			bad("", "rule %s needs a title", r.ID)
 		}
 		if r.Description == "" {
-			bad("rule %s needs a description", r.ID)
+			bad("", "rule %s needs a description", r.ID)
 		}
 		if prev, dup := ids[r.ID]; dup {
-			bad("rule id %s is declared twice (also in %s)", r.ID, prev)
+			bad("id", "rule id %s is declared twice (also in %s)", r.ID, prev)
 		}
 		ids[r.ID] = file
-		if !hasReportRule(mods[file]) {
-			bad("rule %s (package %s) has no `report contains finding if {...}` rule", r.ID, pkg)
+		if prev, dup := names[r.Name]; dup && r.Name != "" {
+			bad("name", "rule name %s is used twice (also by %s)", r.Name, prev)
+		}
+		names[r.Name] = r.ID
+		if !reportIn[r.Package] {
+			errs = append(errs, ast.NewError(ast.CompileErr, ref.Location,
+				"rule %s (package %s) has no `report contains finding if {...}` rule", r.ID, pkg))
 		}
 		rr := r
 		byPkg[r.Package] = &rr
+	}
+	// A custom package with a report rule but no id would silently never run.
+	for _, file := range sortedKeys(mods) {
+		m := mods[file]
+		if custom[file] && hasReportRule(m) && byPkg[m.Package.Path.String()] == nil {
+			errs = append(errs, ast.NewError(ast.CompileErr, m.Package.Location,
+				"package %s has a report rule but no package METADATA with custom.id; put a `# METADATA` block with title, description and custom.id/severity right above the package line",
+				strings.TrimPrefix(m.Package.Path.String(), "data.")))
+		}
 	}
 	if len(errs) > 0 {
 		return nil, nil, PolicyError{Errors: errs}
@@ -102,6 +149,35 @@ func buildCatalog(c *ast.Compiler, mods map[string]*ast.Module, custom map[strin
 		byPkg[cat[i].Package] = &cat[i]
 	}
 	return cat, byPkg, nil
+}
+
+// metadataLoc finds the line of `key:` in the METADATA block a, so that an
+// error points at the offending line; it falls back to the block, then to
+// the annotated node.
+func metadataLoc(m *ast.Module, a *ast.Annotations, node *ast.Location, key string) *ast.Location {
+	if a.Location == nil {
+		return node
+	}
+	if key == "" || m == nil {
+		return a.Location
+	}
+	comments := append([]*ast.Comment{}, m.Comments...)
+	sort.Slice(comments, func(i, j int) bool { return comments[i].Location.Row < comments[j].Location.Row })
+	row := a.Location.Row
+	for _, c := range comments {
+		if c.Location == nil || c.Location.File != a.Location.File || c.Location.Row < row {
+			continue
+		}
+		if c.Location.Row > row+1 {
+			break // the block ended
+		}
+		row = c.Location.Row
+		text := strings.TrimSpace(string(c.Text))
+		if k, _, ok := strings.Cut(text, ":"); ok && strings.TrimSpace(k) == key {
+			return c.Location
+		}
+	}
+	return a.Location
 }
 
 func hasReportRule(m *ast.Module) bool {

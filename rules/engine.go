@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +23,9 @@ import (
 // BuiltinRoot is the package root of the built-in rules.
 const BuiltinRoot = "swarmlint.rules"
 
+// DefaultTimeout bounds one evaluation when Options.Timeout is zero.
+const DefaultTimeout = 10 * time.Second
+
 // Options configure an Engine.
 type Options struct {
 	// Custom are extra policy sources (see LoadDir), loaded beside the built-ins.
@@ -29,9 +33,9 @@ type Options struct {
 	// Debug sends print() output to PrintTo.
 	Debug   bool
 	PrintTo io.Writer
-	// Timeout bounds one evaluation (default 10s).
+	// Timeout bounds one evaluation of all rules (default DefaultTimeout).
 	Timeout time.Duration
-	// Params becomes data.swarmlint.params.
+	// Params becomes data.swarmlint.params (an empty object when nil).
 	Params map[string]any
 }
 
@@ -42,14 +46,16 @@ type Module struct {
 	Custom bool
 }
 
-// Engine holds the compiled policies and the prepared query.
+// Engine holds the compiled policies and one prepared query per rule.
 type Engine struct {
 	compiler *ast.Compiler
-	query    rego.PreparedEvalQuery
-	catalog  []Rule
-	byPkg    map[string]*Rule
-	timeout  time.Duration
-	Modules  map[string]*ast.Module
+	// queries holds one prepared query per rule package, so that disabled
+	// rules cost nothing and a timeout or a runtime error names its rule.
+	queries map[string]rego.PreparedEvalQuery
+	catalog []Rule
+	byPkg   map[string]*Rule
+	timeout time.Duration
+	Modules map[string]*ast.Module
 }
 
 // RawFinding is a finding as a rule returned it, before it is located.
@@ -78,15 +84,22 @@ func BuiltinModules() ([]Module, error) {
 	return mods, err
 }
 
+// forbiddenBuiltins are removed from the capabilities: they reach outside
+// the process (network, runtime) or make results non-deterministic.
+var forbiddenBuiltins = map[string]bool{"http.send": true, "net.lookup_ip_addr": true, "opa.runtime": true,
+	"time.now_ns": true, "rand.intn": true, "uuid.rfc4122": true}
+
+// ForbiddenBuiltins returns the names of the built-ins a policy may not
+// call, sorted.
+func ForbiddenBuiltins() []string { return sortedKeys(forbiddenBuiltins) }
+
 // Capabilities are OPA's built-ins minus those that reach outside the
 // process or make results non-deterministic; no network is allowed.
 func Capabilities() *ast.Capabilities {
 	c := ast.CapabilitiesForThisVersion()
-	deny := map[string]bool{"http.send": true, "net.lookup_ip_addr": true, "opa.runtime": true,
-		"time.now_ns": true, "rand.intn": true, "uuid.rfc4122": true}
 	var keep []*ast.Builtin
 	for _, b := range c.Builtins {
-		if !deny[b.Name] {
+		if !forbiddenBuiltins[b.Name] {
 			keep = append(keep, b)
 		}
 	}
@@ -96,11 +109,15 @@ func Capabilities() *ast.Capabilities {
 }
 
 // ParseModules parses sources with annotations, as rules and tests need.
+// Two sources with the same file name are an error.
 func ParseModules(srcs []Module) (map[string]*ast.Module, error) {
 	caps := Capabilities()
 	mods := map[string]*ast.Module{}
 	var errs ast.Errors
 	for _, s := range srcs {
+		if _, dup := mods[s.File]; dup {
+			return nil, fmt.Errorf("%s: loaded twice (is the same --policy directory given twice, or does it shadow a built-in policy file?)", s.File)
+		}
 		m, err := ast.ParseModuleWithOpts(s.File, string(s.Source), ast.ParserOptions{
 			ProcessAnnotation: true, RegoVersion: ast.RegoV1, Capabilities: caps})
 		if err != nil {
@@ -110,6 +127,11 @@ func ParseModules(srcs []Module) (map[string]*ast.Module, error) {
 				continue
 			}
 			return nil, fmt.Errorf("%s: %w", s.File, err)
+		}
+		if m == nil {
+			// An empty file (or one with only comments) has no package.
+			errs = append(errs, ast.NewError(ast.ParseErr, &ast.Location{File: s.File, Row: 1, Col: 1}, "empty module: a policy file needs a package"))
+			continue
 		}
 		mods[s.File] = m
 	}
@@ -122,18 +144,41 @@ func ParseModules(srcs []Module) (map[string]*ast.Module, error) {
 // PolicyError lists Rego errors with file:line:col.
 type PolicyError struct{ Errors ast.Errors }
 
-// Error formats one error per line as file:line:col: message.
+// Error formats one error per line as file:line:col: code: message, sorted
+// by file and position.
 func (e PolicyError) Error() string {
+	errs := append(ast.Errors{}, e.Errors...)
+	sort.SliceStable(errs, func(i, j int) bool {
+		a, b := errs[i].Location, errs[j].Location
+		switch {
+		case a == nil || b == nil:
+			return a == nil && b != nil
+		case a.File != b.File:
+			return a.File < b.File
+		case a.Row != b.Row:
+			return a.Row < b.Row
+		}
+		return a.Col < b.Col
+	})
 	var lines []string
-	for _, x := range e.Errors {
+	for _, x := range errs {
 		loc := ""
 		if x.Location != nil {
 			loc = fmt.Sprintf("%s:%d:%d: ", x.Location.File, x.Location.Row, x.Location.Col)
 		}
-		lines = append(lines, fmt.Sprintf("%s%s: %s", loc, x.Code, x.Message))
+		lines = append(lines, fmt.Sprintf("%s%s: %s", loc, x.Code, explainError(x)))
 	}
-	sort.Strings(lines)
 	return strings.Join(lines, "\n")
+}
+
+// explainError rewrites OPA messages that are puzzling in swarmlint's
+// sandbox: a removed built-in is reported by OPA as an undefined function.
+func explainError(x *ast.Error) string {
+	if name, ok := strings.CutPrefix(x.Message, "undefined function "); ok && forbiddenBuiltins[name] {
+		return fmt.Sprintf("built-in %s is not allowed in swarmlint policies: the sandbox removes %s (they reach the network or the runtime, or are not deterministic)",
+			name, strings.Join(ForbiddenBuiltins(), ", "))
+	}
+	return x.Message
 }
 
 type printHook struct{ w io.Writer }
@@ -150,7 +195,18 @@ func (h printHook) Print(ctx print.Context, msg string) error {
 	return err
 }
 
-// New compiles the built-in and custom policies once and prepares the query.
+// NewCompiler returns a compiler configured like the engine's: the
+// sandboxed capabilities, Rego v1, strict mode and annotations as types.
+func NewCompiler(printStatements bool) *ast.Compiler {
+	return ast.NewCompiler().
+		WithCapabilities(Capabilities()).
+		WithStrict(true).
+		WithEnablePrintStatements(printStatements).
+		WithUseTypeCheckAnnotations(true).
+		WithDefaultRegoVersion(ast.RegoV1)
+}
+
+// New compiles the built-in and custom policies once and prepares the queries.
 func New(ctx context.Context, opts Options) (*Engine, error) {
 	srcs, err := BuiltinModules()
 	if err != nil {
@@ -162,7 +218,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	var rulesSrc []Module
 	for _, s := range srcs {
-		if !strings.HasSuffix(s.File, "_test.rego") {
+		if !IsTestFile(s.File) {
 			rulesSrc = append(rulesSrc, s)
 		}
 	}
@@ -179,12 +235,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err := checkNamespaces(mods, custom); err != nil {
 		return nil, err
 	}
-	comp := ast.NewCompiler().
-		WithCapabilities(Capabilities()).
-		WithStrict(true).
-		WithEnablePrintStatements(opts.Debug).
-		WithUseTypeCheckAnnotations(true).
-		WithDefaultRegoVersion(ast.RegoV1)
+	comp := NewCompiler(opts.Debug)
 	comp.Compile(mods)
 	if comp.Failed() {
 		return nil, PolicyError{Errors: comp.Errors}
@@ -193,46 +244,53 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{compiler: comp, catalog: cat, byPkg: byPkg, timeout: opts.Timeout, Modules: mods}
+	e := &Engine{compiler: comp, catalog: cat, byPkg: byPkg, timeout: opts.Timeout, Modules: mods,
+		queries: map[string]rego.PreparedEvalQuery{}}
 	if e.timeout <= 0 {
-		e.timeout = 10 * time.Second
+		e.timeout = DefaultTimeout
 	}
 	var w io.Writer
 	if opts.Debug {
 		w = opts.PrintTo
 	}
-	// One query over every rule package: built-ins and custom alike.
-	var terms []string
-	for _, r := range cat {
-		terms = append(terms, fmt.Sprintf("[%q, f] | some f in %s.report", r.Package, r.Package))
-	}
-	q := "findings := []"
-	for i, t := range terms {
-		if i == 0 {
-			q = "findings := [" + t + "]"
-			continue
-		}
-		q = strings.Replace(q, "findings := ", "findings := array.concat(", 1) + ", [" + t + "])"
-	}
-	store := map[string]any{}
-	if opts.Params != nil {
-		store = map[string]any{"swarmlint": map[string]any{"params": opts.Params}}
-	}
-	pq, err := rego.New(
-		rego.Compiler(comp),
-		rego.Query(q),
-		rego.PrintHook(printHook{w}),
-		rego.EnablePrintStatements(opts.Debug),
-		rego.Store(newStore(store)),
-	).PrepareForEval(ctx)
+	params, err := normalizeParams(opts.Params)
 	if err != nil {
-		return nil, fmt.Errorf("preparing the rule query: %w", err)
+		return nil, err
 	}
-	e.query = pq
+	store := newStore(ParamsData(params))
+	for _, r := range cat {
+		pq, err := rego.New(
+			rego.Compiler(comp),
+			rego.Query(r.Package+".report"),
+			rego.PrintHook(printHook{w}),
+			rego.EnablePrintStatements(opts.Debug),
+			rego.Store(store),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s (%s): preparing its query: %w", r.ID, r.File, err)
+		}
+		e.queries[r.Package] = pq
+	}
 	return e, nil
 }
 
-// checkNamespaces refuses custom modules inside the built-in namespaces.
+// ParamsData is the data document that holds params at data.swarmlint.params;
+// nil params become an empty object, so that rules can read defaults with
+// object.get(data.swarmlint.params, ...).
+func ParamsData(params map[string]any) map[string]any {
+	if params == nil {
+		params = map[string]any{}
+	}
+	return map[string]any{"swarmlint": map[string]any{"params": params}}
+}
+
+// IsTestFile reports whether a policy file holds Rego tests (*_test.rego):
+// such files are compiled by `swarmlint test` only, never when linting.
+func IsTestFile(file string) bool { return strings.HasSuffix(file, "_test.rego") }
+
+// checkNamespaces refuses custom modules inside the built-in namespace
+// data.swarmlint (rules, lib and params alike): packages are open in Rego,
+// so a custom file there could add to or break a built-in rule.
 func checkNamespaces(mods map[string]*ast.Module, custom map[string]bool) error {
 	var errs ast.Errors
 	for _, file := range sortedKeys(mods) {
@@ -241,7 +299,7 @@ func checkNamespaces(mods map[string]*ast.Module, custom map[string]bool) error 
 		}
 		m := mods[file]
 		p := strings.TrimPrefix(m.Package.Path.String(), "data.")
-		if p == "swarmlint" || strings.HasPrefix(p, "swarmlint.") {
+		if p == "swarmlint" || strings.HasPrefix(p, "swarmlint.") || strings.HasPrefix(p, "swarmlint[") {
 			errs = append(errs, ast.NewError(ast.CompileErr, m.Package.Location,
 				"package %s is inside the built-in namespace data.swarmlint; custom rules need their own package (e.g. package acme.rules.my_rule)", p))
 		}
@@ -268,11 +326,15 @@ func (e *Engine) Catalog() []Rule { return e.catalog }
 func (e *Engine) Compiler() *ast.Compiler { return e.compiler }
 
 // ToolError is an error raised while evaluating a rule (a bad CIDR in a
-// built-in call, a timeout): it names the rule and the policy location.
+// built-in call, conflicting outputs): it names the rule and the policy
+// location.
 type ToolError struct {
-	Rule string
-	Loc  string
+	Rule string // rule id
+	Loc  string // file:line:col in the policy, "" when unknown
 	Msg  string
+	// File, Line and Col are Loc's parts.
+	File      string
+	Line, Col int
 }
 
 func (t ToolError) Error() string {
@@ -282,79 +344,116 @@ func (t ToolError) Error() string {
 	return fmt.Sprintf("rule %s: %s", t.Rule, t.Msg)
 }
 
-// Eval runs every rule on the input (converted once) and returns the
-// findings of the enabled rules, plus built-in errors as ToolErrors.
+// TimeoutError is returned by Eval when the time budget runs out: Rule is
+// the rule that was being evaluated.
+type TimeoutError struct {
+	Rule    string // rule id
+	File    string // the rule's policy file
+	Timeout time.Duration
+}
+
+func (t *TimeoutError) Error() string {
+	return fmt.Sprintf("rule %s (%s) did not finish within the policy timeout of %s and was stopped; fix the rule or raise --policy-timeout",
+		t.Rule, t.File, t.Timeout)
+}
+
+// Eval runs every enabled rule on the input (converted once) within the
+// engine's timeout, one rule package at a time, and returns the findings
+// plus runtime errors (built-in errors such as a bad CIDR, conflicting
+// outputs) as ToolErrors naming the rule. Running out of time returns a
+// *TimeoutError naming the rule that was running.
 func (e *Engine) Eval(ctx context.Context, input ast.Value, enabled func(*Rule) bool) ([]RawFinding, []ToolError, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	var berrs []topdown.Error
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalBuiltinErrorList(&berrs))
-	if err != nil {
-		var te *topdown.Error
-		if errors.As(err, &te) && te.Code == topdown.CancelErr || errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
-			return nil, nil, fmt.Errorf("policy evaluation timed out after %s%s", e.timeout, e.slowRule(te))
-		}
-		return nil, nil, fmt.Errorf("policy evaluation failed: %w", err)
-	}
+	out := []RawFinding{}
 	var terrs []ToolError
-	for _, be := range berrs {
-		te := ToolError{Msg: be.Message}
-		if be.Location != nil {
-			te.Loc = fmt.Sprintf("%s:%d:%d", be.Location.File, be.Location.Row, be.Location.Col)
-			te.Rule = e.ruleForFile(be.Location.File)
-		}
-		terrs = append(terrs, te)
-	}
-	var out []RawFinding
-	if len(rs) == 0 {
-		return out, terrs, nil
-	}
-	list, _ := rs[0].Bindings["findings"].([]any)
-	for _, item := range list {
-		pair, ok := item.([]any)
-		if !ok || len(pair) != 2 {
-			continue
-		}
-		pkg, _ := pair[0].(string)
-		r := e.byPkg[pkg]
-		f, _ := pair[1].(map[string]any)
-		if r == nil || f == nil {
-			continue
-		}
+	for i := range e.catalog {
+		r := &e.catalog[i]
 		if enabled != nil && !enabled(r) {
 			continue
 		}
-		rf := RawFinding{Rule: r, Severity: r.Severity}
-		if s, ok := f["severity"].(string); ok && validSeverity(s) {
-			rf.Severity = s
+		var berrs []topdown.Error
+		rs, err := e.queries[r.Package].Eval(ctx, rego.EvalParsedInput(input), rego.EvalBuiltinErrorList(&berrs))
+		// A long-running built-in (numbers.range, net.cidr_expand) notices the
+		// cancellation itself and may report it as a built-in error, so the
+		// context decides, not err.
+		if ctx.Err() != nil {
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return nil, nil, &TimeoutError{Rule: r.ID, File: r.File, Timeout: e.timeout}
+			}
+			return nil, nil, ctx.Err()
 		}
-		rf.Message, _ = f["message"].(string)
-		if rf.Message == "" {
-			rf.Message, _ = f["msg"].(string)
+		seen := map[string]bool{}
+		for _, be := range berrs {
+			te := toolError(r, be.Message, be.Location)
+			if k := te.Error(); !seen[k] {
+				seen[k] = true
+				terrs = append(terrs, te)
+			}
 		}
-		rf.Ref, _ = f["ref"].(map[string]any)
-		rf.Sub, _ = f["sub"].([]any)
-		out = append(out, rf)
+		if err != nil {
+			var te *topdown.Error
+			if errors.As(err, &te) {
+				terrs = append(terrs, toolError(r, te.Message, te.Location))
+			} else {
+				terrs = append(terrs, toolError(r, err.Error(), nil))
+			}
+			continue
+		}
+		for _, res := range rs {
+			for _, x := range res.Expressions {
+				items, _ := x.Value.([]any)
+				for _, item := range items {
+					rf, ok := e.rawFinding(r, item)
+					if !ok {
+						terrs = append(terrs, toolError(r, fmt.Sprintf("report contains %s, not a finding object; build findings with data.swarmlint.lib.result.finding", shortJSON(item)), nil))
+						continue
+					}
+					out = append(out, rf)
+				}
+			}
+		}
 	}
 	return out, terrs, nil
 }
 
-func (e *Engine) slowRule(te *topdown.Error) string {
-	if te != nil && te.Location != nil {
-		if r := e.ruleForFile(te.Location.File); r != "" {
-			return fmt.Sprintf(" in rule %s (%s:%d)", r, te.Location.File, te.Location.Row)
-		}
+func toolError(r *Rule, msg string, loc *ast.Location) ToolError {
+	te := ToolError{Rule: r.ID, Msg: msg}
+	if loc != nil {
+		te.File, te.Line, te.Col = loc.File, loc.Row, loc.Col
+		te.Loc = fmt.Sprintf("%s:%d:%d", loc.File, loc.Row, loc.Col)
 	}
-	return ""
+	return te
 }
 
-func (e *Engine) ruleForFile(file string) string {
-	for _, r := range e.catalog {
-		if r.File == file {
-			return r.ID
-		}
+func (e *Engine) rawFinding(r *Rule, item any) (RawFinding, bool) {
+	f, _ := item.(map[string]any)
+	if f == nil {
+		return RawFinding{}, false
 	}
-	return ""
+	rf := RawFinding{Rule: r, Severity: r.Severity}
+	if s, ok := f["severity"].(string); ok && validSeverity(s) {
+		rf.Severity = s
+	}
+	rf.Message, _ = f["message"].(string)
+	if rf.Message == "" {
+		rf.Message, _ = f["msg"].(string)
+	}
+	rf.Ref, _ = f["ref"].(map[string]any)
+	rf.Sub, _ = f["sub"].([]any)
+	return rf, true
+}
+
+// shortJSON renders a value for an error message, cut to 80 bytes.
+func shortJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%T", v)
+	}
+	if len(b) > 80 {
+		return string(b[:77]) + "..."
+	}
+	return string(b)
 }
 
 func validSeverity(s string) bool {

@@ -4,35 +4,21 @@ import (
 	"context"
 	"testing"
 	"time"
-
-	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/tester"
 )
 
-// TestRegoTests runs every built-in policy's _test.rego with OPA's tester.
+// TestRegoTests runs every built-in policy's _test.rego exactly as
+// `swarmlint test` does (same sandbox, strict compiler).
 func TestRegoTests(t *testing.T) {
-	srcs, err := BuiltinModules()
+	rep, err := RunTests(context.Background(), TestOptions{Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mods, err := ParseModules(srcs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	comp := ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(true).WithDefaultRegoVersion(ast.RegoV1)
-	ch, err := tester.NewRunner().SetCompiler(comp).SetModules(mods).RaiseBuiltinErrors(true).
-		SetTimeout(10*time.Second).RunTests(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for r := range ch {
-		n++
-		if r.Fail || r.Error != nil {
-			t.Errorf("%s: %s.%s failed: %v\n%s", r.Location, r.Package, r.Name, r.Error, r.Output)
+	for _, r := range rep.Results {
+		if r.Status == TestFail || r.Status == TestError {
+			t.Errorf("%s:%d: %s.%s: %s %s\n%s", r.File, r.Line, r.Package, r.Name, r.Status, r.Err, r.Output)
 		}
 	}
-	if n == 0 {
+	if len(rep.Results) == 0 {
 		t.Fatal("no Rego tests ran")
 	}
 }

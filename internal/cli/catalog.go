@@ -116,7 +116,7 @@ func newInspect(stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
 			}
-			if len(cfg.Stacks) == 0 {
+			if len(cfg.Stacks) == 0 && len(cfg.Scripts) == 0 && cfg.SwarmInit == "" && len(cfg.Inventory) == 0 {
 				return &exitError{code: ExitError, err: fmt.Errorf("no input files")}
 			}
 			a, err := analyzer.Load(cmd.Context(), cfg.LoadOptions())

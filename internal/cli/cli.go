@@ -102,12 +102,13 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 		Example: `  swarmlint docker-stack.yml
   swarmlint -c base.yml -c prod.yml --stack shop
   swarmlint --format sarif -o swarmlint.sarif stacks/*.yml
-  swarmlint explain SWL101`,
+  swarmlint explain SWL101
+  swarmlint completion bash > /etc/bash_completion.d/swarmlint`,
 		Args:          cobra.ArbitraryArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 && len(lf.composeFiles) == 0 {
+			if len(args) == 0 && !lf.hasInputs() {
 				return &exitError{code: ExitError, err: errors.New("no input files; try 'swarmlint docker-stack.yml' or 'swarmlint --help'")}
 			}
 			return runLint(cmd.Context(), lf, args, stdout, stderr)
@@ -120,14 +121,18 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 		Short: "Lint stack files (the default command)",
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 && len(lf.composeFiles) == 0 {
+			if len(args) == 0 && !lf.hasInputs() {
 				return &exitError{code: ExitError, err: errors.New("no input files; try 'swarmlint lint docker-stack.yml'")}
 			}
 			return runLint(cmd.Context(), lf, args, stdout, stderr)
 		},
 	}
 	lf.register(lint)
+	lint.ValidArgsFunction = func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"yml", "yaml", "sh"}, cobra.ShellCompDirectiveFilterFileExt
+	}
 	root.AddCommand(lint, newVersion(stdout), newRules(stdout), newExplain(stdout), newInspect(stdout), newPlan(stdout))
+	root.AddCommand(newTest(stdout, stderr), newNewRule(stdout))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitError, err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})

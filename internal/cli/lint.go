@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/analyzer/script"
 	"github.com/swarmlint/swarmlint/lint"
 	"github.com/swarmlint/swarmlint/report"
 	"github.com/swarmlint/swarmlint/rules"
@@ -35,12 +37,21 @@ type lintFlags struct {
 	underlayMTU   int
 	hostNetworks  []string
 	policies      []string
+	dataFiles     []string
 	policyTimeout time.Duration
 	debug         bool
 	noColor       bool
 	category      string
 	configFile    string
 	inventory     []string
+	scripts       []string
+	swarmInit     string
+	daemonJSON    string
+
+	// suppression (lint/ignore.go, lint/baseline.go)
+	showSuppressed bool
+	baseline       string
+	writeBaseline  string
 }
 
 func (lf *lintFlags) register(c *cobra.Command) {
@@ -59,11 +70,22 @@ func (lf *lintFlags) register(c *cobra.Command) {
 	f.IntVar(&lf.underlayMTU, "underlay-mtu", 0, "MTU of the hosts' network (default 1500)")
 	f.StringArrayVar(&lf.hostNetworks, "host-network", nil, "a `CIDR` the hosts use (LAN, VPN), checked for overlap (repeatable)")
 	f.StringArrayVar(&lf.policies, "policy", nil, "load custom Rego rules from `DIR` (repeatable)")
+	f.StringArrayVar(&lf.dataFiles, "data", nil, "rule parameters from a JSON or YAML `FILE`, as data.swarmlint.params; merged over the config file's params (repeatable)")
 	f.DurationVar(&lf.policyTimeout, "policy-timeout", 10*time.Second, "stop evaluating rules after this long")
 	f.BoolVar(&lf.debug, "debug", false, "print Rego print() output to standard error")
 	f.BoolVar(&lf.noColor, "no-color", false, "never colour text output (also: NO_COLOR environment variable)")
 	f.StringVar(&lf.category, "category", "", "SARIF automationDetails.id, to tell several uploads apart")
+	f.BoolVar(&lf.showSuppressed, "show-suppressed", false, "include findings suppressed by '# swarmlint:ignore', the config file or the baseline (SARIF: as suppressions)")
+	f.StringVar(&lf.baseline, "baseline", "", "report only findings not recorded in the baseline `FILE`")
+	f.StringVar(&lf.writeBaseline, "write-baseline", "", "record the current findings in the baseline `FILE` (replacing it) and report nothing they cover")
+	_ = c.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.FormatNames(), cobra.ShellCompDirectiveNoFileComp))
+	_ = c.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"error", "warning", "note", "none"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = c.MarkFlagFilename("baseline", "json")
+	_ = c.MarkFlagFilename("write-baseline", "json")
 	f.StringArrayVar(&lf.inventory, "cluster", nil, "`docker network inspect` or `docker service inspect` JSON `FILE` of the live cluster (repeatable)")
+	f.StringArrayVar(&lf.scripts, "script", nil, "bootstrap shell script `FILE` whose docker commands run before the stacks (repeatable; *.sh arguments are scripts too)")
+	f.StringVar(&lf.swarmInit, "swarm-init", "", "the `\"docker swarm init ...\"` command line the swarm was created with")
+	f.StringVar(&lf.daemonJSON, "daemon-json", "", "the nodes' daemon.json `FILE` (default-address-pools)")
 	f.StringVar(&lf.configFile, "config", "", "read `FILE` instead of the "+analyzer.ConfigFileName+" found from the working directory upwards")
 }
 
@@ -94,12 +116,22 @@ func (lf *lintFlags) config(args []string, stderr io.Writer) (lint.Config, error
 			}
 		}
 	}
+	cfg.Scripts = append(cfg.Scripts, lf.scripts...)
+	cfg.SwarmInit, cfg.DaemonJSON = lf.swarmInit, lf.daemonJSON
+	var stackArgs []string
+	for _, a := range args {
+		if isScriptArg(a) {
+			cfg.Scripts = append(cfg.Scripts, a)
+		} else {
+			stackArgs = append(stackArgs, a)
+		}
+	}
 	if len(lf.composeFiles) > 0 {
 		cfg.Stacks = append(cfg.Stacks, analyzer.StackInput{Name: lf.stack, Files: lf.composeFiles})
-	} else if lf.stack != "" && len(args) > 1 {
+	} else if lf.stack != "" && len(stackArgs) > 1 {
 		return cfg, errors.New("--stack names one stack; with several files use -c a.yml -c b.yml --stack NAME")
 	}
-	for _, a := range args {
+	for _, a := range stackArgs {
 		name := ""
 		if len(lf.composeFiles) == 0 {
 			name = lf.stack
@@ -119,7 +151,36 @@ func (lf *lintFlags) config(args []string, stderr io.Writer) (lint.Config, error
 		}
 		cfg.Custom = append(cfg.Custom, mods...)
 	}
+	if len(lf.dataFiles) > 0 {
+		params, err := rules.ReadParams(lf.dataFiles...)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Params = rules.MergeParams(cfg.Params, params)
+	}
 	return cfg, nil
+}
+
+// hasInputs reports whether flags name inputs besides the positional
+// arguments: -c files, scripts, --swarm-init or a daemon.json.
+func (lf *lintFlags) hasInputs() bool {
+	return len(lf.composeFiles) > 0 || len(lf.scripts) > 0 || lf.swarmInit != "" || lf.daemonJSON != ""
+}
+
+// isScriptArg reports whether a positional argument is a shell script
+// (*.sh, *.bash or a shell shebang) rather than a stack file.
+func isScriptArg(name string) bool {
+	if script.IsShellScript(name, nil) {
+		return true
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 256)
+	n, _ := io.ReadFull(f, head)
+	return script.IsShellScript(name, head[:n])
 }
 
 func environ() map[string]string {
@@ -144,11 +205,22 @@ func runLint(ctx context.Context, lf *lintFlags, args []string, stdout, stderr i
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
 	}
+	if lf.baseline != "" && lf.writeBaseline == "" {
+		if cfg.Baseline, err = lint.ReadBaseline(lf.baseline); err != nil {
+			return &exitError{code: ExitError, err: err}
+		}
+	}
 	res, _, err := lint.Run(ctx, cfg)
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
 	}
 	res.Category = lf.category
+	if err := lf.baselineStep(res, cfg.Baseline, stderr); err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	if !lf.showSuppressed {
+		res.Findings = slices.DeleteFunc(res.Findings, func(f report.Finding) bool { return f.Suppression != nil })
+	}
 	if lf.format == "text" {
 		color := lf.output == "" && !lf.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
 		w = report.TextWriter{Color: color}
@@ -164,7 +236,7 @@ func runLint(ctx context.Context, lf *lintFlags, args []string, stdout, stderr i
 	} else if _, err := stdout.Write(buf.Bytes()); err != nil {
 		return &exitError{code: ExitError, err: err}
 	}
-	if len(res.Notifications) > 0 && lf.format != "text" {
+	if len(res.Notifications) > 0 && (lf.format != "text" || lf.output != "") {
 		for _, n := range res.Notifications {
 			fmt.Fprintf(stderr, "swarmlint: %s\n", n.Message)
 		}
@@ -249,4 +321,40 @@ func (lf *lintFlags) applyConfigFile(cfg *lint.Config, noInputs bool) error {
 	cfg.Ignores = append(cfg.Ignores, fc.Ignore...)
 	cfg.Inventory = append(cfg.Inventory, fc.Cluster.Inventory...)
 	return nil
+}
+
+// baselineStep writes the baseline for --write-baseline (which replaces any
+// --baseline: the new file covers every current finding) and tells on
+// standard error how many findings the baseline covered.
+func (lf *lintFlags) baselineStep(res *report.Result, used *lint.Baseline, stderr io.Writer) error {
+	if lf.writeBaseline != "" {
+		b := lint.NewBaseline(res.Findings)
+		if err := b.WriteFile(lf.writeBaseline); err != nil {
+			return err
+		}
+		b.Apply(res.Findings)
+		fmt.Fprintf(stderr, "swarmlint: wrote %s to the baseline %s\n", countOf(len(b.Findings), "finding"), lf.writeBaseline)
+		return nil
+	}
+	if used == nil {
+		return nil
+	}
+	fmt.Fprintf(stderr, "swarmlint: %s matched the baseline %s and %s not reported\n",
+		countOf(used.Matched, "finding"), lf.baseline, map[bool]string{true: "is", false: "are"}[used.Matched == 1])
+	if used.Stale > 0 {
+		fmt.Fprintf(stderr, "swarmlint: %s of the baseline match no finding any more; refresh it with --write-baseline %s\n",
+			countOf(used.Stale, "entry"), lf.baseline)
+	}
+	return nil
+}
+
+// countOf is "1 finding", "2 findings", "3 entries".
+func countOf(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	if strings.HasSuffix(word, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(word, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -1,0 +1,535 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/lint"
+	"github.com/swarmlint/swarmlint/report"
+	"github.com/swarmlint/swarmlint/rules"
+)
+
+// customRule is a custom rule file; body lines start at line 12, after
+// the METADATA block (lines 1-7), the package (7) and the import (9).
+func customRule(id, pkg, body string) string {
+	src := fmt.Sprintf(`# METADATA
+# title: Test rule %[1]s
+# description: A custom rule for tests.
+# custom:
+#   id: %[1]s
+#   severity: warning
+package %[2]s
+
+import data.swarmlint.lib.result
+
+report contains finding if {
+%[3]s
+}
+`, id, pkg, body)
+	if !strings.Contains(body, "result.") {
+		// Strict mode refuses an unused import; keep the line numbers.
+		src = strings.Replace(src, "import data.swarmlint.lib.result", "# no import", 1)
+	}
+	return src
+}
+
+// everyService is a rule body that reports every service.
+const everyService = "\tsome service in input.services\n\tfinding := result.finding(rego.metadata.chain(), service, sprintf(\"service %q\", [service.key]))"
+
+const webStack = "services:\n  web:\n    image: nginx\n"
+
+// writeAll writes files (path → content, slash-separated) below dir.
+func writeAll(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// inTempDir makes a temporary working directory with files, so that paths
+// in messages are short and relative.
+func inTempDir(t *testing.T, files map[string]string) {
+	t.Helper()
+	dir := t.TempDir()
+	writeAll(t, dir, files)
+	t.Chdir(dir)
+}
+
+// TestPolicyRefused: custom policies that break the rules of the game do
+// not load; the run ends with exit 2 and a message naming file:line:col.
+func TestPolicyRefused(t *testing.T) {
+	cases := []struct {
+		name, file, src string
+		want            string // regexp over stderr
+	}{
+		{"SWL id", "pol/x.rego", customRule("SWL900", "acme.rules.x", everyService),
+			`swarmlint: pol/x\.rego:5:1: rego_compile_error: custom rule id "SWL900" uses the reserved prefix SWL`},
+		{"malformed id", "pol/x.rego", customRule("acme-1", "acme.rules.x", everyService),
+			`pol/x\.rego:5:1: .*custom rule id "acme-1" must be an upper-case prefix`},
+		{"rule package", "pol/x.rego", customRule("ACME001", "swarmlint.rules.ports.x", everyService),
+			`pol/x\.rego:7:1: .*package swarmlint\.rules\.ports\.x is inside the built-in namespace data\.swarmlint`},
+		{"lib package", "pol/lib.rego", "package swarmlint.lib.result\n\nextra := 1\n",
+			`pol/lib\.rego:1:1: .*package swarmlint\.lib\.result is inside the built-in namespace`},
+		{"params package", "pol/p.rego", "package swarmlint.params\n\nx := 1\n",
+			`pol/p\.rego:1:1: .*package swarmlint\.params is inside the built-in namespace`},
+		{"bad severity", "pol/x.rego", strings.Replace(customRule("ACME001", "acme.rules.x", everyService), "severity: warning", "severity: fatal", 1),
+			`pol/x\.rego:6:1: .*custom\.severity must be error, warning or note, not "fatal"`},
+		{"no title", "pol/x.rego", strings.Replace(customRule("ACME001", "acme.rules.x", everyService), "# title: Test rule ACME001\n", "", 1),
+			`pol/x\.rego:1:1: .*rule ACME001 needs a title`},
+		{"report without METADATA", "pol/x.rego", "package acme.rules.x\n\nreport contains {\"message\": \"m\"} if { input.services }\n",
+			`pol/x\.rego:1:1: .*package acme\.rules\.x has a report rule but no package METADATA with custom\.id`},
+		{"report not a set", "pol/x.rego", strings.Replace(customRule("ACME001", "acme.rules.x", "\tinput.services"), "report contains finding if", "report := 1 if", 1),
+			`pol/x\.rego:7:1: .*rule ACME001 \(package acme\.rules\.x\) has no .report contains finding`},
+		{"syntax error", "pol/x.rego", customRule("ACME001", "acme.rules.x", "\tsome service in input.services\n\tfinding := "),
+			`pol/x\.rego:14:1: rego_parse_error: unexpected } token`},
+		{"type error", "pol/x.rego", customRule("ACME001", "acme.rules.x", "\tsome service in input.services\n\tfinding := result.finding(rego.metadata.chain(), service, count(1))"),
+			`pol/x\.rego:13:\d+: rego_type_error: count: invalid argument`},
+		{"unknown function", "pol/x.rego", customRule("ACME001", "acme.rules.x", "\tsome service in input.services\n\tfinding := result.no_such(service)"),
+			`pol/x\.rego:13:\d+: rego_type_error: undefined function data\.swarmlint\.lib\.result\.no_such`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			inTempDir(t, map[string]string{c.file: c.src, "stack.yml": webStack})
+			_, stderr, code := run(t, "--policy", "pol", "stack.yml")
+			if code != ExitError {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, ExitError, stderr)
+			}
+			if !regexp.MustCompile(c.want).MatchString(stderr) {
+				t.Errorf("stderr does not match %q:\n%s", c.want, stderr)
+			}
+			if strings.Contains(stderr, "panic") {
+				t.Errorf("panic:\n%s", stderr)
+			}
+			// The same policy directory is refused by `swarmlint test` and `rules`.
+			for _, args := range [][]string{{"test", "pol"}, {"rules", "--policy", "pol"}} {
+				if _, e, code := run(t, args...); code != ExitError || !regexp.MustCompile(c.want).MatchString(e) {
+					t.Errorf("%v: exit %d, stderr:\n%s", args, code, e)
+				}
+			}
+		})
+	}
+}
+
+// TestForbiddenBuiltins: every built-in removed by the sandbox makes the
+// policy fail to load, with a message naming the built-in and its position.
+func TestForbiddenBuiltins(t *testing.T) {
+	calls := map[string]string{
+		"http.send":          `http.send({"method": "get", "url": "https://example.com"})`,
+		"net.lookup_ip_addr": `net.lookup_ip_addr("example.com")`,
+		"opa.runtime":        `opa.runtime()`,
+		"time.now_ns":        `time.now_ns()`,
+		"rand.intn":          `rand.intn("seed", 10)`,
+		"uuid.rfc4122":       `uuid.rfc4122("seed")`,
+	}
+	if len(calls) != len(rules.ForbiddenBuiltins()) {
+		t.Fatalf("test covers %d built-ins, the sandbox forbids %v", len(calls), rules.ForbiddenBuiltins())
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			body := "\tsome service in input.services\n\tx := " + call + "\n\tfinding := result.finding(rego.metadata.chain(), service, sprintf(\"%v\", [x]))"
+			inTempDir(t, map[string]string{"pol/net.rego": customRule("ACME001", "acme.rules.net", body), "stack.yml": webStack})
+			_, stderr, code := run(t, "--policy", "pol", "stack.yml")
+			if code != ExitError {
+				t.Errorf("exit %d, want %d", code, ExitError)
+			}
+			want := fmt.Sprintf("pol/net.rego:13:7: rego_type_error: built-in %s is not allowed in swarmlint policies", name)
+			if !strings.Contains(stderr, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, stderr)
+			}
+		})
+	}
+}
+
+// TestPolicyTimeout: a runaway rule is stopped by --policy-timeout, and the
+// message names it, not the other rules that ran before it.
+func TestPolicyTimeout(t *testing.T) {
+	for name, cond := range map[string]string{
+		"numbers.range":   "\tcount(numbers.range(1, 1e12)) > 0",
+		"net.cidr_expand": "\tcount(net.cidr_expand(\"10.0.0.0/6\")) > 0",
+		"recursion in Go": "\tcount([x | some x in numbers.range(1, 1e7); x % 3 == 7]) > 0\n\tcount([x | some x in numbers.range(1, 1e7); x % 3 == 7]) >= 0",
+	} {
+		t.Run(name, func(t *testing.T) {
+			inTempDir(t, map[string]string{
+				"pol/fast.rego": customRule("ACME001", "acme.rules.fast", everyService),
+				"pol/slow.rego": customRule("ACME002", "acme.rules.slow", "\tsome service in input.services\n"+cond+"\n\tfinding := result.finding(rego.metadata.chain(), service, \"slow\")"),
+				"stack.yml":     webStack,
+			})
+			_, stderr, code := run(t, "--policy", "pol", "--policy-timeout", "300ms", "stack.yml")
+			if code != ExitError {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, ExitError, stderr)
+			}
+			want := "swarmlint: rule ACME002 (pol/slow.rego) did not finish within the policy timeout of 300ms"
+			if !strings.Contains(stderr, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, stderr)
+			}
+		})
+	}
+}
+
+// TestBuiltinErrorIsToolError: a built-in error inside a rule is a tool
+// error naming the rule and the policy position (exit 2), in every format,
+// and never silently "no finding".
+func TestBuiltinErrorIsToolError(t *testing.T) {
+	body := "\tsome service in input.services\n\tnet.cidr_contains(\"not-a-cidr\", \"10.0.0.1\")\n\tfinding := result.finding(rego.metadata.chain(), service, \"m\")"
+	inTempDir(t, map[string]string{"pol/cidr.rego": customRule("ACME001", "acme.rules.cidr", body), "stack.yml": webStack})
+	want := "pol/cidr.rego:13:2: rule ACME001: net.cidr_contains: invalid CIDR address: not-a-cidr"
+	stdout, stderr, code := run(t, "--policy", "pol", "stack.yml")
+	if code != ExitError {
+		t.Errorf("text: exit %d, want %d", code, ExitError)
+	}
+	if !strings.Contains(stdout, want) {
+		t.Errorf("text: stdout lacks %q:\n%s", want, stdout)
+	}
+	for _, format := range report.FormatNames() {
+		if format == "text" {
+			continue
+		}
+		stdout, stderr, code = run(t, "--policy", "pol", "-f", format, "stack.yml")
+		if code != ExitError {
+			t.Errorf("%s: exit %d, want %d", format, code, ExitError)
+		}
+		if !strings.Contains(stderr, want) {
+			t.Errorf("%s: stderr lacks %q:\n%s", format, want, stderr)
+		}
+	}
+	// Written to a file, the text report still leaves the error on stderr.
+	_, stderr, code = run(t, "--policy", "pol", "-o", "out.txt", "stack.yml")
+	if code != ExitError || !strings.Contains(stderr, want) {
+		t.Errorf("-o: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// TestReportOfNonFinding: a rule whose report holds something other than a
+// finding object is a tool error, not a silently dropped finding.
+func TestReportOfNonFinding(t *testing.T) {
+	body := "\tsome service in input.services\n\tfinding := service.key"
+	inTempDir(t, map[string]string{"pol/x.rego": customRule("ACME001", "acme.rules.x", body), "stack.yml": webStack})
+	_, stderr, code := run(t, "--policy", "pol", "-f", "json", "stack.yml")
+	if code != ExitError || !strings.Contains(stderr, `rule ACME001: report contains "web", not a finding object`) {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// TestPrintOnlyWithDebug: print() output reaches stderr only with --debug,
+// and never stdout.
+func TestPrintOnlyWithDebug(t *testing.T) {
+	body := "\tsome service in input.services\n\tprint(\"looking at\", service.key)\n\tfinding := result.finding(rego.metadata.chain(), service, \"m\")"
+	inTempDir(t, map[string]string{"pol/x.rego": customRule("ACME001", "acme.rules.x", body), "stack.yml": webStack})
+	stdout, stderr, _ := run(t, "--policy", "pol", "-f", "json", "stack.yml")
+	if strings.Contains(stdout+stderr, "looking at") {
+		t.Errorf("print output without --debug:\nstdout:\n%s\nstderr:\n%s", stdout, stderr)
+	}
+	stdout, stderr, _ = run(t, "--policy", "pol", "-f", "json", "--debug", "stack.yml")
+	if !strings.Contains(stderr, "pol/x.rego:13: looking at web") {
+		t.Errorf("--debug: stderr lacks the print output:\n%s", stderr)
+	}
+	if strings.Contains(stdout, "looking at") {
+		t.Errorf("--debug: print output on stdout")
+	}
+}
+
+// TestParams: --data (YAML or JSON, merged in order) becomes
+// data.swarmlint.params; without it, params is an empty object.
+func TestParams(t *testing.T) {
+	body := "\tsome service in input.services\n\tservice.image in object.get(data.swarmlint.params, \"banned_images\", [])\n" +
+		"\tfinding := result.finding(rego.metadata.chain(), service, sprintf(\"image %s is banned (limit %d)\", [service.image, data.swarmlint.params.limits.max]))"
+	inTempDir(t, map[string]string{
+		"pol/banned.rego": customRule("ACME001", "acme.rules.banned", body),
+		"stack.yml":       webStack,
+		"params.yml":      "banned_images: [nginx]\nlimits:\n  max: 3\n  min: 1\n",
+		"override.json":   `{"limits": {"max": 5}}`,
+		"other.json":      `{"banned_images": ["redis"]}`,
+		"list.yml":        "- a\n- b\n",
+		"broken.yml":      "a: [\n",
+	})
+	if out, _, code := run(t, "--policy", "pol", "stack.yml"); code != ExitOK {
+		t.Errorf("without --data: exit %d:\n%s", code, out)
+	}
+	out, _, code := run(t, "--policy", "pol", "--data", "params.yml", "stack.yml")
+	if code != ExitFindings || !strings.Contains(out, "image nginx is banned (limit 3)") {
+		t.Errorf("--data params.yml: exit %d:\n%s", code, out)
+	}
+	out, _, code = run(t, "--policy", "pol", "--data", "params.yml", "--data", "override.json", "stack.yml")
+	if code != ExitFindings || !strings.Contains(out, "image nginx is banned (limit 5)") {
+		t.Errorf("merged --data: exit %d:\n%s", code, out)
+	}
+	if out, _, code = run(t, "--policy", "pol", "--data", "other.json", "stack.yml"); code != ExitOK {
+		t.Errorf("--data other.json: exit %d:\n%s", code, out)
+	}
+	for file, want := range map[string]string{
+		"list.yml":    "--data list.yml: the top level must be an object",
+		"broken.yml":  "--data broken.yml: ",
+		"missing.yml": "--data: open missing.yml",
+	} {
+		_, stderr, code := run(t, "--policy", "pol", "--data", file, "stack.yml")
+		if code != ExitError || !strings.Contains(stderr, want) {
+			t.Errorf("--data %s: exit %d, stderr lacks %q:\n%s", file, code, want, stderr)
+		}
+	}
+}
+
+// TestCustomRulesEverywhere: a custom rule appears in every output format,
+// in `rules --policy`, in `explain --policy` and in SARIF tool.driver.rules.
+func TestCustomRulesEverywhere(t *testing.T) {
+	src := strings.Replace(customRule("ACME001", "acme.rules.every_service", everyService),
+		"#   severity: warning\n", "#   severity: warning\n#   remediation: Do not deploy services.\n", 1)
+	inTempDir(t, map[string]string{"pol/every.rego": src, "stack.yml": webStack})
+	for _, format := range report.FormatNames() {
+		out, stderr, code := run(t, "--policy", "pol", "-f", format, "stack.yml")
+		if code != ExitFindings {
+			t.Errorf("%s: exit %d, stderr:\n%s", format, code, stderr)
+		}
+		if !strings.Contains(out, "ACME001") {
+			t.Errorf("%s: output lacks ACME001:\n%s", format, out)
+		}
+		if format == "sarif" {
+			var log struct {
+				Runs []struct {
+					Tool struct {
+						Driver struct {
+							Rules []struct {
+								ID               string `json:"id"`
+								ShortDescription struct {
+									Text string `json:"text"`
+								} `json:"shortDescription"`
+							} `json:"rules"`
+						} `json:"driver"`
+					} `json:"tool"`
+					Results []struct {
+						RuleID    string `json:"ruleId"`
+						RuleIndex int    `json:"ruleIndex"`
+					} `json:"results"`
+				} `json:"runs"`
+			}
+			if err := json.Unmarshal([]byte(out), &log); err != nil {
+				t.Fatal(err)
+			}
+			run0 := log.Runs[0]
+			if len(run0.Results) != 1 || run0.Results[0].RuleID != "ACME001" ||
+				run0.Tool.Driver.Rules[run0.Results[0].RuleIndex].ID != "ACME001" ||
+				run0.Tool.Driver.Rules[run0.Results[0].RuleIndex].ShortDescription.Text == "" {
+				t.Errorf("sarif: the result does not point at a described ACME001 rule:\n%s", out)
+			}
+		}
+	}
+	out, _, code := run(t, "rules", "--policy", "pol")
+	if code != ExitOK || !regexp.MustCompile(`(?m)^ACME001 warning +every-service: Test rule ACME001$`).MatchString(out) || !strings.Contains(out, "SWL101") {
+		t.Errorf("rules --policy: exit %d:\n%s", code, out)
+	}
+	out, _, code = run(t, "rules", "--policy", "pol", "-f", "json")
+	if code != ExitOK || !strings.Contains(out, `"custom": true`) || !strings.Contains(out, `"category": "custom"`) {
+		t.Errorf("rules --policy -f json: exit %d:\n%s", code, out)
+	}
+	out, _, code = run(t, "explain", "--policy", "pol", "ACME001")
+	if code != ExitOK || !strings.Contains(out, "A custom rule for tests.") || !strings.Contains(out, "Do not deploy services.") {
+		t.Errorf("explain --policy: exit %d:\n%s", code, out)
+	}
+	if _, _, code := run(t, "explain", "ACME001"); code != ExitError {
+		t.Errorf("explain without --policy found a custom rule")
+	}
+	// --enable and --disable select custom rules like built-ins.
+	if _, _, code := run(t, "--policy", "pol", "--disable", "ACME*", "stack.yml"); code != ExitOK {
+		t.Errorf("--disable ACME*: exit %d", code)
+	}
+}
+
+// TestCustomRuleInSARIFRules: the SARIF writer, looked up by name, lists
+// every enabled custom rule in tool.driver.rules, also without a finding.
+func TestCustomRuleInSARIFRules(t *testing.T) {
+	dir := t.TempDir()
+	writeAll(t, dir, map[string]string{
+		"pol/quiet.rego": customRule("ACME002", "acme.rules.quiet", "\tsome service in input.services\n\tservice.image == \"never\"\n\tfinding := result.finding(rego.metadata.chain(), service, \"m\")"),
+		"stack.yml":      webStack,
+	})
+	custom, err := rules.LoadDir(filepath.Join(dir, "pol"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _, err := lint.Run(context.Background(), lint.Config{Custom: custom, Env: map[string]string{},
+		Stacks: []analyzer.StackInput{{Files: []string{filepath.Join(dir, "stack.yml")}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := report.Lookup("sarif")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := w.Write(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`"id": "ACME002",\s+"name": "Quiet"`).Match(b.Bytes()) {
+		t.Errorf("tool.driver.rules lacks ACME002:\n%s", b.String())
+	}
+}
+
+// TestNewRuleRoundTrip: new-rule writes a rule that passes `swarmlint test`
+// and fires on its bad fixture, and `swarmlint test` fails (exit 1) once
+// the rule is broken.
+func TestNewRuleRoundTrip(t *testing.T) {
+	inTempDir(t, nil)
+	out, stderr, code := run(t, "new-rule", "--dir", "policy", "--id", "ACME001", "--severity", "error", "no-latest-tag")
+	if code != ExitOK {
+		t.Fatalf("new-rule: exit %d:\n%s", code, stderr)
+	}
+	for _, f := range []string{"policy/no_latest_tag.rego", "policy/no_latest_tag_test.rego",
+		"policy/fixtures/ACME001-no-latest-tag/bad.yml", "policy/fixtures/ACME001-no-latest-tag/good.yml"} {
+		if !strings.Contains(out, "created "+f) {
+			t.Errorf("new-rule did not report %s:\n%s", f, out)
+		}
+	}
+	out, stderr, code = run(t, "test", "policy")
+	if code != ExitOK {
+		t.Fatalf("test: exit %d:\n%s%s", code, out, stderr)
+	}
+	for _, want := range []string{
+		"PASS  policy/no_latest_tag_test.rego:8: acme.rules.no_latest_tag_test.test_image_without_tag_is_reported\n",
+		"PASS  policy/fixtures/ACME001-no-latest-tag/bad.yml: fixture, 2 wanted findings\n",
+		"PASS  policy/fixtures/ACME001-no-latest-tag/good.yml: fixture, 0 wanted findings\n",
+		"\n9 passed, 0 failed, 0 skipped\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("test output lacks %q:\n%s", want, out)
+		}
+	}
+	// Results are sorted by file and line.
+	if i, j := strings.Index(out, "_test.rego:8:"), strings.Index(out, "_test.rego:12:"); i < 0 || j < i {
+		t.Errorf("test output is not sorted:\n%s", out)
+	}
+	out, _, code = run(t, "--policy", "policy", "policy/fixtures/ACME001-no-latest-tag/bad.yml")
+	if code != ExitFindings || strings.Count(out, "error ACME001") != 2 {
+		t.Errorf("lint bad.yml: exit %d:\n%s", code, out)
+	}
+	if out, _, code = run(t, "--policy", "policy", "policy/fixtures/ACME001-no-latest-tag/good.yml"); code != ExitOK {
+		t.Errorf("lint good.yml: exit %d:\n%s", code, out)
+	}
+
+	// --run selects tests and fixtures; --coverage adds a summary.
+	out, _, code = run(t, "test", "--run", "digest|good", "--coverage", "policy")
+	if code != ExitOK || strings.Count(out, "PASS") != 2 || !strings.Contains(out, "test_digest_is_fine") ||
+		!strings.Contains(out, "good.yml") || !regexp.MustCompile(`\ncoverage \d+\.\d%\n +\d+\.\d% policy/no_latest_tag\.rego`).MatchString(out) {
+		t.Errorf("test --run --coverage: exit %d:\n%s", code, out)
+	}
+	if _, stderr, code = run(t, "test", "--run", "nothing-matches", "policy"); code != ExitError || !strings.Contains(stderr, "no tests found") {
+		t.Errorf("test --run with no match: exit %d:\n%s", code, stderr)
+	}
+
+	// A second rule gets the next free id, and nothing is overwritten.
+	if out, stderr, code = run(t, "new-rule", "--dir", "policy", "no-host-ports"); code != ExitOK || !strings.Contains(out, "fixtures/CUSTOM001-no-host-ports/bad.yml") {
+		t.Errorf("second new-rule: exit %d:\n%s%s", code, out, stderr)
+	}
+	if _, stderr, code = run(t, "new-rule", "--dir", "policy", "no-host-ports"); code != ExitError || !strings.Contains(stderr, "already exists") {
+		t.Errorf("new-rule over existing files: exit %d:\n%s", code, stderr)
+	}
+	if _, stderr, code = run(t, "new-rule", "--dir", "policy", "--id", "ACME001", "other"); code != ExitError || !strings.Contains(stderr, "--id ACME001 is already used") {
+		t.Errorf("new-rule with a used id: exit %d:\n%s", code, stderr)
+	}
+	if _, stderr, code = run(t, "new-rule", "--dir", "policy", "--id", "SWL999", "mine"); code != ExitError || !strings.Contains(stderr, "reserved prefix SWL") {
+		t.Errorf("new-rule --id SWL999: exit %d:\n%s", code, stderr)
+	}
+	if out, stderr, code = run(t, "test", "policy"); code != ExitOK || !strings.Contains(out, "18 passed") {
+		t.Errorf("test with two rules: exit %d:\n%s%s", code, out, stderr)
+	}
+
+	// Break the rule: the Rego tests and the bad fixture fail, with positions.
+	p := "policy/no_latest_tag.rego"
+	src, _ := os.ReadFile(p)
+	broken := strings.Replace(string(src), `endswith(_last_segment(image), ":latest")`, `endswith(_last_segment(image), ":newest")`, 1)
+	if broken == string(src) {
+		t.Fatal("could not break the rule")
+	}
+	writeAll(t, ".", map[string]string{p: broken})
+	out, _, code = run(t, "test", "policy")
+	if code != ExitFindings {
+		t.Errorf("test of a broken rule: exit %d, want %d:\n%s", code, ExitFindings, out)
+	}
+	for _, want := range []string{
+		"FAIL  policy/no_latest_tag_test.rego:12: acme.rules.no_latest_tag_test.test_latest_tag_is_reported\n",
+		"FAIL  policy/fixtures/ACME001-no-latest-tag/bad.yml: fixture, 2 wanted findings\n",
+		"      policy/fixtures/ACME001-no-latest-tag/bad.yml:10: missing ACME001\n",
+		"16 passed, 2 failed, 0 skipped",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("broken rule: output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestTestCommand covers failures that new-rule cannot produce: a test
+// that errors, print output of a failing test, a fixture for an unknown
+// rule, and the built-in tests when no DIR is given.
+func TestTestCommand(t *testing.T) {
+	inTempDir(t, map[string]string{
+		"pol/x.rego": customRule("ACME001", "acme.rules.x", everyService),
+		"pol/x_test.rego": `package acme.rules.x_test
+
+import data.acme.rules.x
+
+test_fails if {
+	print("report is", x.report)
+	count(x.report) == 1 with input as {"services": {}}
+}
+
+test_errors if {
+	net.cidr_contains("bad", "10.0.0.1")
+}
+
+todo_test_later if {
+	false
+}
+`,
+		"pol/fixtures/ACME009-unknown/bad.yml": webStack,
+	})
+	out, stderr, code := run(t, "test", "pol")
+	if code != ExitFindings {
+		t.Errorf("exit %d, want %d:\n%s%s", code, ExitFindings, out, stderr)
+	}
+	for _, want := range []string{
+		"FAIL  pol/x_test.rego:5: acme.rules.x_test.test_fails\n      report is set()\n",
+		"ERROR pol/x_test.rego:10: acme.rules.x_test.test_errors\n      pol/x_test.rego:11: eval_builtin_error: net.cidr_contains: invalid CIDR address: bad\n",
+		"SKIP  pol/x_test.rego:14: acme.rules.x_test.todo_test_later\n",
+		"FAIL  pol/fixtures/ACME009-unknown/bad.yml: fixture, 0 wanted findings\n      lint failed: no rule matches \"ACME009\"",
+		"0 passed, 3 failed, 1 skipped",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	out, stderr, code = run(t, "test")
+	if code != ExitOK || !strings.Contains(out, "PASS  policies/ports/dnsrr_with_ingress_port_test.rego:") {
+		t.Errorf("test of the built-ins: exit %d:\n%s%s", code, out, stderr)
+	}
+	if _, stderr, code = run(t, "test", "--run", "(", "pol"); code != ExitError || !strings.Contains(stderr, "--run: ") {
+		t.Errorf("bad --run: exit %d:\n%s", code, stderr)
+	}
+}
+
+// TestInspectStillWorks: inspect prints the model with its schema version.
+func TestInspectStillWorks(t *testing.T) {
+	inTempDir(t, map[string]string{"stack.yml": webStack})
+	out, stderr, code := run(t, "inspect", "stack.yml")
+	if code != ExitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["schema_version"] != float64(analyzer.SchemaVersion) || m["services"] == nil {
+		t.Errorf("unexpected model:\n%s", out)
+	}
+}

@@ -1,0 +1,176 @@
+package lint
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+
+	"github.com/swarmlint/swarmlint/report"
+)
+
+// BaselineVersion is the version of the baseline format this build reads
+// and writes.
+const BaselineVersion = 1
+
+// Baseline is a recorded set of accepted findings (--write-baseline FILE);
+// a later run with --baseline FILE reports only findings not in it. Entries
+// are keyed by rule, file and the finding's element identity — never by line
+// number or message text — so edits that move lines or reword messages do
+// not bring recorded findings back.
+type Baseline struct {
+	Version  int             `json:"version"`
+	Tool     string          `json:"tool"`
+	Findings []BaselineEntry `json:"findings"`
+
+	// Path is where the baseline was read from or written to.
+	Path string `json:"-"`
+	// Matched and Stale are set by Apply: findings it suppressed, and
+	// entries that matched no finding (fixed since the baseline was written).
+	Matched, Stale int `json:"-"`
+}
+
+// BaselineEntry is one recorded finding. Fingerprint is the hex SHA-256 of
+// the finding's Identity, the same value SARIF output carries as the
+// partial fingerprint swarmlint/v1.
+type BaselineEntry struct {
+	Rule        string `json:"rule"`
+	File        string `json:"file"`
+	Fingerprint string `json:"fingerprint"`
+}
+
+// Fingerprint is the baseline key of f: the SHA-256 of its Identity (which
+// holds rule, file and the element's model path). A finding without an
+// identity falls back to rule, file and message.
+func Fingerprint(f report.Finding) string {
+	id := f.Identity
+	if id == "" {
+		id = f.RuleID + "\x00" + f.File + "\x00" + f.Message
+	}
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:])
+}
+
+func entryOf(f report.Finding) BaselineEntry {
+	return BaselineEntry{Rule: f.RuleID, File: f.File, Fingerprint: Fingerprint(f)}
+}
+
+// NewBaseline records every finding that nothing suppresses yet (inline
+// directives and configuration ignores keep their own reasons), sorted by
+// file, rule and fingerprint so the file diffs well.
+func NewBaseline(fs []report.Finding) *Baseline {
+	b := &Baseline{Version: BaselineVersion, Tool: "swarmlint", Findings: []BaselineEntry{}}
+	for _, f := range fs {
+		if f.Suppression == nil {
+			b.Findings = append(b.Findings, entryOf(f))
+		}
+	}
+	sort.Slice(b.Findings, func(i, j int) bool {
+		x, y := b.Findings[i], b.Findings[j]
+		if x.File != y.File {
+			return x.File < y.File
+		}
+		if x.Rule != y.Rule {
+			return x.Rule < y.Rule
+		}
+		return x.Fingerprint < y.Fingerprint
+	})
+	return b
+}
+
+// ReadBaseline reads a baseline file written by WriteFile.
+func ReadBaseline(path string) (*Baseline, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	return ParseBaseline(path, data)
+}
+
+// ParseBaseline decodes a baseline; errors name the file and, for JSON
+// syntax errors, the line.
+func ParseBaseline(path string, data []byte) (*Baseline, error) {
+	var b Baseline
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line := bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n")) + 1
+			return nil, fmt.Errorf("%s:%d: invalid baseline: %w", path, line, err)
+		}
+		return nil, fmt.Errorf("%s: invalid baseline: %w", path, err)
+	}
+	if b.Version != BaselineVersion {
+		return nil, fmt.Errorf("%s: baseline version %d is not supported (want %d); write it again with --write-baseline", path, b.Version, BaselineVersion)
+	}
+	for i, e := range b.Findings {
+		if e.Rule == "" || e.File == "" || e.Fingerprint == "" {
+			return nil, fmt.Errorf("%s: baseline entry %d needs rule, file and fingerprint", path, i+1)
+		}
+	}
+	b.Path = path
+	return &b, nil
+}
+
+// Write writes the baseline as indented JSON.
+func (b *Baseline) Write(w io.Writer) error {
+	out, err := json.MarshalIndent(b, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(out, '\n'))
+	return err
+}
+
+// WriteFile writes the baseline to path, replacing any existing file, and
+// remembers path.
+func (b *Baseline) WriteFile(path string) error {
+	var buf bytes.Buffer
+	if err := b.Write(&buf); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("baseline: %w", err)
+	}
+	b.Path = path
+	return nil
+}
+
+// Apply marks every unsuppressed finding that has an entry as suppressed
+// (kind external). Entries are counted: two equal findings need two entries.
+// It sets b.Matched and b.Stale and returns b.Matched.
+func (b *Baseline) Apply(fs []report.Finding) int {
+	left := map[BaselineEntry]int{}
+	for _, e := range b.Findings {
+		left[e]++
+	}
+	just := "Recorded in the swarmlint baseline."
+	if b.Path != "" {
+		just = fmt.Sprintf("Recorded in the swarmlint baseline %s.", b.Path)
+	}
+	b.Matched = 0
+	for i := range fs {
+		f := &fs[i]
+		if f.Suppression != nil {
+			continue
+		}
+		e := entryOf(*f)
+		if left[e] == 0 {
+			continue
+		}
+		left[e]--
+		b.Matched++
+		f.Suppression = &report.Suppression{Kind: "external", Justification: just}
+	}
+	b.Stale = 0
+	for _, n := range left {
+		b.Stale += n
+	}
+	return b.Matched
+}

@@ -1,0 +1,51 @@
+# METADATA
+# title: Overlay network needs more addresses than its subnet has
+# description: |
+#   Every task attached to an overlay network takes one address of its subnet,
+#   every VIP-mode service one more (its virtual IP), and every node that runs
+#   a task on the network one more for its load-balancer endpoint
+#   (`lb-<network>`). Swarm also keeps the network address, the broadcast
+#   address and the gateway, so a /24 has 253 usable addresses, not 256
+#   (GT051). With `update_config.order: start-first`, the new tasks of an
+#   update hold addresses while the old ones still run.
+#
+#   Docker accepts the stack. When the subnet runs out, the allocator only
+#   logs `could not find an available IP while allocating VIP` or `could not
+#   find an available IP` on the manager, and the tasks stay in the `NEW`
+#   state without an error on the command line (GT051).
+#
+#   swarmlint counts the demand from the stack: replicas (or the configured
+#   node count for global services), one VIP per service not in `dnsrr`
+#   mode, and one load-balancer endpoint per node that runs a task, with as
+#   many nodes as the configuration says (default 3). A network without
+#   `subnet:` is checked against the subnet the default address pool would
+#   give it (`/24` unless `--default-addr-pool-mask-length` says otherwise).
+# related_resources:
+#   - description: Docker docs, overlay network size limitations
+#     ref: https://docs.docker.com/engine/swarm/networking/
+#   - description: Docker docs, overlay network driver
+#     ref: https://docs.docker.com/engine/network/drivers/overlay/
+# custom:
+#   id: SWL201
+#   name: overlay-subnet-exhausted
+#   severity: error
+#   remediation: >-
+#     Spread the services over several overlay networks, reduce the replicas,
+#     or switch services that need no virtual IP to `endpoint_mode: dnsrr`; a
+#     larger subnet also works, but Docker recommends staying at /24.
+package swarmlint.rules.addressing.overlay_subnet_exhausted
+
+import data.swarmlint.lib.addressing
+import data.swarmlint.lib.result
+
+report contains finding if {
+	some nw in input.networks
+	not nw.ingress
+	addressing.swarm_scoped(nw)
+	nw.subnet != ""
+	nw.demand.total > nw.usable
+	finding := result.finding(rego.metadata.chain(), addressing.subnet_element(nw), sprintf(
+		"network %q needs about %d addresses for %s, but %s has %d",
+		[nw.key, nw.demand.total, addressing.breakdown(nw.demand), addressing.subnet_text(nw), nw.usable],
+	))
+}

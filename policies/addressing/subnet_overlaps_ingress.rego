@@ -1,0 +1,65 @@
+# METADATA
+# title: Subnet overlaps the ingress network
+# description: |
+#   The routing-mesh ingress network is created at `docker swarm init`,
+#   before any stack, and takes the first subnet of the default address pool:
+#   10.0.0.0/24 with the default pool 10.0.0.0/8, or the first
+#   `--default-addr-pool` subnet. Swarms created before moby/swarmkit commit
+#   9ccb20b (2019) have 10.255.0.0/16 instead (GT061). A stack network whose
+#   subnet overlaps it is created, but the allocator then fails it with
+#   `invalid pool request: Pool overlaps with other one on this address
+#   space` in the manager's log, and its tasks never start (GT060, GT061).
+#   So `subnet: 10.0.0.0/16` collides on a default swarm.
+#
+#   swarmlint takes the ingress subnet from the cluster inventory when one is
+#   given, else from the configured pools (`--default-addr-pool`, or the
+#   legacy 10.255.0.0/16 when the configuration says the swarm is that old).
+# related_resources:
+#   - description: Docker docs, customize the ingress network and address pools
+#     ref: https://docs.docker.com/engine/swarm/networking/
+#   - description: docker swarm init, --default-addr-pool
+#     ref: https://docs.docker.com/reference/cli/docker/swarm/init/
+# custom:
+#   id: SWL212
+#   name: subnet-overlaps-ingress
+#   severity: error
+#   remediation: >-
+#     Choose a subnet outside the ingress subnet and outside the default
+#     address pool (for example from 172.16.0.0/12 or 192.168.0.0/16), or
+#     drop `subnet:` and let the pool choose one.
+package swarmlint.rules.addressing.subnet_overlaps_ingress
+
+import data.swarmlint.lib.result
+
+report contains finding if {
+	some o in input.indexes.subnet_overlaps
+	some side in [
+		{"ingress": o.a, "other": o.b, "subnet": o.b_subnet, "index": o.b_subnet_index, "ingress_subnet": o.a_subnet},
+		{"ingress": o.b, "other": o.a, "subnet": o.a_subnet, "index": o.a_subnet_index, "ingress_subnet": o.b_subnet},
+	]
+	ing := input.networks[side.ingress]
+	ing.ingress
+	nw := input.networks[side.other]
+	not nw.ingress
+	finding := result.finding(rego.metadata.chain(), _element(nw, side.index), sprintf(
+		"network %q (%s) overlaps the ingress network %s (%s)",
+		[nw.key, side.subnet, side.ingress_subnet, _origin(ing)],
+	))
+}
+
+_element(nw, i) := nw.subnets[i] if i >= 0
+
+_element(nw, i) := nw if i < 0
+
+_origin(ing) := "the legacy ingress subnet of swarms created before 2019" if ing.subnet_source == "legacy"
+
+_origin(ing) := sprintf("the first subnet of the default address pool %s", [_pool(ing)]) if ing.subnet_source == "pool"
+
+_origin(ing) := sprintf("network %q of the cluster", [ing.name]) if not ing.subnet_source in {"legacy", "pool"}
+
+_pool(ing) := concat(", ", [p.prefix |
+	some p in input.swarm.default_addr_pools
+	p.valid
+	p.merged_into == ""
+	net.cidr_contains(p.prefix, ing.subnet)
+])

@@ -1,0 +1,69 @@
+# METADATA
+# title: data path port equal to a swarm control port or a published port
+# description: |
+#   The VXLAN data path (`--data-path-port`, default 4789/udp) must have its port to
+#   itself on every node. Docker only checks the range (GT076: no other check
+#   exists), so it accepts a data path port that collides with:
+#
+#   - 2377, the managers' cluster management port (TCP), or 7946, the node
+#     discovery port (TCP and UDP): firewall rules for the control plane and the
+#     overlay data then share one number;
+#   - a UDP port a service publishes: the published port's forwarding on every
+#     node then catches the overlay traffic.
+#
+#   swarmlint compares the data path port with 2377, 7946 and every published UDP
+#   port; a TCP port with the same number uses another socket and is not
+#   reported.
+# related_resources:
+#   - description: docker swarm init reference, --data-path-port
+#     ref: https://docs.docker.com/reference/cli/docker/swarm/init/#data-path-port
+#   - description: Docker docs, ports swarm nodes use
+#     ref: https://docs.docker.com/engine/swarm/swarm-tutorial/#open-protocols-and-ports-between-the-hosts
+# custom:
+#   id: SWL505
+#   name: data-path-port-conflict
+#   severity: warning
+#   remediation: >-
+#     Choose a data path port that is neither 2377, 7946 nor a published port (the
+#     default 4789 is usually right), or publish the service on another port.
+package swarmlint.rules.cluster.data_path_port_conflict
+
+import data.swarmlint.lib.result
+
+_control_ports := {
+	2377: "the managers' cluster management port (2377/tcp)",
+	7946: "the node discovery port (7946/tcp and udp)",
+}
+
+report contains finding if {
+	some init in input.swarm.inits
+	port := init.data_path_port
+	port.set
+	port.valid
+	what := _control_ports[port.value]
+	finding := result.finding(rego.metadata.chain(), port, sprintf(
+		"--data-path-port %d is %s; the VXLAN data path needs a port of its own",
+		[port.value, what],
+	))
+}
+
+report contains finding if {
+	dpp := input.swarm.data_path_port
+	some use in input.indexes.published_ports[sprintf("%d/udp", [dpp])]
+	service := input.services[use.service]
+	port := service.ports[use.port]
+	finding := result.finding(rego.metadata.chain(), port, sprintf(
+		"service %q publishes %d/udp, which is the swarm's VXLAN data path port (%s); overlay traffic and the published port collide on every node",
+		[_name(service), dpp, _source(dpp)],
+	))
+}
+
+_source(dpp) := sprintf("--data-path-port %d", [dpp]) if {
+	input.swarm.init.present
+	input.swarm.init.data_path_port.set
+	input.swarm.init.data_path_port.value == dpp
+} else := "the default 4789"
+
+_name(service) := service.key if service.key != ""
+
+_name(service) := service.name if service.key == ""

@@ -1,0 +1,52 @@
+# METADATA
+# title: malformed advertise, data path or listen address
+# description: |
+#   `docker swarm init` and `docker swarm join` take three addresses, each an IP
+#   address or a network interface name, and Docker refuses malformed ones:
+#
+#   - `--advertise-addr` (optional port): `advertise address must be a non-zero IP
+#     address or network interface (with optional port number)` (GT077), so
+#     `0.0.0.0` is refused;
+#   - `--data-path-addr` (no port): `data path address must be a non-zero IP address
+#     or network interface (without a port number)` (GT078);
+#   - `--listen-addr` (optional port, `0.0.0.0` allowed, only `tcp://`):
+#     `listen address must be an IP address or network interface (with optional port
+#     number)`, or the CLI's `invalid proto, expected tcp: ...` (GT079).
+#
+#   swarmlint reports what it can tell from the text alone: an unspecified address
+#   where a reachable one is needed, a port where none is allowed or out of range,
+#   a CIDR, a malformed IP address, and a word too long to be an interface name
+#   (host names are not accepted). Whether an interface exists on the node is not
+#   known.
+# related_resources:
+#   - description: docker swarm init reference
+#     ref: https://docs.docker.com/reference/cli/docker/swarm/init/
+#   - description: docker swarm join reference
+#     ref: https://docs.docker.com/reference/cli/docker/swarm/join/
+# custom:
+#   id: SWL507
+#   name: invalid-node-address
+#   severity: error
+#   remediation: >-
+#     Give the node's own IP address or interface name, for example
+#     `--advertise-addr 10.0.1.10` or `--data-path-addr eth1`, with a port only on
+#     `--advertise-addr` and `--listen-addr`.
+package swarmlint.rules.cluster.invalid_node_address
+
+import data.swarmlint.lib.result
+
+_docker_message := {
+	"advertise-addr": "advertise address must be a non-zero IP address or network interface (with optional port number)",
+	"data-path-addr": "data path address must be a non-zero IP address or network interface (without a port number)",
+	"listen-addr": "listen address must be an IP address or network interface (with optional port number)",
+}
+
+report contains finding if {
+	some address in input.swarm.node_addresses
+	address.known
+	address.problem != ""
+	finding := result.finding(rego.metadata.chain(), address, sprintf(
+		"docker %s --%s %q: %s; Docker refuses it: %s",
+		[address.kind, address.flag, address.raw, address.problem, _docker_message[address.flag]],
+	))
+}

@@ -1,0 +1,43 @@
+# METADATA
+# title: Port bound to a host IP, which swarm ignores
+# description: |
+#   In a stack, short port syntax with a host address, such as
+#   `127.0.0.1:5432:5432`, does not restrict anything: swarm publishes ports
+#   through the routing mesh on every address of every node. The docker CLI
+#   drops the address and only logs
+#   `ignoring IP-address (127.0.0.1:5432:5432/tcp) service will listen on '0.0.0.0'`
+#   (GT017). A database meant to be reachable from the host only is then open
+#   to the whole network: this is a security finding. The long syntax has no
+#   `host_ip` in stack files at all (see SWL013).
+# related_resources:
+#   - description: Docker docs, use swarm mode routing mesh
+#     ref: https://docs.docker.com/engine/swarm/ingress/
+#   - description: Docker docs, compose file services (ports)
+#     ref: https://docs.docker.com/reference/compose-file/services/#ports
+# custom:
+#   id: SWL012
+#   name: host-ip-binding-ignored
+#   severity: warning
+#   security: true
+#   remediation: >-
+#     Do not publish the port if only other services need it: they reach it
+#     over a shared overlay network. If the host must reach it, publish it with
+#     `mode: host` and restrict access with a firewall on the nodes.
+package swarmlint.rules.deploy.host_ip_binding_ignored
+
+import data.swarmlint.lib.result
+
+_unspecified := {"0.0.0.0", "::", "[::]"}
+
+report contains finding if {
+	some s in input.services
+	object.get(s, "origin", "stack") == "stack"
+	some port in s.ports
+	port.syntax == "short"
+	port.host_ip != ""
+	not port.host_ip in _unspecified
+	finding := result.finding(rego.metadata.chain(), port, sprintf(
+		"service %q publishes %q: swarm ignores the host IP %s and publishes port %s on every address of every node (ignoring IP-address ... service will listen on '0.0.0.0')",
+		[s.key, port.raw, port.host_ip, port.published_raw],
+	))
+}

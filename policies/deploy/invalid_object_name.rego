@@ -1,0 +1,161 @@
+# METADATA
+# title: Network or service name swarm refuses
+# description: |
+#   Swarm names every network `<stack>_<key>` (or the `name:` you give) and
+#   every service `<stack>_<key>`, and validates each name as a DNS label:
+#   letters and digits, with `-` or `_` only between them
+#   (`^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$`), at most 63 characters. The compose
+#   schema allows `.` in keys, but swarm does not: creation fails with
+#   `name must be valid as a DNS name component` or
+#   `name must be 63 characters or fewer` (GT009). Swarm also compares names
+#   ignoring case, so `MyNet` and `mynet` cannot both exist
+#   (`name conflicts with an existing object`), and a network name already
+#   taken in the cluster, by another stack or outside any stack, fails with
+#   `network with name <name> already exists` (GT010). Two entries of one stack
+#   with the same `name:` are not an error, but stack deploy keeps only one of
+#   the two definitions (reported as a warning). The stack name comes from
+#   `--stack`, the configuration, or the directory of the first file.
+# related_resources:
+#   - description: Docker docs, deploy a stack to a swarm
+#     ref: https://docs.docker.com/engine/swarm/stack-deploy/
+#   - description: Docker docs, compose file networks (name)
+#     ref: https://docs.docker.com/reference/compose-file/networks/#name
+# custom:
+#   id: SWL007
+#   name: invalid-object-name
+#   severity: error
+#   remediation: >-
+#     Rename the network or service (or the stack) so that the full name uses
+#     only letters, digits, `-` and `_`, stays within 63 characters and is
+#     unique in the swarm regardless of case.
+package swarmlint.rules.deploy.invalid_object_name
+
+import data.swarmlint.lib.result
+
+_dns := `^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$`
+
+# names SWL008 reports (predefined networks)
+_predefined := {"bridge", "host", "none", "default", "ingress", "docker_gwbridge"}
+
+report contains finding if {
+	some n in input.networks
+	_created(n)
+	not regex.match(_dns, n.name)
+	finding := _net_finding(n, sprintf(
+		"network %q would be named %q, which swarm refuses: name must be valid as a DNS name component (letters, digits, and - or _ between them)",
+		[n.key, n.name],
+	))
+}
+
+report contains finding if {
+	some n in input.networks
+	_created(n)
+	count(n.name) > 63
+	finding := _net_finding(n, sprintf(
+		"network %q would be named %q (%d characters), which swarm refuses: name must be 63 characters or fewer",
+		[n.key, n.name, count(n.name)],
+	))
+}
+
+report contains finding if {
+	some s in input.services
+	object.get(s, "origin", "stack") == "stack"
+	not regex.match(_dns, s.name)
+	finding := result.finding(rego.metadata.chain(), s, sprintf(
+		"service %q would be named %q, which swarm refuses: name must be valid as a DNS name component (letters, digits, and - or _ between them)",
+		[s.key, s.name],
+	))
+}
+
+report contains finding if {
+	some s in input.services
+	object.get(s, "origin", "stack") == "stack"
+	count(s.name) > 63
+	finding := result.finding(rego.metadata.chain(), s, sprintf(
+		"service %q would be named %q (%d characters), which swarm refuses: name must be 63 characters or fewer",
+		[s.key, s.name, count(s.name)],
+	))
+}
+
+# Two networks of one stack with the same name: stack deploy creates one.
+report contains finding if {
+	some c in input.indexes.name_collisions
+	c.kind == "network"
+	c.exact
+	c.same_stack
+	not lower(c.name_b) in _predefined
+	a := input.networks[c.a]
+	b := input.networks[c.b]
+	finding := result.with_severity(_net_finding(b, sprintf(
+		"networks %q and %q both have the name %q; docker stack deploy creates one network and keeps only one of the two definitions",
+		[a.key, b.key, b.name],
+	)), "warning")
+}
+
+# The same name in two stacks, or a network that already exists.
+report contains finding if {
+	some c in input.indexes.name_collisions
+	c.kind == "network"
+	c.exact
+	not c.same_stack
+	not lower(c.name_b) in _predefined
+	[n, other] := _created_first(c)
+	finding := _net_finding(n, sprintf(
+		"network %q would be named %q, which %s already uses; docker stack deploy fails: network with name %s already exists",
+		[n.key, n.name, _describe(other), n.name],
+	))
+}
+
+# Names equal ignoring case.
+report contains finding if {
+	some c in input.indexes.name_collisions
+	c.kind == "network"
+	not c.exact
+	not lower(c.name_b) in _predefined
+	[n, other] := _created_first(c)
+	finding := _net_finding(n, sprintf(
+		"network %q would be named %q, the same name ignoring case as %s (%s); swarm compares names ignoring case and refuses it: name conflicts with an existing object",
+		[n.key, n.name, _describe(other), other.name],
+	))
+}
+
+report contains finding if {
+	some c in input.indexes.name_collisions
+	c.kind == "service"
+	a := input.services[c.a]
+	b := input.services[c.b]
+	finding := result.finding(rego.metadata.chain(), b, sprintf(
+		"service %q would be named %q, which equals %q (service %q of stack %q) ignoring case; swarm refuses the second one: name conflicts with an existing object",
+		[b.key, b.name, a.name, a.key, a.stack],
+	))
+}
+
+_created(n) if {
+	n.origin == "stack"
+	not n.external
+	n.used
+}
+
+# _net_finding points at `name:` when the file sets it, else at the network key.
+_net_finding(n, msg) := result.finding_at(rego.metadata.chain(), n, ["name"], msg) if {
+	n.name != sprintf("%s_%s", [n.stack, n.key])
+	not n.implicit
+}
+
+_net_finding(n, msg) := result.finding(rego.metadata.chain(), n, msg) if {
+	n.name == sprintf("%s_%s", [n.stack, n.key])
+}
+
+_net_finding(n, msg) := result.finding(rego.metadata.chain(), n, msg) if {
+	n.name != sprintf("%s_%s", [n.stack, n.key])
+	n.implicit
+}
+
+# _created_first orders a collision as [network the stack creates, the other].
+_created_first(c) := [input.networks[c.b], input.networks[c.a]] if _created(input.networks[c.b])
+
+_created_first(c) := [input.networks[c.a], input.networks[c.b]] if not _created(input.networks[c.b])
+
+_describe(n) := sprintf("network %q of stack %q", [n.key, n.stack]) if n.origin == "stack"
+
+_describe(n) := sprintf("the existing network %q", [n.name]) if n.origin != "stack"

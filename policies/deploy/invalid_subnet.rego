@@ -1,0 +1,48 @@
+# METADATA
+# title: Network subnet is not a CIDR
+# description: |
+#   `docker stack deploy` parses each `ipam.config[].subnet` and ignores the
+#   parse error: a value that is not a CIDR (`10.1.1/24`, `10.1.0.0`, a typo)
+#   is sent as an empty subnet, and swarm refuses to create the network with
+#   `ipam configuration: invalid subnet` followed by the empty value (GT003;
+#   derived from the code of docker/cli `convert.Networks` and SwarmKit
+#   `validateIPAMConfiguration`). The deploy stops at that network. swarmlint
+#   parses the subnet the way the docker CLI does and reports every network the
+#   stack would create (networks no service uses are never created).
+# related_resources:
+#   - description: Docker docs, manage swarm service networks
+#     ref: https://docs.docker.com/engine/swarm/networking/
+#   - description: Docker docs, compose file networks (ipam)
+#     ref: https://docs.docker.com/reference/compose-file/networks/
+# custom:
+#   id: SWL003
+#   name: invalid-subnet
+#   severity: error
+#   remediation: >-
+#     Write the subnet as an address and a prefix length with the network
+#     address, for example `10.20.0.0/24`, or remove `ipam` to let swarm
+#     allocate a subnet from its default address pool.
+package swarmlint.rules.deploy.invalid_subnet
+
+import data.swarmlint.lib.result
+
+report contains finding if {
+	some n in input.networks
+	_created(n)
+	some s in n.subnets
+	not s.valid
+	finding := result.finding(rego.metadata.chain(), s, sprintf(
+		"network %q: subnet %q is not a CIDR; docker stack deploy sends an empty subnet and swarm refuses the network: ipam configuration: invalid subnet",
+		[n.key, s.cidr],
+	))
+}
+
+# _created: the network is created by the linted inputs (a stack creates
+# only networks a service uses; external networks already exist).
+_created(n) if {
+	n.origin == "stack"
+	not n.external
+	n.used
+}
+
+_created(n) if n.origin == "script"

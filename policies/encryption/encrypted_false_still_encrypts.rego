@@ -1,0 +1,58 @@
+# METADATA
+# title: encrypted option set to a false-looking value still encrypts
+# description: |
+#   The overlay driver only checks whether the `encrypted` option is
+#   present, never its value (`if _, ok := optMap[secureOption]; ok {
+#   n.secure = true }`, GT090, code-derived and consistent with user
+#   reports). So `encrypted: "false"`, `"0"`, `"no"` or `"off"` all turn
+#   IPsec **on**, with its throughput cost, its need for ESP between nodes
+#   and its smaller MTU. An empty value (`encrypted: ""`, often what a
+#   `${VAR}` left empty to switch encryption off produces) also encrypts: it
+#   is what `docker network create --opt encrypted` sends.
+#
+#   swarmlint reports the values false, f, 0, no, n, off, disable, disabled,
+#   none and the empty string, in any case and with surrounding spaces.
+# related_resources:
+#   - description: Docker docs, overlay network driver (encryption)
+#     ref: https://docs.docker.com/engine/network/drivers/overlay/#encrypt-traffic-on-an-overlay-network
+# custom:
+#   id: SWL302
+#   name: encrypted-false-still-encrypts
+#   severity: warning
+#   remediation: >-
+#     Remove the `encrypted` key from `driver_opts` to leave the network
+#     unencrypted, or write `encrypted: "true"` if encryption is what you
+#     want.
+package swarmlint.rules.encryption.encrypted_false_still_encrypts
+
+import data.swarmlint.lib.overlay
+import data.swarmlint.lib.result
+
+_false_words := {"", "false", "f", "0", "no", "n", "off", "disable", "disabled", "none"}
+
+report contains finding if {
+	some network in input.networks
+	network.encrypted
+	network.driver == "overlay"
+	not network.external
+	lower(trim_space(network.encrypted_value)) in _false_words
+	finding := result.finding_at(rego.metadata.chain(), network, ["driver_opts", "encrypted"], sprintf(
+		"network %q sets encrypted to %s%s, but Docker only checks that the option is present: the network is encrypted",
+		[overlay.name(network), _shown(network.encrypted_value), _from_variable(network)],
+	))
+}
+
+_shown(value) := "an empty value" if value == ""
+
+_shown(value) := sprintf("%q", [value]) if value != ""
+
+# Name the variable when interpolation produced the value.
+_from_variable(network) := sprintf(" (from %s)", [concat(", ", sort(names))]) if {
+	path := array.concat(network.ref.path, ["driver_opts", "encrypted"])
+	names := {v.syntax |
+		some v in input.variables
+		v.ref.src == network.ref.src
+		v.ref.path == path
+	}
+	count(names) > 0
+} else := ""

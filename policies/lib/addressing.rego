@@ -1,0 +1,69 @@
+# METADATA
+# title: Shared helpers for the address-planning rules (SWL2xx)
+# description: |
+#   How the addressing rules name a network's subnet, point at it, and spell
+#   out an address demand. The numbers themselves are computed in Go
+#   (analyzer/facts.go): rules only compare and word them.
+package swarmlint.lib.addressing
+
+import data.swarmlint.lib.util
+
+# swarm_scoped holds for a network that takes overlay addresses: not one of
+# the node-local drivers, which draw from the local address space instead.
+swarm_scoped(nw) if not _local_drivers[nw.driver]
+
+_local_drivers := {"bridge", "macvlan", "ipvlan", "host", "none", "null"}
+
+# ipv4_subnets are the valid IPv4 subnet entries written for a network.
+ipv4_subnets(nw) := [sn | some sn in nw.subnets; sn.valid; not sn.ipv6]
+
+# given holds for a network whose subnets are written out (stack file,
+# script, inventory) rather than allocated from the pool: its `subnets`
+# entries then point at them.
+given(nw) if nw.subnet_source in {"explicit", "script", "inventory"}
+
+# subnet_element is what a finding about a network's address range points
+# at: its first IPv4 subnet entry when the subnet is written out, the
+# network otherwise (pool-allocated).
+subnet_element(nw) := ipv4_subnets(nw)[0] if given(nw)
+
+subnet_element(nw) := nw if not given(nw)
+
+# subnet_text names a network's address range and where it comes from.
+subnet_text(nw) := concat(" + ", [sn.prefix | some sn in ipv4_subnets(nw)]) if given(nw)
+
+subnet_text(nw) := sprintf("%s (from the default address pool)", [nw.subnet]) if nw.subnet_source == "pool"
+
+subnet_text(nw) := nw.subnet if {
+	not given(nw)
+	nw.subnet_source != "pool"
+}
+
+# breakdown spells out an address demand: "70 tasks, 1 VIP and 3
+# load-balancer endpoints".
+breakdown(d) := join_and([p |
+	some part in [
+		[d.tasks, sprintf("%d %s", [d.tasks, util.plural(d.tasks, "task")])],
+		[d.update_extra, sprintf("%d extra %s during start-first updates", [d.update_extra, util.plural(d.update_extra, "task")])],
+		[d.vips, sprintf("%d %s", [d.vips, util.plural(d.vips, "VIP")])],
+		[d.lb, sprintf("%d load-balancer %s", [d.lb, util.plural(d.lb, "endpoint")])],
+	]
+	part[0] > 0
+	p := part[1]
+])
+
+# join_and joins words as "a, b and c".
+join_and(xs) := "nothing" if count(xs) == 0
+
+join_and(xs) := xs[0] if count(xs) == 1
+
+join_and(xs) := concat(" and ", [concat(", ", array.slice(xs, 0, count(xs) - 1)), xs[count(xs) - 1]]) if count(xs) > 1
+
+# percent is the whole percentage of part in whole.
+percent(part, whole) := floor((part * 100) / whole) if whole > 0
+
+# label names a network in a message: its key in the stack file, or its
+# swarm name when the other network is in another stack.
+label(nw, other) := nw.key if nw.stack == other.stack
+
+label(nw, other) := nw.name if nw.stack != other.stack

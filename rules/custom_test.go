@@ -1,0 +1,217 @@
+package rules
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+func custom(file, id, body string) Module {
+	return Module{File: file, Custom: true, Source: []byte(`# METADATA
+# title: t
+# description: d
+# custom:
+#   id: ` + id + `
+#   severity: note
+package acme.rules.` + strings.TrimSuffix(filepath.Base(file), ".rego") + `
+
+import data.swarmlint.lib.result
+
+report contains finding if {
+	some service in input.services
+` + body + `
+	finding := result.finding(rego.metadata.chain(), service, "m")
+}
+`)}
+}
+
+func input(t *testing.T) ast.Value {
+	t.Helper()
+	v, err := ast.InterfaceToValue(map[string]any{"services": map[string]any{"s_web": map[string]any{"key": "web", "ref": map[string]any{}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestEvalNamesTheRule: runtime errors and timeouts name the rule they
+// happened in; disabled rules are not evaluated at all.
+func TestEvalNamesTheRule(t *testing.T) {
+	ctx := context.Background()
+	eng, err := New(ctx, Options{Timeout: 300 * time.Millisecond, Custom: []Module{
+		custom("c/a_fine.rego", "ACME001", "\ttrue"),
+		custom("c/b_bad_cidr.rego", "ACME002", "\tnet.cidr_contains(\"nope\", \"10.0.0.1\")"),
+		custom("c/c_slow.rego", "ACME003", "\tcount(numbers.range(1, 1e12)) > 0"),
+		custom("c/d_after.rego", "ACME004", "\ttrue"),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	only := func(ids ...string) func(*Rule) bool {
+		return func(r *Rule) bool {
+			for _, id := range ids {
+				if r.ID == id {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	fs, terrs, err := eng.Eval(ctx, input(t), only("ACME001", "ACME002", "ACME004"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 2 || fs[0].Rule.ID != "ACME001" || fs[1].Rule.ID != "ACME004" {
+		t.Errorf("findings: %+v", fs)
+	}
+	if len(terrs) != 1 || terrs[0].Rule != "ACME002" || terrs[0].File != "c/b_bad_cidr.rego" || terrs[0].Line != 13 ||
+		!strings.Contains(terrs[0].Error(), "c/b_bad_cidr.rego:13:2: rule ACME002: net.cidr_contains: invalid CIDR address: nope") {
+		t.Errorf("tool errors: %+v", terrs)
+	}
+	start := time.Now()
+	_, _, err = eng.Eval(ctx, input(t), nil)
+	var te *TimeoutError
+	if !errors.As(err, &te) || te.Rule != "ACME003" || te.File != "c/c_slow.rego" {
+		t.Fatalf("want a timeout in ACME003, got %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the timeout took %s", d)
+	}
+	// A cancelled parent context is not reported as a timeout.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, _, err = eng.Eval(cctx, input(t), nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// TestMetadataErrorsPointAtTheLine: METADATA errors name the offending line.
+func TestMetadataErrorsPointAtTheLine(t *testing.T) {
+	m := custom("c/x.rego", "SWL123", "\ttrue")
+	m.Source = []byte(strings.Replace(string(m.Source), "severity: note", "severity: loud", 1))
+	_, err := New(context.Background(), Options{Custom: []Module{m}})
+	if err == nil {
+		t.Fatal("loaded")
+	}
+	for _, want := range []string{
+		`c/x.rego:5:1: rego_compile_error: custom rule id "SWL123" uses the reserved prefix SWL`,
+		`c/x.rego:6:1: rego_compile_error: rule SWL123: custom.severity must be error, warning or note, not "loud"`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+// TestCustomRuleNameDefaultsToPackage: custom.name may be left out.
+func TestCustomRuleNameDefaultsToPackage(t *testing.T) {
+	eng, err := New(context.Background(), Options{Custom: []Module{custom("c/no_host_ports.rego", "ACME001", "\ttrue")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range eng.Catalog() {
+		if r.ID == "ACME001" && (r.Name != "no-host-ports" || !r.Custom || r.Category != "custom") {
+			t.Errorf("rule: %+v", r)
+		}
+	}
+}
+
+// TestSameFileTwice: a policy file loaded twice is an error, not a silent
+// overwrite.
+func TestSameFileTwice(t *testing.T) {
+	m := custom("c/x.rego", "ACME001", "\ttrue")
+	if _, err := New(context.Background(), Options{Custom: []Module{m, m}}); err == nil || !strings.Contains(err.Error(), "c/x.rego: loaded twice") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestReadParams(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a.yml", "limits: {max: 3, min: 1}\nnames: [a]\n1: numeric key\n")
+	b := write("b.json", `{"limits": {"max": 5}, "names": ["b"]}`)
+	p, err := ReadParams(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ast.InterfaceToValue(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := v.String(), `{"1": "numeric key", "limits": {"max": 5, "min": 1}, "names": ["b"]}`; got != want {
+		t.Errorf("params = %s, want %s", got, want)
+	}
+	if p, err := ReadParams(); err != nil || p != nil {
+		t.Errorf("no files: %v %v", p, err)
+	}
+	empty := write("empty.yml", "")
+	if p, err := ReadParams(empty); err != nil || len(p) != 0 {
+		t.Errorf("empty file: %v %v", p, err)
+	}
+}
+
+// TestScaffoldLoads: the scaffold compiles, and its tests pass, for a few
+// ids and names.
+func TestScaffoldLoads(t *testing.T) {
+	for _, o := range []ScaffoldOptions{
+		{Name: "no-latest-tag", ID: "CUSTOM001", Severity: "warning"},
+		{Name: "x", ID: "AB123", Severity: "error"},
+	} {
+		files, err := Scaffold(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mods []Module
+		for name, src := range files {
+			if strings.HasSuffix(name, ".rego") {
+				mods = append(mods, Module{File: "p/" + name, Source: src, Custom: true})
+			}
+		}
+		if _, err := New(context.Background(), Options{Custom: mods}); err != nil {
+			t.Errorf("%+v: %v", o, err)
+		}
+		rep, err := RunTests(context.Background(), TestOptions{Custom: mods})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Failed() || len(rep.Results) == 0 {
+			t.Errorf("%+v: %+v", o, rep.Results)
+		}
+	}
+	for _, o := range []ScaffoldOptions{
+		{Name: "Bad_Name", ID: "CUSTOM001", Severity: "warning"},
+		{Name: "1st", ID: "CUSTOM001", Severity: "warning"},
+		{Name: "ok", ID: "SWL001", Severity: "warning"},
+		{Name: "ok", ID: "SWARMLINT001", Severity: "warning"},
+		{Name: "ok", ID: "CUSTOM001", Severity: "fatal"},
+	} {
+		if _, err := Scaffold(o); err == nil {
+			t.Errorf("%+v: accepted", o)
+		}
+	}
+}
+
+func TestNextCustomID(t *testing.T) {
+	dir := t.TempDir()
+	if id, err := NextCustomID(filepath.Join(dir, "missing"), "CUSTOM"); err != nil || id != "CUSTOM001" {
+		t.Errorf("missing dir: %s %v", id, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.rego"), []byte("# METADATA\n# custom:\n#   id: CUSTOM007\n#   id: ACME010\npackage a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := NextCustomID(dir, "CUSTOM"); err != nil || id != "CUSTOM008" {
+		t.Errorf("next: %s %v", id, err)
+	}
+}

@@ -1,0 +1,124 @@
+package rules
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"text/template"
+)
+
+//go:embed scaffold/*.tmpl
+var scaffoldFS embed.FS
+
+var scaffoldTemplates = template.Must(template.ParseFS(scaffoldFS, "scaffold/*.tmpl"))
+
+// DefaultCustomPrefix is the id prefix new-rule uses without --id.
+const DefaultCustomPrefix = "CUSTOM"
+
+// ScaffoldOptions describe a new custom rule.
+type ScaffoldOptions struct {
+	Name     string // kebab-case, starting with a letter: no-latest-tag
+	ID       string // ACME001
+	Severity string // error, warning or note
+}
+
+var scaffoldNameRe = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+
+// Scaffold returns the files of a new custom rule, by path relative to the
+// policy directory: the rule, its Rego tests and a bad and a good fixture.
+// The rule is a working example (it flags unpinned images) that passes
+// `swarmlint test` and fires on its bad fixture.
+func Scaffold(o ScaffoldOptions) (map[string][]byte, error) {
+	if !scaffoldNameRe.MatchString(o.Name) {
+		return nil, fmt.Errorf("rule name %q must be kebab-case and start with a letter, e.g. no-latest-tag", o.Name)
+	}
+	if err := ValidCustomID(o.ID); err != nil {
+		return nil, err
+	}
+	if !validSeverity(o.Severity) {
+		return nil, fmt.Errorf("severity %q: want error, warning or note", o.Severity)
+	}
+	prefix := strings.ToLower(strings.TrimRight(o.ID, "0123456789"))
+	snake := strings.ReplaceAll(o.Name, "-", "_")
+	data := map[string]string{
+		"ID":       o.ID,
+		"Name":     o.Name,
+		"Snake":    snake,
+		"Severity": o.Severity,
+		"Package":  prefix + ".rules." + snake,
+		"Title":    strings.ToUpper(o.Name[:1]) + strings.ReplaceAll(o.Name[1:], "-", " "),
+	}
+	if prefix == "swarmlint" {
+		return nil, fmt.Errorf("id %s would put the rule in the reserved package data.swarmlint; choose another prefix", o.ID)
+	}
+	fixtures := filepath.ToSlash(filepath.Join("fixtures", o.ID+"-"+o.Name))
+	files := map[string]string{
+		snake + ".rego":        "rule.rego.tmpl",
+		snake + "_test.rego":   "rule_test.rego.tmpl",
+		fixtures + "/bad.yml":  "bad.yml.tmpl",
+		fixtures + "/good.yml": "good.yml.tmpl",
+	}
+	out := map[string][]byte{}
+	for name, tmpl := range files {
+		var b bytes.Buffer
+		if err := scaffoldTemplates.ExecuteTemplate(&b, tmpl, data); err != nil {
+			return nil, err
+		}
+		out[name] = b.Bytes()
+	}
+	return out, nil
+}
+
+var metadataIDRe = regexp.MustCompile(`(?m)^#\s+id:\s*"?([A-Z][A-Z0-9]*?)([0-9]{3})"?\s*$`)
+
+// UsedCustomIDs returns the ids declared in METADATA (`#   id: ACME001`
+// lines) of the .rego files below dir; a missing dir has none.
+func UsedCustomIDs(dir string) (map[string]bool, error) {
+	ids := map[string]bool{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			if os.IsNotExist(err) && p == dir {
+				return filepath.SkipAll
+			}
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, m := range metadataIDRe.FindAllSubmatch(b, -1) {
+			ids[string(m[1])+string(m[2])] = true
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// NextCustomID returns prefix followed by the next free three-digit number
+// among the ids declared below dir (prefix + "001" when there are none).
+func NextCustomID(dir, prefix string) (string, error) {
+	ids, err := UsedCustomIDs(dir)
+	if err != nil {
+		return "", err
+	}
+	max := 0
+	for id := range ids {
+		if num, ok := strings.CutPrefix(id, prefix); ok && len(num) == 3 {
+			if n, err := strconv.Atoi(num); err == nil && n > max {
+				max = n
+			}
+		}
+	}
+	if max >= 999 {
+		return "", fmt.Errorf("no free id with prefix %s in %s; pass --id", prefix, dir)
+	}
+	return fmt.Sprintf("%s%03d", prefix, max+1), nil
+}
