@@ -30,9 +30,9 @@ func (b *builder) factsDeploy() {
 	b.deployNameCollisions()
 }
 
-// v3Versions are the compose file versions docker stack deploy has a schema
-// for (docker/cli cli/compose/schema/data/config_schema_v3.{0..13}.json);
-// a missing version and "3" mean the latest, 3.13 (schema.Version).
+// v3Latest is the last minor version docker stack deploy has a schema for:
+// it knows 3.0 to 3.13 (docker/cli cli/compose/schema/data), and a missing
+// version or "3" means 3.13 (schema.Version).
 const v3Latest = 13
 
 // v3Minor returns the minor version of a supported v3 version string.

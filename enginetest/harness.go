@@ -935,11 +935,16 @@ func (v Verdict) String() string {
 	return v.Outcome + ": " + v.Message
 }
 
+// NoErrorReported starts the Message of a failed Verdict when no task carried
+// an error: Docker printed nothing, and the rest of the Message is the
+// harness's description of the tasks that never ran.
+const NoErrorReported = "(no error reported) "
+
 // Classify turns a command's output and error, and optionally the result of
-// WaitTasks, into a Verdict. For rejected commands the Message is the
-// output without progress lines; for failed tasks it is the task error, or
-// the list of tasks that never ran; otherwise it carries the warnings docker
-// printed, if any.
+// WaitTasks, into a Verdict. For rejected commands the Message is the output
+// without progress lines; for failed tasks it is the first task's ERROR
+// column verbatim, or NoErrorReported and the tasks that never ran; otherwise
+// it carries the warnings docker printed, if any.
 func Classify(output string, cmdErr error, tasks []TaskState, waitErr error) Verdict {
 	msg := DockerMessage(output)
 	switch {
@@ -949,7 +954,12 @@ func Classify(output string, cmdErr error, tasks []TaskState, waitErr error) Ver
 		}
 		return Verdict{OutcomeRejected, msg}
 	case waitErr != nil:
-		return Verdict{OutcomeFailed, waitErr.Error()}
+		for _, s := range tasks {
+			if s.Error != "" {
+				return Verdict{OutcomeFailed, s.Error}
+			}
+		}
+		return Verdict{OutcomeFailed, NoErrorReported + waitErr.Error()}
 	case len(tasks) > 0:
 		return Verdict{OutcomeRunning, msg}
 	default:

@@ -118,8 +118,12 @@ func TestClassify(t *testing.T) {
 	if v := Classify(warn, nil, []TaskState{{State: "running"}}, nil); v.Outcome != OutcomeRunning || v.Message != `time="x" level=warning msg="ignoring IP-address"` {
 		t.Errorf("running: %+v", v)
 	}
-	if v := Classify("", nil, nil, errors.New("deadline")); v.Outcome != OutcomeFailed {
+	if v := Classify("", nil, nil, errors.New("deadline")); v.Outcome != OutcomeFailed || v.Message != NoErrorReported+"deadline" {
 		t.Errorf("failed: %+v", v)
+	}
+	pending := []TaskState{{State: "running"}, {State: "pending", Error: "no suitable node (host-mode port already in use on 1 node)"}}
+	if v := Classify("", nil, pending, errors.New("task x pending")); v.Message != pending[1].Error {
+		t.Errorf("failed with task error: %+v", v)
 	}
 	if v := Classify("Creating network x\n", nil, nil, nil); v.Outcome != OutcomeAccepted || v.Message != "" {
 		t.Errorf("accepted: %+v", v)

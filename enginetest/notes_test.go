@@ -91,12 +91,15 @@ func code(s string) string {
 	return strings.Join(parts, "\n")
 }
 
+// short is the table's one-word comparison; the details keep the full text.
 func short(s string) string {
-	if i := strings.Index(s, ";"); i > 0 && i < 60 {
-		return s[:i]
-	}
-	if i := strings.Index(s, ":"); i > 0 && i < 60 {
-		return s[:i]
+	for _, w := range []string{"differs (version)", "differs", "new fact", "agrees"} {
+		if strings.HasPrefix(s, w) {
+			if w == "agrees" && len(s) > len(w) {
+				return "agrees (see details)"
+			}
+			return w
+		}
 	}
 	return s
 }

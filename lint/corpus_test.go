@@ -60,9 +60,15 @@ func TestCorpus(t *testing.T) {
 	}
 	counts := map[string]int{}
 	loadErrors := 0
-	for _, file := range corpusFiles(t) {
-		name := filepath.Base(filepath.Dir(file)) + "/" + filepath.Base(file)
+	files := corpusFiles(t)
+	root := corpusDir(t)
+	for _, fabs := range files {
+		file, _ := filepath.Rel(root, fabs)
+		name := filepath.ToSlash(file)
 		t.Run(name, func(t *testing.T) {
+			// Lint from the corpus root, as a user would from their repository
+			// root: SARIF URIs are relative to it.
+			t.Chdir(root)
 			cfg := Config{Stacks: []analyzer.StackInput{{Name: "corpus", Files: []string{file}}}, Env: map[string]string{}}
 			var outs [2]map[string][]byte
 			for run := 0; run < 2; run++ {

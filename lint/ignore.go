@@ -63,10 +63,11 @@ type Directive struct {
 	// IDs are the rule ids, upper-cased, in written order.
 	IDs    []string
 	Reason string
-	// Target is the line a swarmlint:ignore applies to: its own line for a
-	// trailing comment, the next line that is not a comment for a
-	// comment-only line.
-	Target int
+	// Target..TargetEnd are the lines a swarmlint:ignore applies to: its
+	// own line for a trailing comment, the next line that is not a comment
+	// for a comment-only line; a command continued with a trailing
+	// backslash (shell) counts as one line.
+	Target, TargetEnd int
 	// Trailing is true when the comment follows content on its line.
 	Trailing bool
 	// Misplaced is true for a swarmlint:ignore-file after the first key or
@@ -95,7 +96,15 @@ func (d Directive) covers(f report.Finding) bool {
 	if d.FileWide {
 		return true
 	}
-	return f.StartLine <= d.Target && d.Target <= max(f.EndLine, f.StartLine)
+	return f.StartLine <= d.TargetEnd && d.Target <= max(f.EndLine, f.StartLine)
+}
+
+// where says which lines a line directive applies to, for messages.
+func (d Directive) where() string {
+	if d.TargetEnd > d.Target {
+		return fmt.Sprintf("on lines %d-%d", d.Target, d.TargetEnd)
+	}
+	return fmt.Sprintf("on line %d", d.Target)
 }
 
 var (
@@ -147,17 +156,33 @@ func ParseDirectives(file string, src []byte) []Directive {
 			header = false
 		}
 	}
+	continued := func(n int) bool { // line n (1-based) ends with a continuation backslash
+		if n < 1 || n > len(lines) {
+			return false
+		}
+		l := strings.TrimSuffix(lines[n-1], "\r")
+		return strings.HasSuffix(l, "\\") && commentStart(l) < 0
+	}
 	for i := range out {
 		d := &out[i]
-		if d.FileWide || d.Trailing {
+		if d.FileWide {
 			continue
 		}
-		d.Target = len(lines) + 1 // past the end: applies to nothing
-		for j := d.Line; j < len(lines); j++ {
-			if kinds[j] != commentLine {
-				d.Target = j + 1
-				break
+		if !d.Trailing {
+			d.Target = len(lines) + 1 // past the end: applies to nothing
+			for j := d.Line; j < len(lines); j++ {
+				if kinds[j] != commentLine {
+					d.Target = j + 1
+					break
+				}
 			}
+		}
+		d.TargetEnd = d.Target
+		for continued(d.Target - 1) {
+			d.Target--
+		}
+		for continued(d.TargetEnd) {
+			d.TargetEnd++
 		}
 	}
 	return out
@@ -328,11 +353,11 @@ func applyDirectives(res *report.Result, files map[string][]byte, catalog []rule
 			}
 			var why []string
 			if len(idle) > 0 {
-				where := fmt.Sprintf("on line %d", d.Target)
+				where := d.where()
 				if d.FileWide {
 					where = "in this file"
 				} else if !d.Trailing {
-					where = fmt.Sprintf("on line %d, the line it applies to", d.Target)
+					where += ", where it applies"
 				}
 				why = append(why, fmt.Sprintf("no %s finding %s", strings.Join(idle, " or "), where))
 			}

@@ -75,6 +75,41 @@ func TestParseDirectives(t *testing.T) {
 	}
 }
 
+// A command continued with backslashes is one line for a directive, whether
+// the directive is above it or trails its last line.
+func TestDirectivesOnContinuedCommands(t *testing.T) {
+	src := "#!/bin/sh\n" +
+		"# swarmlint:ignore SWL502 lab pool\n" +
+		"docker swarm init \\\n" +
+		"  --default-addr-pool 10.20.0.0/16 \\\n" +
+		"  --default-addr-pool-mask-length 12\n" +
+		"docker network create \\\n" +
+		"  --subnet 10.9.0.0/29 backend  # swarmlint:ignore SWL201 two tasks \\ at most\n" +
+		"echo done\n"
+	var got [][2]int
+	for _, d := range ParseDirectives("init.sh", []byte(src)) {
+		got = append(got, [2]int{d.Target, d.TargetEnd})
+	}
+	if want := [][2]int{{3, 5}, {6, 7}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("targets = %v, want %v", got, want)
+	}
+	res := &report.Result{Sources: map[string][]byte{}, Rules: append([]rules.Rule{{ID: "SWL201", Severity: "error"}, {ID: "SWL502", Severity: "error"}}, DirectiveRules...)}
+	res.Findings = []report.Finding{
+		{RuleID: "SWL502", File: "init.sh", StartLine: 5, StartCol: 35, EndLine: 5, EndCol: 37},
+		{RuleID: "SWL201", File: "init.sh", StartLine: 7, StartCol: 12, EndLine: 7, EndCol: 24},
+	}
+	applyDirectives(res, map[string][]byte{"init.sh": []byte(src)}, res.Rules)
+	if got, want := brief(res.Findings), []string{"init.sh:5:SWL502 (inSource: lab pool)", "init.sh:7:SWL201 (inSource: two tasks \\ at most)"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("findings:\n got %q\nwant %q", got, want)
+	}
+	res.Findings = res.Findings[:1]
+	res.Findings[0].Suppression, res.Findings[0].StartLine, res.Findings[0].EndLine = nil, 8, 8
+	applyDirectives(res, map[string][]byte{"init.sh": []byte(src)}, res.Rules)
+	if n := len(res.Findings); n != 3 || !strings.HasSuffix(res.Findings[1].Message, "no SWL502 finding on lines 3-5, where it applies") {
+		t.Errorf("unused directive on a continued command: %q", brief(res.Findings))
+	}
+}
+
 var (
 	testEngineOnce sync.Once
 	testEngine     *rules.Engine
@@ -171,7 +206,7 @@ func TestUnusedDirectivesAreReported(t *testing.T) {
 		got = append(got, strconv.Itoa(f.StartLine)+" "+f.RuleID+" "+f.Message)
 	}
 	want := []string{
-		"7 SWL902 swarmlint:ignore SWL101 suppresses nothing: no SWL101 finding on line 8, the line it applies to",
+		"7 SWL902 swarmlint:ignore SWL101 suppresses nothing: no SWL101 finding on line 8, where it applies",
 		"12 SWL902 swarmlint:ignore-file SWL101 must come before the first YAML key or command of the file; here it suppresses nothing",
 		"14 SWL902 swarmlint:ignore SWL101,SWL999 suppresses nothing: no SWL101 finding on line 14; SWL999 is not a rule ('swarmlint rules' lists them)",
 	}

@@ -337,6 +337,7 @@ type ToolError struct {
 	Line, Col int
 }
 
+// Error formats the error as "file:line:col: rule ID: message".
 func (t ToolError) Error() string {
 	if t.Loc != "" {
 		return fmt.Sprintf("%s: rule %s: %s", t.Loc, t.Rule, t.Msg)
@@ -352,6 +353,7 @@ type TimeoutError struct {
 	Timeout time.Duration
 }
 
+// Error names the rule, its file and the timeout.
 func (t *TimeoutError) Error() string {
 	return fmt.Sprintf("rule %s (%s) did not finish within the policy timeout of %s and was stopped; fix the rule or raise --policy-timeout",
 		t.Rule, t.File, t.Timeout)

@@ -35,17 +35,18 @@ func Examples(fixturesDir string, r rules.Rule) (bad, good *Example) {
 	}
 	var names []string
 	for _, e := range ents {
-		if !e.IsDir() {
-			names = append(names, e.Name())
-		}
+		names = append(names, e.Name())
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		b, err := os.ReadFile(filepath.Join(dir, n))
+		b, files, err := readExample(filepath.Join(dir, n))
 		if err != nil {
 			continue
 		}
 		ex := &Example{File: "fixtures/" + r.ID + "-" + r.Name + "/" + n, Content: string(b)}
+		if len(files) > 1 {
+			ex.File += "/ (merged in order: " + strings.Join(files, ", ") + ")"
+		}
 		if wantRe.Match(b) {
 			if bad == nil {
 				bad = ex
@@ -55,6 +56,44 @@ func Examples(fixturesDir string, r rules.Rule) (bad, good *Example) {
 		}
 	}
 	return bad, good
+}
+
+// readExample reads a fixture file, or a folder of files merged in order as
+// one stack (`docker stack deploy -c a.yml -c b.yml`), shown one after another.
+func readExample(p string) ([]byte, []string, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !st.IsDir() {
+		b, err := os.ReadFile(p)
+		return b, []string{filepath.Base(p)}, err
+	}
+	ents, err := os.ReadDir(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []byte
+	var names []string
+	for _, e := range ents {
+		if e.IsDir() || !(strings.HasSuffix(e.Name(), ".yml") || strings.HasSuffix(e.Name(), ".yaml")) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(p, e.Name()))
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(out) > 0 {
+			out = append(out, '\n')
+		}
+		out = append(out, []byte("# --- "+e.Name()+" ---\n")...)
+		out = append(out, b...)
+		names = append(names, e.Name())
+	}
+	if len(names) == 0 {
+		return nil, nil, os.ErrNotExist
+	}
+	return out, names, nil
 }
 
 // Page renders one rule page.

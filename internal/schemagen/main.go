@@ -11,7 +11,7 @@
 // or, equivalently, go generate ./internal/schemagen.
 package main
 
-//go:generate go run . -root ../..
+//go:generate go run .
 
 import (
 	"bytes"
@@ -28,7 +28,7 @@ const (
 )
 
 func main() {
-	root := flag.String("root", ".", "repository root (the directory of go.mod)")
+	root := flag.String("root", "", "repository root (default: the nearest directory upwards with a go.mod)")
 	check := flag.Bool("check", false, "only report whether the files are up to date (exit 1 when not)")
 	flag.Parse()
 	if err := run(*root, *check); err != nil {
@@ -38,6 +38,13 @@ func main() {
 }
 
 func run(root string, check bool) error {
+	if root == "" {
+		r, err := findRoot()
+		if err != nil {
+			return err
+		}
+		root = r
+	}
 	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
 		return fmt.Errorf("%s is not the repository root (no go.mod); pass -root", root)
 	}
@@ -66,6 +73,25 @@ func run(root string, check bool) error {
 		return fmt.Errorf("run: go run ./internal/schemagen")
 	}
 	return nil
+}
+
+// findRoot returns the nearest directory upwards from the working
+// directory that has a go.mod.
+func findRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod found upwards from the working directory; pass -root")
+		}
+		dir = parent
+	}
 }
 
 // Generate returns the contents of SchemaFile and ModelDoc for the

@@ -14,7 +14,7 @@
 #   inputs nor in the configuration).
 # related_resources:
 #   - description: Docker docs, configure default address pools
-#     ref: https://docs.docker.com/engine/swarm/networking/#configure-default-address-pools
+#     ref: https://docs.docker.com/engine/swarm/networking/#using-custom-default-address-pools
 #   - description: dockerd reference, daemon configuration file
 #     ref: https://docs.docker.com/reference/cli/dockerd/#daemon-configuration-file
 # custom:

@@ -4,12 +4,12 @@
 #   `docker_gwbridge` is the local bridge that connects a node's overlay networks
 #   (ingress included) to the host. Docker creates it with default settings (a
 #   subnet from the local pools, typically `172.18.0.0/16`) when the node runs
-#   `docker swarm init` or `docker swarm join` (GT062). A bootstrap script that
-#   wants another subnet or other bridge options must create `docker_gwbridge`
-#   itself before the node joins the swarm, or after it left and the old bridge was
-#   removed (the seed's procedure). Created after init or join, the create fails
-#   because `docker_gwbridge` already exists (`network with name docker_gwbridge
-#   already exists`, GT010) and the node keeps the default subnet.
+#   `docker swarm init` or `docker swarm join` (GT062). Docker's documentation:
+#   "If you need to customize its settings, you must do so before joining the
+#   Docker host to the swarm, or after temporarily removing the host from the
+#   swarm." Created after init or join, the create fails because
+#   `docker_gwbridge` already exists (`network with name docker_gwbridge already
+#   exists`, GT010) and the node keeps the default subnet.
 #
 #   swarmlint follows each script's commands in order: `swarm init` or `swarm join`
 #   puts the node in a swarm, `swarm leave` takes it out. `--swarm-init` says how the

@@ -12,7 +12,7 @@
 #   - description: docker swarm init reference
 #     ref: https://docs.docker.com/reference/cli/docker/swarm/init/
 #   - description: Docker docs, configure default address pools
-#     ref: https://docs.docker.com/engine/swarm/networking/#configure-default-address-pools
+#     ref: https://docs.docker.com/engine/swarm/networking/#using-custom-default-address-pools
 # custom:
 #   id: SWL501
 #   name: pool-mask-length-out-of-range

@@ -11,7 +11,7 @@
 #   - description: docker swarm init reference
 #     ref: https://docs.docker.com/reference/cli/docker/swarm/init/
 #   - description: Docker docs, configure default address pools
-#     ref: https://docs.docker.com/engine/swarm/networking/#configure-default-address-pools
+#     ref: https://docs.docker.com/engine/swarm/networking/#using-custom-default-address-pools
 # custom:
 #   id: SWL503
 #   name: pool-mask-without-pool
