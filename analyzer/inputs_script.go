@@ -157,7 +157,9 @@ func (b *builder) scriptInputs(in *scriptInputs) {
 			}
 		case script.KindSwarmJoin:
 			b.nodeAddresses(c, "advertise-addr", "data-path-addr", "listen-addr")
-			st.inSwarm, st.swarmCmd = true, c.Order
+			if !pc.flagOnly {
+				st.inSwarm, st.swarmCmd = true, c.Order
+			}
 		case script.KindSwarmLeave:
 			st.inSwarm, st.swarmCmd = false, -1
 		case script.KindNetworkCreate:

@@ -133,6 +133,34 @@ func TestSuppressedWithReasonExitsZero(t *testing.T) {
 	}
 }
 
+// Directives work the same in bootstrap scripts, for a command continued
+// over several lines too.
+func TestSuppressedInScript(t *testing.T) {
+	script := "testdata/integrations/bootstrap.sh"
+	args := []string{"--enable", "SWL5*", "--enable", "SWL9*"}
+	if out, stderr, code := run(t, append(args, script)...); code != ExitOK {
+		t.Errorf("exit %d, want 0\n%s%s", code, out, stderr)
+	}
+	out, _, _ := run(t, append(args, "--show-suppressed", "--format", "json", script)...)
+	var doc struct {
+		Findings []struct {
+			RuleID      string `json:"rule_id"`
+			StartLine   int    `json:"start_line"`
+			Suppression *struct {
+				Kind          string `json:"kind"`
+				Justification string `json:"justification"`
+			} `json:"suppression"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Findings) != 1 || doc.Findings[0].RuleID != "SWL502" || doc.Findings[0].Suppression == nil ||
+		doc.Findings[0].Suppression.Justification != "the lab tests how Docker rejects this mask length" {
+		t.Errorf("findings = %s", out)
+	}
+}
+
 // A directive without a reason is reported, and does not hide the finding.
 func TestDirectiveWithoutReasonIsReported(t *testing.T) {
 	out, _, code := run(t, lintArgs("--format", "json", noReasonStack)...)
