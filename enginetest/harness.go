@@ -420,19 +420,16 @@ func LeaveSwarm(t testing.TB) {
 		}
 	}
 	state.Lock()
-	stacks := make([]string, 0, len(state.knownStack))
+	known := make(map[string]bool, len(state.knownStack))
 	for s := range state.knownStack {
-		stacks = append(stacks, s)
+		known[s] = true
 	}
 	gwExisted, dummy, undo := state.gwExisted, state.dummy, state.undo
 	state.swarm = nil
 	state.dummy, state.undo = "", nil
 	state.advertise = ""
 	state.Unlock()
-	sort.Strings(stacks)
-	for _, s := range stacks {
-		removeLabelledNetworks(t, s)
-	}
+	removeStackNetworks(t, known)
 	if !gwExisted && networkExists("docker_gwbridge") {
 		if err := poll(20*time.Second, func() (bool, error) {
 			out, err := docker(nil, "network", "rm", "docker_gwbridge")
@@ -746,22 +743,35 @@ func RemoveStack(t testing.TB, name string) {
 // tasks still detach from them.
 func removeLabelledNetworks(t testing.TB, stack string) {
 	t.Helper()
-	label := "label=com.docker.stack.namespace=" + stack
+	removeStackNetworks(t, map[string]bool{stack: true})
+}
+
+// removeStackNetworks removes every network labelled as belonging to one of
+// the stacks, retrying (bounded) while tasks still detach from them.
+func removeStackNetworks(t testing.TB, stacks map[string]bool) {
+	t.Helper()
+	if len(stacks) == 0 {
+		return
+	}
+	var left []string
 	err := poll(45*time.Second, func() (bool, error) {
-		ids, err := dockerOut("network", "ls", "-q", "--filter", label)
+		out, err := dockerOut("network", "ls", "--filter", "label=com.docker.stack.namespace",
+			"--format", `{{.ID}} {{.Name}} {{.Label "com.docker.stack.namespace"}}`)
 		if err != nil {
 			return false, err
 		}
-		if strings.TrimSpace(ids) == "" {
-			return true, nil
+		left = left[:0]
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			f := strings.Fields(line)
+			if len(f) == 3 && stacks[f[2]] {
+				left = append(left, f[1])
+				docker(nil, "network", "rm", f[0])
+			}
 		}
-		for _, id := range strings.Fields(ids) {
-			docker(nil, "network", "rm", id)
-		}
-		return false, nil
+		return len(left) == 0, nil
 	})
 	if err != nil {
-		t.Errorf("networks of stack %s still present: %v", stack, err)
+		t.Errorf("stack networks still present %v: %v", left, err)
 	}
 }
 

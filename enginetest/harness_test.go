@@ -155,3 +155,20 @@ func TestLogField(t *testing.T) {
 		t.Errorf("msg = %q", got)
 	}
 }
+
+func TestPlanScriptKeepsHeredoc(t *testing.T) {
+	src := "# make a config\ndocker config create app - <<EOF\nkey: value\nEOF\necho done # trailing\n"
+	steps, program, err := planScript([]byte(src), "h.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 2 || steps[0].Skipped != "" || steps[1].Skipped == "" {
+		t.Fatalf("steps = %+v", steps)
+	}
+	if want := "docker config create app - <<EOF\nkey: value\nEOF"; steps[0].Command != want {
+		t.Errorf("command = %q, want %q", steps[0].Command, want)
+	}
+	if strings.Contains(program("M"), "# make a config") {
+		t.Errorf("comments should not be run:\n%s", program("M"))
+	}
+}

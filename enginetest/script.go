@@ -97,9 +97,16 @@ func planScript(src []byte, name string) ([]ScriptStep, func(marker string) stri
 		return nil, nil, err
 	}
 	var steps []ScriptStep
+	printer := syntax.NewPrinter()
 	for _, st := range f.Stmts {
-		text := string(src[st.Pos().Offset():st.End().Offset()])
-		step := ScriptStep{Line: int(st.Pos().Line()), Command: text, ExitCode: -1}
+		// Printed rather than sliced from src: the printer keeps here-document
+		// bodies, which lie outside the statement's source range.
+		st.Comments = nil
+		var text bytes.Buffer
+		if err := printer.Print(&text, st); err != nil {
+			return nil, nil, err
+		}
+		step := ScriptStep{Line: int(st.Pos().Line()), Command: strings.TrimSpace(text.String()), ExitCode: -1}
 		if reason := skipReason(st); reason != "" {
 			step.Skipped = reason
 		}
