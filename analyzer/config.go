@@ -28,6 +28,10 @@ type Config struct {
 	Stacks []ConfigStack `yaml:"stacks" json:"stacks"`
 	// Ignore suppresses findings, each with a mandatory reason.
 	Ignore []ConfigIgnore `yaml:"ignore" json:"ignore"`
+	// Scripts are bootstrap shell scripts linted with the stacks.
+	Scripts []string `yaml:"scripts" json:"scripts"`
+	// DaemonJSON is a daemon.json file (SWL508).
+	DaemonJSON string `yaml:"daemon_json" json:"daemon_json"`
 	// Policies are directories of custom Rego rules.
 	Policies []string `yaml:"policies" json:"policies"`
 	// Params is data.swarmlint.params for rules.
@@ -207,6 +211,12 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 	}
 	for i := range cfg.Policies {
 		cfg.Policies[i] = rel(cfg.Policies[i])
+	}
+	for i := range cfg.Scripts {
+		cfg.Scripts[i] = rel(cfg.Scripts[i])
+	}
+	if cfg.DaemonJSON != "" {
+		cfg.DaemonJSON = rel(cfg.DaemonJSON)
 	}
 	for i := range cfg.Cluster.Inventory {
 		cfg.Cluster.Inventory[i] = rel(cfg.Cluster.Inventory[i])

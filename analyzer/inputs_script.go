@@ -48,12 +48,27 @@ func (a *Analysis) loadScriptInputs(opts Options) (*scriptInputs, error) {
 		if name == "" {
 			name = SwarmInitSource
 		}
+		if at := opts.SwarmInitAt; at != nil {
+			name = at.File
+		}
 		cmd, err := script.ParseCommandLine(name, line)
 		if err != nil {
+			if at := opts.SwarmInitAt; at != nil {
+				return nil, &InputError{File: at.File, Line: at.Line, Col: at.Col, Msg: "swarm.init: " + err.Error(), Err: err}
+			}
 			return nil, scriptError(name, err)
 		}
 		src := "flag:swarm-init"
-		a.Files[name] = []byte(line)
+		if at := opts.SwarmInitAt; at != nil {
+			shiftCommand(cmd, at)
+			b, err := ReadInput(at.File)
+			if err != nil {
+				return nil, err
+			}
+			a.Files[name] = b
+		} else {
+			a.Files[name] = []byte(line)
+		}
 		a.Model.Sources[src] = Source{Kind: "flag", Files: []string{name}}
 		in.commands = append(in.commands, parsedCommand{src: src, file: name, cmd: *cmd, flagOnly: true})
 	}
@@ -458,11 +473,12 @@ func (b *builder) scriptNetwork(c *Command, st *runState) {
 		Options: map[string]string{}, Labels: map[string]string{}, Subnets: []Subnet{}, Services: []string{},
 		Command: &order, Ref: c.Ref}
 	for _, f := range c.Flags["opt"] {
-		k, v, _ := strings.Cut(f.Value, "=")
+		k, v, hasValue := strings.Cut(f.Value, "=")
 		n.Options[k] = v
 		switch k {
 		case "encrypted":
 			n.Encrypted, n.EncryptedValue = true, v
+			n.EncryptedBare = !hasValue
 		case mtuOption:
 			mtu := &MTU{Raw: v, Set: true, Ref: f.ValueRef}
 			if x, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && x >= 0 {

@@ -50,6 +50,9 @@ type Options struct {
 	SwarmInitName string
 	// DaemonJSON is a daemon.json file (--daemon-json).
 	DaemonJSON string
+	// SwarmInitAt, when set, says SwarmInit was read from a file at that place
+	// (the configuration's swarm.init), so findings point into that file.
+	SwarmInitAt *TextAt
 }
 
 // Settings are cluster facts the files cannot give, with documented defaults.

@@ -266,6 +266,9 @@ type Network struct {
 	Encrypted  bool   `json:"encrypted"`
 	// EncryptedValue is the raw driver_opts.encrypted value (Docker only checks the key).
 	EncryptedValue string            `json:"encrypted_value"`
+	// EncryptedBare is true for `--opt encrypted` without a value: the
+	// documented docker CLI form, not a value that looks false.
+	EncryptedBare bool `json:"encrypted_bare"`
 	Options        map[string]string `json:"options"`
 	MTU            *MTU              `json:"mtu"`
 	Labels         map[string]string `json:"labels"`

@@ -312,6 +312,9 @@ func TryInitSwarm(t testing.TB, opts ...string) (string, error) {
 		}
 	}
 	if err != nil {
+		if rerr := removeFallback(); rerr != nil {
+			t.Errorf("%v", rerr)
+		}
 		return out, err
 	}
 	t.Cleanup(func() { LeaveSwarm(t) })
@@ -424,9 +427,8 @@ func LeaveSwarm(t testing.TB) {
 	for s := range state.knownStack {
 		known[s] = true
 	}
-	gwExisted, dummy, undo := state.gwExisted, state.dummy, state.undo
+	gwExisted := state.gwExisted
 	state.swarm = nil
-	state.dummy, state.undo = "", nil
 	state.advertise = ""
 	state.Unlock()
 	removeStackNetworks(t, known)
@@ -441,11 +443,24 @@ func LeaveSwarm(t testing.TB) {
 			t.Errorf("removing docker_gwbridge: %v", err)
 		}
 	}
-	if dummy != "" {
-		if out, err := exec.Command("ip", undo...).CombinedOutput(); err != nil {
-			t.Errorf("ip %s: %v\n%s", strings.Join(undo, " "), err, out)
-		}
+	if err := removeFallback(); err != nil {
+		t.Errorf("%v", err)
 	}
+}
+
+// removeFallback removes the interface or address setupDummy created, if any.
+func removeFallback() error {
+	state.Lock()
+	dummy, undo := state.dummy, state.undo
+	state.dummy, state.undo = "", nil
+	state.Unlock()
+	if dummy == "" {
+		return nil
+	}
+	if out, err := exec.Command("ip", undo...).CombinedOutput(); err != nil {
+		return fmt.Errorf("removing fallback address on %s: ip %s: %v: %s", dummy, strings.Join(undo, " "), err, strings.TrimSpace(string(out)))
+	}
+	return nil
 }
 
 // fallbackAddr is the advertise address used when the engine refuses
@@ -662,10 +677,6 @@ func Main(m *testing.M) int {
 	usedEngine := state.engine != nil && state.engineErr == nil
 	touched := state.touched
 	state.Unlock()
-	if touched {
-		now := time.Now()
-		os.Chtimes(stampPath(), now, now)
-	}
 	if owned {
 		// A test that initialised a swarm without t.Cleanup running (it
 		// always runs, but be defensive): leave it.
@@ -673,6 +684,14 @@ func Main(m *testing.M) int {
 	}
 	if usedEngine {
 		removeProbeImages(nil)
+	}
+	if err := removeFallback(); err != nil {
+		fmt.Fprintln(os.Stderr, "enginetest:", err)
+	}
+	if touched {
+		// Last, so that the file is still young when go test hashes it.
+		now := time.Now()
+		os.Chtimes(stampPath(), now, now)
 	}
 	return code
 }

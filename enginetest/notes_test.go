@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/swarmlint/swarmlint/enginetest"
 )
 
 // Markers of the generated region of the notes file. Text outside them is
@@ -35,15 +37,21 @@ func writeNotes(path string) error {
 
 	b.WriteString("| GT | experiment | outcome | exact message | vs ground truth |\n|---|---|---|---|---|\n")
 	for _, o := range observations {
+		msg := code(o.Verdict.Message)
+		if silent, ok := silentFailure(o.Verdict.Message); ok {
+			msg = "— (nothing printed; " + silent + ")"
+		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", o.GT, cell(o.Experiment), o.Verdict.Outcome,
-			cell(code(o.Verdict.Message)), cell(short(o.Agreement)))
+			cell(msg), cell(short(o.Agreement)))
 	}
 	b.WriteString("\n### Details\n")
 	for _, o := range observations {
 		fmt.Fprintf(&b, "\n#### %s — %s\n\n", o.GT, o.Experiment)
 		fmt.Fprintf(&b, "- Command: `%s`\n", o.Command)
 		fmt.Fprintf(&b, "- Outcome: **%s**\n", o.Verdict.Outcome)
-		if o.Verdict.Message != "" {
+		if silent, ok := silentFailure(o.Verdict.Message); ok {
+			fmt.Fprintf(&b, "- Docker printed nothing and no task carries an error; %s.\n", silent)
+		} else if o.Verdict.Message != "" {
 			fmt.Fprintf(&b, "- Docker printed:\n\n```text\n%s\n```\n\n", o.Verdict.Message)
 		} else {
 			b.WriteString("- Docker printed nothing beyond progress lines.\n")
@@ -89,6 +97,18 @@ func code(s string) string {
 		parts = append(parts, "`"+strings.ReplaceAll(l, "`", "'")+"`")
 	}
 	return strings.Join(parts, "\n")
+}
+
+// silentFailure rewrites a failed Verdict whose tasks carried no error.
+func silentFailure(msg string) (string, bool) {
+	rest, ok := strings.CutPrefix(msg, enginetest.NoErrorReported)
+	if !ok {
+		return "", false
+	}
+	if r, ok := strings.CutPrefix(rest, enginetest.ErrDeadline.Error()+": "); ok {
+		return fmt.Sprintf("tasks not running after %s: %s", stuckWait, r), true
+	}
+	return rest, true
 }
 
 // short is the table's one-word comparison; the details keep the full text.

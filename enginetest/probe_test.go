@@ -546,7 +546,7 @@ func TestSwarmInitFlags(t *testing.T) {
 			v := enginetest.Classify(out, err, nil, nil)
 			want(t, v, enginetest.OutcomeRejected, tc.re)
 			record(t, observation{GT: tc.gt, Experiment: strings.Join(tc.flags, " "),
-				Command: "docker swarm init --advertise-addr 127.0.0.1 " + strings.Join(tc.flags, " "), Verdict: v,
+				Command: "docker swarm init --advertise-addr " + advertiseAddr() + " " + strings.Join(tc.flags, " "), Verdict: v,
 				GroundTruth: tc.truth, Agreement: tc.note})
 		})
 	}
@@ -571,7 +571,7 @@ func TestSwarmInitFlags(t *testing.T) {
 		ev := []string{fmt.Sprintf("network inspect ingress: Driver=%q IPAM.Config=%s (after 5 s)", ing.Driver, cfg)}
 		ev = append(ev, logEvidence(mark, "allocator exited")...)
 		record(t, observation{GT: "GT072", Experiment: strings.Join(flags, " "),
-			Command: "docker swarm init --advertise-addr 127.0.0.1 " + strings.Join(flags, " "),
+			Command: "docker swarm init --advertise-addr " + advertiseAddr() + " " + strings.Join(flags, " "),
 			Verdict: enginetest.Verdict{Outcome: enginetest.OutcomeAccepted, Message: firstLine(out)}, Evidence: ev,
 			GroundTruth: "mask 0 passes validation but Size 0 reaches IPAM, which rejects it (code-derived, unverified at runtime)",
 			Agreement:   "agrees and is worse than a rejected network: init succeeds, then the whole allocator stops (`invalid pools size: 0` in the log), so not even ingress gets a subnet and no network or task is ever allocated"})
@@ -608,7 +608,7 @@ func TestSwarmInitFlags(t *testing.T) {
 		_, clashEv := ipamSummary(t, "gt061p_clash")
 		_, fineEv := ipamSummary(t, "gt061p_fine")
 		record(t, observation{GT: "GT073", Experiment: strings.Join(flags, " ") + ", then a stack with subnets 10.60.0.0/24, 10.0.0.0/16 and one without",
-			Command: "docker swarm init --advertise-addr 127.0.0.1 " + strings.Join(flags, " ") + "; " + deployCmd("gt061p", "gt061-pool-ingress-overlap.yml"),
+			Command: "docker swarm init --advertise-addr " + advertiseAddr() + " " + strings.Join(flags, " ") + "; " + deployCmd("gt061p", "gt061-pool-ingress-overlap.yml"),
 			Verdict: v, Evidence: []string{"docker info: DefaultAddrPool SubnetSize DataPathPort = " + info, ingEv, autoEv, clashEv, fineEv, taskSummary(tasks)},
 			GroundTruth: "pools set only at init; ingress takes the first pool subnet; later networks are allocated sequentially; GT061 overlap is with the ingress subnet wherever it is",
 			Agreement:   "agrees: ingress 10.60.0.0/28, the first auto network 10.60.0.16/28, an explicit 10.60.0.0/24 overlaps ingress and never allocates, 10.0.0.0/16 is fine once the pool moved"})
@@ -709,4 +709,15 @@ func pollFor(d time.Duration, cond func() bool) error {
 func firstLine(s string) string {
 	l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
 	return l
+}
+
+// advertiseAddr is the address the harness advertises (see TryInitSwarm).
+func advertiseAddr() string {
+	if sw, ok := swarmInfo["default"]; ok {
+		return sw.AdvertiseAddr
+	}
+	if os.Getenv("SWARMLINT_ADVERTISE") == "dummy" {
+		return "198.51.100.1"
+	}
+	return "127.0.0.1"
 }

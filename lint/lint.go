@@ -36,6 +36,7 @@ type Config struct {
 	// SwarmInitName names it in positions (default "--swarm-init").
 	SwarmInit     string
 	SwarmInitName string
+	SwarmInitAt   *analyzer.TextAt
 	// DaemonJSON is a daemon.json file (--daemon-json).
 	DaemonJSON string
 	// Enable and Disable select rules by id, prefix (SWL2*) or name.
@@ -223,5 +224,5 @@ func applyIgnores(cfg Config, res *report.Result) {
 // LoadOptions are the analyzer options of this run.
 func (cfg Config) LoadOptions() analyzer.Options {
 	return analyzer.Options{Stacks: cfg.Stacks, Env: cfg.Env, Settings: cfg.Settings, Merger: cfg.Merger, Inventory: cfg.Inventory,
-		Scripts: cfg.Scripts, SwarmInit: cfg.SwarmInit, SwarmInitName: cfg.SwarmInitName, DaemonJSON: cfg.DaemonJSON}
+		Scripts: cfg.Scripts, SwarmInit: cfg.SwarmInit, SwarmInitName: cfg.SwarmInitName, SwarmInitAt: cfg.SwarmInitAt, DaemonJSON: cfg.DaemonJSON}
 }

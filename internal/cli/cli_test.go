@@ -164,3 +164,37 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version: %q %d", out, code)
 	}
 }
+
+// TestConfigSwarmInit: swarm.init in .swarmlint.yaml is parsed like
+// --swarm-init and its findings point into the configuration file.
+func TestConfigSwarmInit(t *testing.T) {
+	dir := t.TempDir()
+	stack, _ := os.ReadFile("../../examples/wordpress/docker-stack.yml")
+	write(t, dir, "docker-stack.yml", string(stack))
+	write(t, dir, ".swarmlint.yaml", "swarm:\n  init: \"docker swarm init --default-addr-pool 10.60.0.0/16 --default-addr-pool-mask-length 30\"\n")
+	t.Chdir(dir)
+	out, errs, code := run(t, "--enable", "SWL501", "docker-stack.yml")
+	if code != ExitFindings || !strings.Contains(out, ".swarmlint.yaml:2:61: error SWL501") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	write(t, dir, ".swarmlint.yaml", "swarm:\n  init: \"docker swarm init --default-addr-pool 10.60.0.0/16 --default-addr-pool-mask-length 28\"\n")
+	out, _, code = run(t, "plan", "docker-stack.yml")
+	if code != 0 || !strings.Contains(out, "10.60.0.0/28") || !strings.Contains(out, "10.60.0.16/28") {
+		t.Fatalf("plan with a /28 pool from the configuration:\n%s", out)
+	}
+}
+
+// TestPlanSwarmInitFlag is the acceptance check: each
+// auto-allocated network gets its /28 from the --swarm-init pool.
+func TestPlanSwarmInitFlag(t *testing.T) {
+	out, errs, code := run(t, "plan", "--swarm-init", "docker swarm init --default-addr-pool 10.60.0.0/16 --default-addr-pool-mask-length 28",
+		"../../examples/wordpress/docker-stack.yml", "../../examples/shop/docker-stack.yml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"ingress (ingress)            10.60.0.0/28", "wordpress_backend            10.60.0.16/28", "shop_jobs                    172.30.8.0/26      explicit"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -216,7 +216,7 @@ services:
 // --write-baseline records the findings; --baseline then reports nothing
 // new after lines were inserted above them, only what was added since.
 func TestBaselineAcrossEdits(t *testing.T) {
-	t.Chdir(t.TempDir()) // relative paths, as in a repository
+	chdirTemp(t)
 	write(t, ".", "stack.yml", baselineStack)
 	_, stderr, code := run(t, lintArgs("--write-baseline", "swarmlint-baseline.json", "stack.yml")...)
 	if code != ExitOK || !strings.Contains(stderr, "wrote 2 findings to the baseline swarmlint-baseline.json") {
@@ -259,7 +259,7 @@ func TestBaselineAcrossEdits(t *testing.T) {
 
 	write(t, ".", "stack.yml", strings.Replace(edited, "mode: ingress", "mode: host", 1))
 	_, stderr, _ = run(t, lintArgs("stack.yml", "--baseline", "swarmlint-baseline.json")...)
-	if !strings.Contains(stderr, "1 entry of the baseline match no finding any more") {
+	if !strings.Contains(stderr, "1 entry of the baseline matches no finding any more") {
 		t.Errorf("stale entry not told: %q", stderr)
 	}
 	if _, stderr, code := run(t, lintArgs("stack.yml", "--baseline", "missing.json")...); code != ExitError || !strings.Contains(stderr, "missing.json") {
@@ -270,7 +270,7 @@ func TestBaselineAcrossEdits(t *testing.T) {
 // The swarmlint/v1 fingerprint identifies the element, not the line: it
 // does not change when lines are inserted above the finding.
 func TestSARIFIdentityFingerprintSurvivesInsertedLines(t *testing.T) {
-	t.Chdir(t.TempDir())
+	chdirTemp(t)
 	write(t, ".", "stack.yml", baselineStack)
 	before := parseSARIF(t, mustRun(t, lintArgs("--format", "sarif", "stack.yml")...)).Runs[0].Results
 	write(t, ".", "stack.yml", "# header\n\n# more\n"+baselineStack)
@@ -293,6 +293,17 @@ func TestSARIFIdentityFingerprintSurvivesInsertedLines(t *testing.T) {
 			t.Errorf("result %d: no %s", i, report.LineHashKey)
 		}
 	}
+}
+
+// chdirTemp moves the test into a fresh directory, so paths are relative
+// as in a repository. The SARIF schema is loaded first: sariftest looks for
+// it from the working directory.
+func chdirTemp(t *testing.T) {
+	t.Helper()
+	if _, _, err := sariftest.Schema(); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
 }
 
 // mustRun runs the CLI and returns stdout, failing on exit code 2.

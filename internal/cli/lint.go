@@ -320,6 +320,13 @@ func (lf *lintFlags) applyConfigFile(cfg *lint.Config, noInputs bool) error {
 	}
 	cfg.Ignores = append(cfg.Ignores, fc.Ignore...)
 	cfg.Inventory = append(cfg.Inventory, fc.Cluster.Inventory...)
+	if cfg.SwarmInit == "" && fc.Swarm.Init != "" {
+		cfg.SwarmInit, cfg.SwarmInitAt = fc.Swarm.Init, analyzer.ConfigInitAt(fc)
+	}
+	cfg.Scripts = append(cfg.Scripts, fc.Scripts...)
+	if cfg.DaemonJSON == "" {
+		cfg.DaemonJSON = fc.DaemonJSON
+	}
 	return nil
 }
 
@@ -342,8 +349,8 @@ func (lf *lintFlags) baselineStep(res *report.Result, used *lint.Baseline, stder
 	fmt.Fprintf(stderr, "swarmlint: %s matched the baseline %s and %s not reported\n",
 		countOf(used.Matched, "finding"), lf.baseline, map[bool]string{true: "is", false: "are"}[used.Matched == 1])
 	if used.Stale > 0 {
-		fmt.Fprintf(stderr, "swarmlint: %s of the baseline match no finding any more; refresh it with --write-baseline %s\n",
-			countOf(used.Stale, "entry"), lf.baseline)
+		fmt.Fprintf(stderr, "swarmlint: %s of the baseline %s no finding any more; refresh it with --write-baseline %s\n",
+			countOf(used.Stale, "entry"), map[bool]string{true: "matches", false: "match"}[used.Stale == 1], lf.baseline)
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ import data.swarmlint.lib.result
 report contains finding if {
 	some r in _ranges
 	some nw in input.networks
-	not nw.ingress
+	not _implicit_ingress(nw)
 	addressing.swarm_scoped(nw)
 	some s in _subnets(nw)
 	net.cidr_intersects(s.prefix, r.cidr)
@@ -52,7 +52,7 @@ report contains finding if {
 report contains finding if {
 	some host, flags in _node_addresses
 	some nw in input.networks
-	not nw.ingress
+	not _implicit_ingress(nw)
 	addressing.swarm_scoped(nw)
 	some s in _subnets(nw)
 	net.cidr_contains(s.prefix, host)
@@ -74,6 +74,13 @@ _ranges contains {"what": "the host network", "cidr": h} if {
 _valid(cidr) if {
 	is_string(cidr)
 	net.cidr_is_valid(cidr)
+}
+
+# The ingress network swarm creates at init is in no file: SWL216 reports
+# its pool instead. An ingress network a script recreates is checked.
+_implicit_ingress(nw) if {
+	nw.ingress
+	nw.implicit
 }
 
 # _node_addresses maps each usable node IP address to the flags that give it.

@@ -35,6 +35,7 @@ report contains finding if {
 	network.encrypted
 	network.driver == "overlay"
 	not network.external
+	not network.encrypted_bare
 	lower(trim_space(network.encrypted_value)) in _false_words
 	finding := result.finding_at(rego.metadata.chain(), network, ["driver_opts", "encrypted"], sprintf(
 		"network %q sets encrypted to %s%s, but Docker only checks that the option is present: the network is encrypted",
