@@ -361,7 +361,8 @@ func networkKeys(sd *stackData) []string {
 // later file declares again: docker/cli merges top-level networks with
 // mergo.Map(WithOverride), so the last file's entry replaces the earlier ones
 // whole (engineering-notes.md §8.2), and every setting only the earlier
-// files make is dropped.
+// files make is dropped. A later entry that makes the network external
+// drops only the name: nothing is created from the others.
 func (b *builder) deployReplacements(sd *stackData) {
 	if len(sd.docs) < 2 {
 		return
@@ -386,6 +387,18 @@ func (b *builder) deployReplacements(sd *stackData) {
 			for k := range s {
 				if !last[k] {
 					dropped[k] = true
+				}
+			}
+		}
+		if last["external"] {
+			// The later file points the key at an existing network on
+			// purpose: stack deploy creates nothing, so the earlier files'
+			// creation settings (driver, options, ipam, attachable, labels)
+			// would not apply anyway. Only the name still says which
+			// existing network is used.
+			for k := range dropped {
+				if k != "name" {
+					delete(dropped, k)
 				}
 			}
 		}

@@ -238,3 +238,39 @@ services:
 		t.Fatalf("keys of web = %v", got)
 	}
 }
+
+// TestDeployReplacementByExternal: a later file that makes the network
+// external uses an existing network, so the earlier creation settings are
+// not lost; only a dropped name would change which network is used.
+func TestDeployReplacementByExternal(t *testing.T) {
+	a := loadFiles(t, nil,
+		[2]string{"base.yml", deployBase},
+		[2]string{"local.yml", "version: \"3.8\"\nnetworks:\n  backend:\n    external: true\n    name: ledger-backend\n  edge:\n    external: true\n"})
+	if n := stackNetwork(a, "ledger", "backend"); n == nil || len(n.Replaced) != 0 {
+		t.Fatalf("backend made external = %+v, want no replacement", n)
+	}
+	named := `version: "3.8"
+services:
+  api:
+    image: ghcr.io/acme/ledger-api:1.4.0
+    networks: [backend]
+networks:
+  backend:
+    name: ledger-backend
+    attachable: true
+`
+	a = loadFiles(t, nil, [2]string{"base.yml", named}, [2]string{"local.yml", "version: \"3.8\"\nnetworks:\n  backend:\n    external: true\n"})
+	if n := stackNetwork(a, "ledger", "backend"); n == nil || len(n.Replaced) != 1 || !reflect.DeepEqual(n.Replaced[0].Dropped, []string{"name"}) {
+		t.Fatalf("backend = %+v, want only the name dropped", n)
+	}
+}
+
+// stackNetwork finds a stack's network by its key, whatever name it gets.
+func stackNetwork(a *Analysis, stack, key string) *Network {
+	for _, n := range a.Model.Networks {
+		if n.Stack == stack && n.Key == key {
+			return n
+		}
+	}
+	return nil
+}

@@ -100,8 +100,21 @@ type Merger interface {
 // ComposeMerger merges with compose-go's own override rules.
 type ComposeMerger struct{}
 
+// sourceRequiredRe matches compose-go's check that a config or secret has a
+// file, environment or content. docker/cli accepts one with only `name:`
+// (an object created outside the stack), so swarmlint must too.
+var sourceRequiredRe = regexp.MustCompile(`^(configs|secrets)\.[^:]+: one of [a-z|]+ must be set$`)
+
 // Load implements Merger.
-func (ComposeMerger) Load(ctx context.Context, files []types.ConfigFile, env map[string]string) (*types.Project, error) {
+func (m ComposeMerger) Load(ctx context.Context, files []types.ConfigFile, env map[string]string) (*types.Project, error) {
+	p, err := m.load(ctx, files, env, false)
+	if err != nil && sourceRequiredRe.MatchString(err.Error()) {
+		return m.load(ctx, files, env, true)
+	}
+	return p, err
+}
+
+func (ComposeMerger) load(ctx context.Context, files []types.ConfigFile, env map[string]string, skipValidation bool) (*types.Project, error) {
 	return loader.LoadWithContext(ctx, types.ConfigDetails{
 		WorkingDir:  ".",
 		ConfigFiles: files,
@@ -119,6 +132,7 @@ func (ComposeMerger) Load(ctx context.Context, files []types.ConfigFile, env map
 		// paths, a third of the load time of a large stack: skip it when no
 		// file has a `$` to interpolate.
 		o.SkipInterpolation = !anyDollar(files)
+		o.SkipValidation = skipValidation
 	})
 }
 

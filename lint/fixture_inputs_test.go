@@ -35,8 +35,64 @@ func fixtureInputFiles(dir string) ([]string, error) {
 		return nil, err
 	}
 	files = append(files, daemons...)
+	// A sub-folder is one stack merged from its files in name order, like
+	// docker stack deploy -c 1.yml -c 2.yml.
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range ents {
+		if e.IsDir() {
+			files = append(files, filepath.Join(dir, e.Name()))
+		}
+	}
 	sort.Strings(files)
 	return files, nil
+}
+
+// checkMultiFixture lints the files of a sub-folder as one stack, merged in
+// name order, and matches the findings against the wants of every file.
+func checkMultiFixture(ctx context.Context, eng *rules.Engine, dir string, enable []string) ([]string, error) {
+	files, err := FixtureFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) < 2 {
+		return nil, fmt.Errorf("%s: a multi-file fixture needs at least two stack files", dir)
+	}
+	wants := map[string][]*Want{}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		if wants[DisplayPath(f)], err = ParseWants(f, src); err != nil {
+			return nil, err
+		}
+	}
+	res, _, err := RunWith(ctx, eng, Config{Enable: enable, Env: map[string]string{}, Stacks: []analyzer.StackInput{{Files: files}}})
+	if err != nil {
+		return nil, fmt.Errorf("lint failed: %w", err)
+	}
+	var problems []string
+	for _, n := range res.Notifications {
+		problems = append(problems, fmt.Sprintf("notification: %s", n.Message))
+	}
+	byFile := map[string][]report.Finding{}
+	for _, f := range res.Findings {
+		byFile[f.File] = append(byFile[f.File], f)
+	}
+	for _, f := range files {
+		name := DisplayPath(f)
+		problems = append(problems, MatchWants(name, wants[name], byFile[name])...)
+		delete(byFile, name)
+	}
+	for name, fs := range byFile {
+		for _, f := range fs {
+			problems = append(problems, fmt.Sprintf("%s:%d:%d: unexpected %s outside the fixture: %s", name, f.StartLine, f.StartCol, f.RuleID, f.Message))
+		}
+	}
+	return problems, nil
 }
 
 // checkInputFixture checks one fixture file: a *.sh file is linted alone as
@@ -45,6 +101,9 @@ func fixtureInputFiles(dir string) ([]string, error) {
 // when present, is passed as --swarm-init, and findings in it are matched
 // against its own wants. Plain stack fixtures go through CheckFixture.
 func checkInputFixture(ctx context.Context, eng *rules.Engine, file string, enable []string) ([]string, error) {
+	if st, err := os.Stat(file); err == nil && st.IsDir() {
+		return checkMultiFixture(ctx, eng, file, enable)
+	}
 	initFile := filepath.Join(filepath.Dir(file), swarmInitFixture)
 	initSrc, err := os.ReadFile(initFile)
 	hasInit := err == nil

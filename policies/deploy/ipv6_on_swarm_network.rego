@@ -9,7 +9,8 @@
 #   moby/moby#48116: "Swarm pretends it doesn't support IPv6 ... the compose
 #   file format used by `docker stack` doesn't support `enable_ipv6` (since
 #   Swarm isn't supposed to support IPv6 networks)" (GT023). `enable_ipv6`
-#   itself is a schema error (SWL002).
+#   itself is a schema error (SWL002). Networks with a node-local driver
+#   (`bridge`, `macvlan`, ...) are not swarm networks and are left to SWL005.
 # related_resources:
 #   - description: moby/moby#48116, IPv6 in swarm overlay networks
 #     ref: https://github.com/moby/moby/issues/48116
@@ -25,11 +26,13 @@
 #     port.
 package swarmlint.rules.deploy.ipv6_on_swarm_network
 
+import data.swarmlint.lib.addressing
 import data.swarmlint.lib.result
 
 report contains finding if {
 	some n in input.networks
 	_created(n)
+	addressing.swarm_scoped(n)
 	some s in n.subnets
 	s.valid
 	s.ipv6

@@ -18,3 +18,17 @@ test_ipv6_subnet_is_reported if {
 test_ipv4_only_is_fine if {
 	count(rule.report) == 0 with input as _net([_sub("10.30.0.0/24", false)])
 }
+
+# A bridge network is node-local, not a swarm network: SWL005 reports the
+# driver, and its IPv6 subnet says nothing about swarm allocation.
+test_bridge_network_is_not_a_swarm_network if {
+	input_bridge := {"networks": {"shop_back": object.union(_net([]).networks.shop_back, {"driver": "bridge",
+		"subnets": [_sub("fd00:30::/64", true)]})}}
+	count(rule.report) == 0 with input as input_bridge
+}
+
+test_overlay_network_is_reported if {
+	input_overlay := {"networks": {"shop_back": object.union(_net([]).networks.shop_back, {"driver": "overlay",
+		"subnets": [_sub("fd00:30::/64", true)]})}}
+	count(rule.report) == 1 with input as input_overlay
+}
