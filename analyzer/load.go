@@ -398,7 +398,7 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 	}
 	a.Docs[sd.src] = sd.docs
 	a.Model.Sources[sd.src] = Source{Kind: "stack", Files: si.Files}
-	a.Model.Stacks[name] = &Stack{Name: name, Files: si.Files, Version: sd.version, Ref: Ref{Src: sd.src}}
+	a.Model.Stacks[name] = &Stack{Name: name, NameDerived: si.Name == "", Files: si.Files, Version: sd.version, Ref: Ref{Src: sd.src}}
 	sd.badPorts = findBadPorts(sd.docs, env)
 	if len(sd.badPorts) > 0 {
 		clean, err := withoutBadPorts(cfs, sd.badPorts)

@@ -228,10 +228,15 @@ type Pool struct {
 
 // Stack is one `docker stack deploy` unit: one or more files merged in order.
 type Stack struct {
-	Name    string   `json:"name"`
-	Files   []string `json:"files"`
-	Version string   `json:"version"` // declared version ("" when absent)
-	Ref     Ref      `json:"ref"`
+	Name string `json:"name"`
+	// NameDerived is true when no stack name was given (--stack or the
+	// configuration) and swarmlint took the first file's directory name:
+	// docker stack deploy uses whatever NAME the user passes, so rules must
+	// not be sure of names built from it (SWL007 length).
+	NameDerived bool     `json:"name_derived"`
+	Files       []string `json:"files"`
+	Version     string   `json:"version"` // declared version ("" when absent)
+	Ref         Ref      `json:"ref"`
 	// FileVersions is the `version:` of every file of the stack, in merge
 	// order: docker stack deploy requires them all to be equal (SWL013).
 	FileVersions []FileVersion `json:"file_versions"`

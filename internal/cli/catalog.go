@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -38,7 +39,7 @@ func newRules(stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
 			}
-			cat := eng.Catalog()
+			cat := slices.Concat(eng.Catalog(), lint.DirectiveRules)
 			switch format {
 			case "text":
 				for _, r := range cat {
@@ -74,7 +75,7 @@ func newExplain(stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
 			}
-			for _, r := range eng.Catalog() {
+			for _, r := range slices.Concat(eng.Catalog(), lint.DirectiveRules) {
 				if strings.EqualFold(r.ID, args[0]) || r.Name == args[0] {
 					fmt.Fprint(stdout, Explain(r))
 					return nil

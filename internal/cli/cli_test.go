@@ -198,3 +198,71 @@ func TestPlanSwarmInitFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestWordPressAcceptance is the core issue's acceptance check: MySQL
+// publishing 3306 on the shared overlay is SWL104 on the "3306:3306" line,
+// and WordPress's "80:80" is not reported.
+func TestWordPressAcceptance(t *testing.T) {
+	t.Chdir("../..")
+	out, errs, code := run(t, "--format", "json", "examples/wordpress/docker-stack.yml")
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc struct {
+		Findings []struct {
+			RuleID    string `json:"rule_id"`
+			StartLine int    `json:"start_line"`
+			StartCol  int    `json:"start_column"`
+			EndCol    int    `json:"end_column"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	src, _ := os.ReadFile("examples/wordpress/docker-stack.yml")
+	lines := strings.Split(string(src), "\n")
+	found := false
+	for _, f := range doc.Findings {
+		text := lines[f.StartLine-1]
+		if strings.Contains(text, `"80:80"`) {
+			t.Errorf("WordPress's 80:80 is reported: %+v", f)
+		}
+		if f.RuleID == "SWL104" {
+			found = true
+			if got := []rune(text)[f.StartCol-1 : f.EndCol-1]; string(got) != `"3306:3306"` {
+				t.Errorf("SWL104 points at %q, want the \"3306:3306\" item", string(got))
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no SWL104 on the MySQL port: %s", out)
+	}
+}
+
+// TestBundledExample: the README's example produces findings with exact
+// regions in text, JSON and SARIF.
+func TestBundledExample(t *testing.T) {
+	t.Chdir("../..")
+	file := "examples/shop/docker-stack.yml"
+	src, _ := os.ReadFile(file)
+	text, _, code := run(t, file)
+	if code != ExitFindings {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"shop/docker-stack.yml:33:9: error SWL101", "68:11: error SWL201", "63:11: error SWL211", "56:11: warning SWL202", "60:7: warning SWL301", "42:9: warning SWL104"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text output lacks %q", want)
+		}
+	}
+	sarifOut, _, _ := run(t, "--format", "sarif", file)
+	sariftest.Check(t, []byte(sarifOut), map[string][]byte{file: src})
+	for _, want := range []string{`"startLine": 68`, `"startColumn": 11`, `"endColumn": 31`} {
+		if !strings.Contains(sarifOut, want) {
+			t.Errorf("SARIF lacks %s", want)
+		}
+	}
+	jsonOut, _, _ := run(t, "--format", "json", file)
+	if !strings.Contains(jsonOut, `"rule_id": "SWL201"`) || !strings.Contains(jsonOut, `"end_column": 31`) {
+		t.Errorf("JSON lacks the SWL201 region:\n%s", jsonOut)
+	}
+}

@@ -151,7 +151,8 @@ func Index(cat []rules.Rule) string {
 	b.WriteString("# swarmlint rules\n\nEvery built-in rule. Select rules with `--enable`/`--disable` by id, prefix (`SWL2*`) or name; `swarmlint explain ID` prints a page in the terminal.\n\n")
 	cats := []struct{ key, title string }{{"deploy", "SWL0xx — what `docker stack deploy` rejects or silently drops"},
 		{"ports", "SWL1xx — ports and endpoints"}, {"addressing", "SWL2xx — address planning: sizing, overlap, pools"},
-		{"encryption", "SWL3xx — encryption and MTU"}, {"ingress", "SWL4xx — ingress"}, {"cluster", "SWL5xx — swarm init/join flags and bootstrap scripts"}}
+		{"encryption", "SWL3xx — encryption and MTU"}, {"ingress", "SWL4xx — ingress"}, {"cluster", "SWL5xx — swarm init/join flags and bootstrap scripts"},
+		{"directives", "SWL9xx — suppression directives (`# swarmlint:ignore`), checked in Go"}}
 	for _, c := range cats {
 		var rows []rules.Rule
 		for _, r := range cat {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/swarmlint/swarmlint/lint"
 	"github.com/swarmlint/swarmlint/rules"
 )
 
@@ -18,7 +20,7 @@ func TestDocsUpToDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := "../.."
-	files := Files(eng.Catalog(), filepath.Join(root, "fixtures"))
+	files := Files(slices.Concat(eng.Catalog(), lint.DirectiveRules), filepath.Join(root, "fixtures"))
 	for name, want := range files {
 		got, err := os.ReadFile(filepath.Join(root, name))
 		if err != nil {

@@ -14,7 +14,9 @@
 #   `network with name <name> already exists` (GT010). Two entries of one stack
 #   with the same `name:` are not an error, but stack deploy keeps only one of
 #   the two definitions (reported as a warning). The stack name comes from
-#   `--stack`, the configuration, or the directory of the first file.
+#   `--stack`, the configuration, or the directory of the first file; a name
+#   over 63 characters only because of a stack name taken from the directory
+#   is a warning, since docker stack deploy uses the NAME you give it.
 # related_resources:
 #   - description: Docker docs, deploy a stack to a swarm
 #     ref: https://docs.docker.com/engine/swarm/stack-deploy/
@@ -51,10 +53,10 @@ report contains finding if {
 	some n in input.networks
 	_created(n)
 	count(n.name) > 63
-	finding := _net_finding(n, sprintf(
-		"network %q would be named %q (%d characters), which swarm refuses: name must be 63 characters or fewer",
-		[n.key, n.name, count(n.name)],
-	))
+	finding := _length_finding(n, _net_finding(n, sprintf(
+		"network %q would be named %q (%d characters), which swarm refuses: name must be 63 characters or fewer%s",
+		[n.key, n.name, count(n.name), _derived_note(n)],
+	)))
 }
 
 report contains finding if {
@@ -71,10 +73,10 @@ report contains finding if {
 	some s in input.services
 	object.get(s, "origin", "stack") == "stack"
 	count(s.name) > 63
-	finding := result.finding(rego.metadata.chain(), s, sprintf(
-		"service %q would be named %q (%d characters), which swarm refuses: name must be 63 characters or fewer",
-		[s.key, s.name, count(s.name)],
-	))
+	finding := _length_finding(s, result.finding(rego.metadata.chain(), s, sprintf(
+		"service %q would be named %q (%d characters), which swarm refuses: name must be 63 characters or fewer%s",
+		[s.key, s.name, count(s.name), _derived_note(s)],
+	)))
 }
 
 # Two networks of one stack with the same name: stack deploy creates one.
@@ -129,6 +131,24 @@ report contains finding if {
 		[b.key, b.name, a.name, a.key, a.stack],
 	))
 }
+
+# _derived_name holds for a name built as <stack>_<key> when no stack name was
+# given and swarmlint took the directory's: docker stack deploy uses the NAME
+# the user passes, so the length is a likely failure, not a certain one.
+_derived_name(x) if {
+	x.name == sprintf("%s_%s", [x.stack, x.key])
+	input.stacks[x.stack].name_derived
+}
+
+_length_finding(x, f) := result.with_severity(f, "warning") if _derived_name(x)
+
+_length_finding(x, f) := f if not _derived_name(x)
+
+_derived_note(x) := sprintf(" (if deployed as %q, the stack name swarmlint took from the directory; pass the real one with --stack)", [x.stack]) if {
+	_derived_name(x)
+}
+
+_derived_note(x) := "" if not _derived_name(x)
 
 _created(n) if {
 	n.origin == "stack"

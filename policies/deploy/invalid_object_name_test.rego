@@ -93,3 +93,43 @@ test_service_case_collision_is_reported if {
 	count(rule.report) == 1 with input as _in({}, {"shop_Api": _svc("shop", "Api"), "shop_api": _svc("shop", "api")},
 		[{"kind": "service", "a": "shop_Api", "b": "shop_api", "name_a": "shop_Api", "name_b": "shop_api", "exact": false, "same_stack": true}])
 }
+
+# The corpus case: a stack name swarmlint took from a long directory name
+# pushes a fine service key over 63 characters. docker stack deploy uses the
+# NAME the user passes, so this is a warning, not a certain failure.
+test_length_from_derived_stack_name_is_a_warning if {
+	stack := "acme-platform-team__grpc-load-balancing-demo"
+	findings := rule.report with input as object.union(
+		_in({}, {concat("_", [stack, "reactor-client"]): _svc(stack, "reactor-client")}, []),
+		{"stacks": {stack: {"name": stack, "name_derived": true}}},
+	)
+	count(findings) == 1
+	some f in findings
+	f.severity == "warning"
+	contains(f.message, "name must be 63 characters or fewer")
+	contains(f.message, "--stack")
+}
+
+test_length_with_given_stack_name_is_an_error if {
+	stack := "acme-platform-team__grpc-load-balancing-demo"
+	findings := rule.report with input as object.union(
+		_in({}, {concat("_", [stack, "reactor-client"]): _svc(stack, "reactor-client")}, []),
+		{"stacks": {stack: {"name": stack, "name_derived": false}}},
+	)
+	count(findings) == 1
+	some f in findings
+	f.severity == "error"
+	not contains(f.message, "--stack")
+}
+
+# An explicit `name:` does not involve the stack name: still an error.
+test_long_explicit_name_with_derived_stack_is_an_error if {
+	name := "payments-settlement-reconciliation-worker-events-bus-primary-eu-west"
+	findings := rule.report with input as object.union(
+		_in({name: _net("shop", "events", name)}, {}, []),
+		{"stacks": {"shop": {"name": "shop", "name_derived": true}}},
+	)
+	count(findings) == 1
+	some f in findings
+	f.severity == "error"
+}
