@@ -98,7 +98,7 @@ test_service_case_collision_is_reported if {
 # pushes a fine service key over 63 characters. docker stack deploy uses the
 # NAME the user passes, so this is a warning, not a certain failure.
 test_length_from_derived_stack_name_is_a_warning if {
-	stack := "acme-platform-team__grpc-load-balancing-demo"
+	stack := "acme-platform-team__grpc-load-balancing-demo-eu-west"
 	findings := rule.report with input as object.union(
 		_in({}, {concat("_", [stack, "reactor-client"]): _svc(stack, "reactor-client")}, []),
 		{"stacks": {stack: {"name": stack, "name_derived": true}}},
@@ -111,7 +111,7 @@ test_length_from_derived_stack_name_is_a_warning if {
 }
 
 test_length_with_given_stack_name_is_an_error if {
-	stack := "acme-platform-team__grpc-load-balancing-demo"
+	stack := "acme-platform-team__grpc-load-balancing-demo-eu-west"
 	findings := rule.report with input as object.union(
 		_in({}, {concat("_", [stack, "reactor-client"]): _svc(stack, "reactor-client")}, []),
 		{"stacks": {stack: {"name": stack, "name_derived": false}}},

@@ -2,7 +2,7 @@ package swarmlint.rules.deploy.ipv6_on_swarm_network_test
 
 import data.swarmlint.rules.deploy.ipv6_on_swarm_network as rule
 
-_net(subnets) := {"networks": {"shop_back": {"key": "back", "name": "shop_back", "origin": "stack", "external": false,
+_net(subnets) := {"networks": {"shop_back": {"key": "back", "name": "shop_back", "origin": "stack", "external": false, "driver": "overlay",
 	"used": true, "subnets": subnets, "ref": {"src": "stack:shop", "path": ["networks", "back"]}}}}
 
 _sub(cidr, ipv6) := {"cidr": cidr, "valid": true, "ipv6": ipv6,
