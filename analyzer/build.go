@@ -541,13 +541,20 @@ func (b *builder) classifyKey(sd *stackData, d *Doc, p []any) {
 }
 
 func (b *builder) netID(sd *stackData, key string) string {
+	return b.netIDs(sd)[key]
+}
+
+// netIDs maps each network key of sd to the id of its network in the model
+// (the smallest id when several share the key), for lookups in a loop.
+func (b *builder) netIDs(sd *stackData) map[string]string {
+	ids := map[string]string{}
 	for _, id := range sortedKeys(b.m.Networks) {
 		n := b.m.Networks[id]
-		if n.Stack == sd.name && n.Key == key {
-			return id
+		if _, seen := ids[n.Key]; n.Stack == sd.name && !seen {
+			ids[n.Key] = id
 		}
 	}
-	return ""
+	return ids
 }
 
 var hostTokenRe = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9._-]*`)

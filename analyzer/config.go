@@ -3,6 +3,7 @@ package analyzer
 import (
 	"bytes"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -196,6 +197,22 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 	if n := cfg.Cluster.Nodes; n < 0 {
 		return nil, bad([]any{"cluster", "nodes"}, "nodes must be positive")
 	}
+	for i, p := range cfg.Swarm.DefaultAddrPools {
+		if err := CheckCIDR(p); err != nil {
+			return nil, bad([]any{"swarm", "default_addr_pools", i}, "default_addr_pools: %v", err)
+		}
+	}
+	for i, p := range cfg.Cluster.HostNetworks {
+		if err := CheckCIDR(p); err != nil {
+			return nil, bad([]any{"cluster", "host_networks", i}, "host_networks: %v", err)
+		}
+	}
+	for _, kv := range [][2]string{{"docker0", cfg.Cluster.Docker0}, {"docker_gwbridge", cfg.Cluster.DockerGwbridge}} {
+		if key, p := kv[0], kv[1]; p != "" && CheckCIDR(p) != nil {
+			err := CheckCIDR(p)
+			return nil, bad([]any{"cluster", key}, "%s: %v", key, err)
+		}
+	}
 	// relative paths are relative to the configuration file
 	base := filepath.Dir(path)
 	rel := func(p string) string {
@@ -222,6 +239,16 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 		cfg.Cluster.Inventory[i] = rel(cfg.Cluster.Inventory[i])
 	}
 	return cfg, nil
+}
+
+// CheckCIDR reports whether s is a CIDR such as 10.20.0.0/16, for settings
+// that name networks (pools, host networks): rules could not check them
+// otherwise, and Docker refuses them.
+func CheckCIDR(s string) error {
+	if _, err := netip.ParsePrefix(strings.TrimSpace(s)); err != nil {
+		return fmt.Errorf("%q is not a CIDR (want an address/length such as 10.20.0.0/16)", s)
+	}
+	return nil
 }
 
 func keyColumn(src []byte, line int) int {

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 )
 
@@ -231,6 +232,47 @@ type slotCursor struct {
 	pi      int
 	addr    uint64 // start of the current slot within pools[pi]
 	started bool
+	// An index of taken, which only grows between calls: the first
+	// indexed entries as a set of masked prefixes and their sorted starts,
+	// so that finding a clash costs O(log n), not O(n).
+	indexed int
+	set     map[netip.Prefix]bool
+	starts  []uint64
+}
+
+// index adds the entries of taken not indexed yet.
+func (c *slotCursor) index(taken []netip.Prefix) {
+	if c.set == nil {
+		c.set = map[netip.Prefix]bool{}
+	}
+	for ; c.indexed < len(taken); c.indexed++ {
+		t := taken[c.indexed]
+		if !t.Addr().Is4() {
+			continue
+		}
+		t = t.Masked()
+		c.set[t] = true
+		s := v4num(t.Addr())
+		i, _ := slices.BinarySearch(c.starts, s)
+		c.starts = slices.Insert(c.starts, i, s)
+	}
+}
+
+// clash returns the end of a taken prefix that overlaps slot [s, e], if
+// any. Two prefixes overlap when one contains the other: either a taken
+// prefix contains s (one of at most 33 prefixes, the largest is returned) or
+// one starts inside the slot. Which clash is returned does not change the
+// slot next finds: every slot skipped overlaps it.
+func (c *slotCursor) clash(s, e uint64) (uint64, bool) {
+	for bits := 0; bits <= 32; bits++ {
+		if t := netip.PrefixFrom(v4addr(s), bits).Masked(); c.set[t] {
+			return v4num(lastAddr(t)), true
+		}
+	}
+	if i, _ := slices.BinarySearch(c.starts, s); i < len(c.starts) && c.starts[i] <= e {
+		return e, true
+	}
+	return 0, false
 }
 
 // next returns the first slot from the cursor on that overlaps nothing in
@@ -248,20 +290,15 @@ func (c *slotCursor) next(taken []netip.Prefix) (netip.Prefix, bool) {
 		}
 		size := uint64(1) << (32 - c.mask)
 		end := v4num(lastAddr(pool))
+		c.index(taken)
 		for c.addr <= end {
 			slot := netip.PrefixFrom(v4addr(c.addr), c.mask)
-			var clash netip.Prefix
-			for _, t := range taken {
-				if t.Overlaps(slot) {
-					clash = t
-					break
-				}
-			}
-			if !clash.IsValid() {
+			clashEnd, clash := c.clash(c.addr, c.addr+size-1)
+			if !clash {
 				return slot, true
 			}
 			// skip past the clashing subnet, to the next slot boundary
-			after := v4num(lastAddr(clash)) + 1
+			after := clashEnd + 1
 			c.addr = (after + size - 1) / size * size
 		}
 		c.pi, c.started = c.pi+1, false
@@ -533,13 +570,45 @@ func (b *builder) subnetOverlaps() {
 			es = append(es, entry{id, -1, pfx, n.SubnetSource == "pool" && !n.Ingress, false})
 		}
 	}
-	for i := 0; i < len(es); i++ {
-		for j := i + 1; j < len(es); j++ {
-			a, c := es[i], es[j]
-			if a.net == c.net || !a.pfx.Overlaps(c.pfx) || a.hitsIngress && c.pool || c.hitsIngress && a.pool {
-				continue
-			}
-			ix.SubnetOverlaps = append(ix.SubnetOverlaps, Overlap{A: a.net, B: c.net, ASubnet: a.pfx.String(), BSubnet: c.pfx.String(), ASubnetIndex: a.idx, BSubnetIndex: c.idx})
+	for _, pr := range overlappingPairs(len(es), func(i int) netip.Prefix { return es[i].pfx }) {
+		a, c := es[pr[0]], es[pr[1]]
+		if a.net == c.net || a.hitsIngress && c.pool || c.hitsIngress && a.pool {
+			continue
+		}
+		ix.SubnetOverlaps = append(ix.SubnetOverlaps, Overlap{A: a.net, B: c.net, ASubnet: a.pfx.String(), BSubnet: c.pfx.String(), ASubnetIndex: a.idx, BSubnetIndex: c.idx})
+	}
+}
+
+// overlappingPairs returns every pair {i, j}, i < j, of the n IPv4 prefixes
+// pfx(0..n-1) that overlap, ordered by i then j. It sweeps the prefixes in
+// address order, so it costs O(n log n) plus the pairs found, not O(n²).
+func overlappingPairs(n int, pfx func(int) netip.Prefix) [][2]int {
+	type span struct {
+		i          int
+		start, end uint64
+	}
+	spans := make([]span, n)
+	for i := range spans {
+		p := pfx(i)
+		spans[i] = span{i, v4num(p.Masked().Addr()), v4num(lastAddr(p))}
+	}
+	sort.Slice(spans, func(a, b int) bool {
+		if spans[a].start != spans[b].start {
+			return spans[a].start < spans[b].start
+		}
+		return spans[a].i < spans[b].i
+	})
+	var pairs [][2]int
+	for a := range spans {
+		for b := a + 1; b < len(spans) && spans[b].start <= spans[a].end; b++ {
+			pairs = append(pairs, [2]int{min(spans[a].i, spans[b].i), max(spans[a].i, spans[b].i)})
 		}
 	}
+	sort.Slice(pairs, func(a, b int) bool {
+		if pairs[a][0] != pairs[b][0] {
+			return pairs[a][0] < pairs[b][0]
+		}
+		return pairs[a][1] < pairs[b][1]
+	})
+	return pairs
 }

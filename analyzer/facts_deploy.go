@@ -276,9 +276,10 @@ func (b *builder) deployKeys(sd *stackData) {
 				}
 			}
 		}
+		ids := b.netIDs(sd)
 		for _, ne := range entries(lookup(d.Root, "networks")) {
 			for _, e := range entries(ne[1]) {
-				since("networks.*."+e[0].Value, b.netID(sd, ne[0].Value), []any{"networks", ne[0].Value, e[0].Value})
+				since("networks.*."+e[0].Value, ids[ne[0].Value], []any{"networks", ne[0].Value, e[0].Value})
 			}
 		}
 	}
@@ -299,16 +300,18 @@ var externalIgnored = []string{"driver", "driver_opts", "ipam", "labels", "inter
 // external network's effective entry (the last file that declares it:
 // stack deploy replaces earlier entries whole).
 func (b *builder) deployExternalKeys(sd *stackData) {
-	for _, key := range networkKeys(sd) {
-		var last *Doc
-		var entry *yaml.Node
-		for _, d := range sd.docs {
-			for _, ne := range entries(lookup(d.Root, "networks")) {
-				if ne[0].Value == key {
-					last, entry = d, ne[1]
-				}
-			}
+	type declared struct {
+		doc   *Doc
+		entry *yaml.Node
+	}
+	lastOf := map[string]declared{} // the last file's entry of each network key
+	for _, d := range sd.docs {
+		for _, ne := range entries(lookup(d.Root, "networks")) {
+			lastOf[ne[0].Value] = declared{d, ne[1]}
 		}
+	}
+	for _, key := range networkKeys(sd) {
+		last, entry := lastOf[key].doc, lastOf[key].entry
 		if last == nil || !isExternal(lookup(entry, "external")) {
 			continue
 		}

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -98,6 +99,15 @@ func (a *Analysis) readInventory(file string) (*inventoryDoc, error) {
 			if err := json.Unmarshal(b, &n); err != nil {
 				r, _ := Locate(a.Docs[inv.src], []any{i})
 				return nil, &InputError{File: file, Line: r.StartLine, Col: r.StartCol, Msg: "network object: " + err.Error()}
+			}
+			for j, c := range n.IPAM.Config {
+				// docker inspect prints subnets Docker parsed; anything else is
+				// not real inspect output, and no rule could check it.
+				if _, err := netip.ParsePrefix(c.Subnet); c.Subnet != "" && err != nil {
+					r, _ := Locate(a.Docs[inv.src], []any{i, "IPAM", "Config", j, "Subnet"})
+					return nil, &InputError{File: file, Line: r.StartLine, Col: r.StartCol,
+						Msg: fmt.Sprintf("network %q: subnet %q is not a CIDR, so this is not docker inspect output", n.Name, c.Subnet)}
+				}
 			}
 			inv.networks = append(inv.networks, n)
 		case obj["Spec"] != nil:
@@ -260,11 +270,12 @@ func (b *builder) dropAuto(n *Network) {
 
 // inventoryNetwork finds an inventory network by name (for external stack networks).
 func (b *builder) inventoryNetwork(name string) *Network {
-	for _, id := range sortedKeys(b.m.Networks) {
-		n := b.m.Networks[id]
-		if n.Origin == "inventory" && n.Name == name {
-			return n
+	var found *Network // the match with the smallest id, without sorting every id per call
+	foundID := ""
+	for id, n := range b.m.Networks {
+		if n.Origin == "inventory" && n.Name == name && (found == nil || id < foundID) {
+			found, foundID = n, id
 		}
 	}
-	return nil
+	return found
 }

@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -133,11 +135,30 @@ func (ComposeMerger) load(ctx context.Context, files []types.ConfigFile, env map
 		// file has a `$` to interpolate.
 		o.SkipInterpolation = !anyDollar(files)
 		o.SkipValidation = skipValidation
+		// Defaults (port protocol and mode, secret targets, bind options)
+		// are a tenth of the load of a large stack, and the model builder
+		// applies the ones it reads itself; the other values they set never
+		// reach the model, and each input they could reject is one the
+		// schema refused before.
+		o.SkipDefaultValues = true
+		// compose-go caps the YAML nodes it visits at 100,000 (about 3,000
+		// services). Every node takes at least one byte and the visits of
+		// an anchor's subtree are cached, so the input size bounds the visits
+		// of any document, also an alias bomb.
+		o.MaxNodeVisits = max(100_000, contentSize(files)+1)
 	})
 }
 
 func init() {
 	logrus.SetOutput(io.Discard)
+}
+
+func contentSize(files []types.ConfigFile) int {
+	n := 0
+	for _, f := range files {
+		n += len(f.Content)
+	}
+	return n
 }
 
 func anyDollar(files []types.ConfigFile) bool {
@@ -243,6 +264,8 @@ func kindName(n *yaml.Node) string {
 	return "node"
 }
 
+var constructorAtRe = regexp.MustCompile(`load error in constructor at L(\d+)\.C(\d+): (.*)`)
+
 var yamlLineRe = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
 
 func yamlError(file string, err error) error {
@@ -253,7 +276,14 @@ func yamlError(file string, err error) error {
 		if msg == "" {
 			msg = e.Error()
 		}
-		return &InputError{File: file, Line: e.Mark.Line, Col: e.Mark.Column, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: "), Err: err}
+		line, col := e.Mark.Line, e.Mark.Column
+		if m := constructorAtRe.FindStringSubmatch(msg); m != nil {
+			// "go-yaml load error in constructor at L1.C10: document contains excessive aliasing"
+			line, _ = strconv.Atoi(m[1])
+			col, _ = strconv.Atoi(m[2])
+			msg = m[3]
+		}
+		return &InputError{File: file, Line: line, Col: col, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: "), Err: err}
 	}
 	var le1 *yaml.LoadError
 	if errors.As(err, &le1) && le1.Mark.Line > 0 {
@@ -293,15 +323,7 @@ func StackName(file string) string {
 // Load reads every stack and builds the model.
 func Load(ctx context.Context, opts Options) (*Analysis, error) {
 	a := &Analysis{Docs: map[string][]*Doc{}, Files: map[string][]byte{}}
-	m := &Model{
-		SchemaVersion: SchemaVersion,
-		Sources:       map[string]Source{},
-		Stacks:        map[string]*Stack{},
-		Networks:      map[string]*Network{},
-		Services:      map[string]*Service{},
-		Variables:     []Variable{},
-		Keys:          []KeyUse{},
-	}
+	m := newModel()
 	a.Model = m
 	merger := opts.Merger
 	if merger == nil {
@@ -344,6 +366,19 @@ func Load(ctx context.Context, opts Options) (*Analysis, error) {
 	return a, nil
 }
 
+// newModel returns an empty model.
+func newModel() *Model {
+	return &Model{
+		SchemaVersion: SchemaVersion,
+		Sources:       map[string]Source{},
+		Stacks:        map[string]*Stack{},
+		Networks:      map[string]*Network{},
+		Services:      map[string]*Service{},
+		Variables:     []Variable{},
+		Keys:          []KeyUse{},
+	}
+}
+
 type stackData struct {
 	name    string
 	src     string
@@ -379,12 +414,21 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 		if err != nil {
 			return nil, err
 		}
+		if err := checkStackSize(f, src); err != nil {
+			return nil, err
+		}
 		node, err := ParseYAML(f, src)
 		if err != nil {
 			return nil, err
 		}
 		doc := NewDoc(f, src, node)
 		if err := checkDepth(doc); err != nil {
+			return nil, err
+		}
+		if err := checkNumbers(doc); err != nil {
+			return nil, err
+		}
+		if err := checkAliases(doc); err != nil {
 			return nil, err
 		}
 		sd.docs = append(sd.docs, doc)
@@ -450,6 +494,7 @@ var (
 	quotedRe     = regexp.MustCompile(`parsing ("[^"]*")`)
 	decodeErrRe  = regexp.MustCompile(`(?m)^'([^']+)' (.+)$`)
 	dottedPathRe = regexp.MustCompile(`^((?:services|networks|volumes|secrets|configs)\.[^\s:]+)`)
+	innerPathRe  = regexp.MustCompile(`\s((?:services|networks|volumes|secrets|configs)\.[^\s:,]+)`)
 )
 
 // locateLoadError turns a compose-go error into file:line:col.
@@ -483,10 +528,17 @@ func (sd *stackData) locateLoadError(err error) error {
 			detail = q[1] + " is not a number"
 		}
 		text = fmt.Sprintf("wrong type for %s: %s", path, detail)
+	case sd.yamlFile(msg) != "" && (errors.As(err, new(*yaml.LoadErrors)) || errors.As(err, new(*yaml.LoadError))):
+		// The loaders' own YAML decoding failed where the position-keeping
+		// parse did not, e.g. on excessive aliasing (an alias bomb).
+		return yamlError(sd.yamlFile(msg), err)
 	default:
 		text = msg
 		if m := parseRe.FindStringSubmatch(msg); m != nil {
 			text = m[2]
+		}
+		if m := innerPathRe.FindStringSubmatch(text); m != nil {
+			path = m[1] // "service ports services.web.ports.[0] is missing a target port"
 		}
 	}
 	ie := &InputError{Msg: text, Err: err}
@@ -502,6 +554,18 @@ func (sd *stackData) locateLoadError(err error) error {
 		ie.File = sd.files[0]
 	}
 	return ie
+}
+
+// yamlFile names the file a YAML decoding error is about: the only file,
+// or the one the stack-deploy merge names ("failed to parse FILE: ...").
+func (sd *stackData) yamlFile(msg string) string {
+	if len(sd.files) == 1 {
+		return sd.files[0]
+	}
+	if m := parseRe.FindStringSubmatch(msg); m != nil && slices.Contains(sd.files, m[1]) {
+		return m[1]
+	}
+	return ""
 }
 
 func splitDotted(p string) []any {

@@ -27,7 +27,20 @@ type Doc struct {
 	Src   []byte
 	Root  *yaml.Node // the document's top-level node (a mapping for stack files)
 	lines []string
+	// keys indexes the keys of large mappings, built on first use: without
+	// it, finding each of n services in `services:` costs O(n²).
+	keys map[*yaml.Node]*keyIndex
 }
+
+// keyIndex maps each explicit key of a mapping to the index of its first
+// occurrence in Content; merges is true when the mapping has `<<` keys.
+type keyIndex struct {
+	at     map[string]int
+	merges bool
+}
+
+// indexMin is the mapping size (entries) from which lookups use an index.
+const indexMin = 16
 
 // NewDoc wraps a parsed document.
 func NewDoc(file string, src []byte, root *yaml.Node) *Doc {
@@ -62,6 +75,10 @@ func deref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
+func isMergeKey(kn *yaml.Node) bool {
+	return kn.Tag == "!!merge" || (kn.Kind == yaml.ScalarNode && kn.Value == "<<" && kn.Style == 0)
+}
+
 // mapLookup finds key in a mapping, honouring `<<` merge keys (explicit keys
 // win; merged mappings in order, first wins).
 func mapLookup(m *yaml.Node, key string, seen int) (k, v, via *yaml.Node) {
@@ -72,7 +89,7 @@ func mapLookup(m *yaml.Node, key string, seen int) (k, v, via *yaml.Node) {
 	var merges []*yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		kn := m.Content[i]
-		if kn.Tag == "!!merge" || (kn.Kind == yaml.ScalarNode && kn.Value == "<<" && kn.Style == 0) {
+		if isMergeKey(kn) {
 			merges = append(merges, kn)
 			continue
 		}
@@ -104,6 +121,37 @@ func mapLookup(m *yaml.Node, key string, seen int) (k, v, via *yaml.Node) {
 	return nil, nil, nil
 }
 
+// lookup is mapLookup through the document's key index.
+func (d *Doc) lookup(m *yaml.Node, key string) (k, v, via *yaml.Node) {
+	m = deref(m)
+	if m == nil || m.Kind != yaml.MappingNode || len(m.Content) < 2*indexMin {
+		return mapLookup(m, key, 0)
+	}
+	ix := d.keys[m]
+	if ix == nil {
+		ix = &keyIndex{at: make(map[string]int, len(m.Content)/2)}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			kn := m.Content[i]
+			if isMergeKey(kn) {
+				ix.merges = true
+			} else if _, dup := ix.at[kn.Value]; !dup {
+				ix.at[kn.Value] = i
+			}
+		}
+		if d.keys == nil {
+			d.keys = map[*yaml.Node]*keyIndex{}
+		}
+		d.keys[m] = ix
+	}
+	if i, ok := ix.at[key]; ok {
+		return m.Content[i], m.Content[i+1], nil // explicit keys win over merged ones
+	}
+	if !ix.merges {
+		return nil, nil, nil
+	}
+	return mapLookup(m, key, 0)
+}
+
 // resolve walks path through the document as far as it goes.
 func (d *Doc) resolve(path []any) match {
 	cur := deref(d.Root)
@@ -117,7 +165,7 @@ func (d *Doc) resolve(path []any) match {
 		case string:
 			switch cur.Kind {
 			case yaml.MappingNode:
-				k, v, via := mapLookup(cur, s, 0)
+				k, v, via := d.lookup(cur, s)
 				if k == nil {
 					return res
 				}

@@ -545,7 +545,8 @@ func poll(timeout time.Duration, cond func() (bool, error)) error {
 }
 
 // BuildProbeImage compiles enginetest/probe as a static binary (CGO_ENABLED=0),
-// imports it with `docker import` as ProbeImage (CMD ["/probe"]) and returns
+// imports it with `docker import` as ProbeImage (ENTRYPOINT ["/probe"], so
+// that a service's command becomes the probe's ignored arguments) and returns
 // the image ID, which is what stacks should reference: the swarm agent does
 // not try to pull an image referenced by ID. The build is cached per process;
 // the image is imported again if it disappeared.
@@ -570,7 +571,7 @@ func BuildProbeImage(t testing.TB) string {
 	// Images left by an earlier run that died before its cleanup.
 	removeProbeImages(nil)
 	out, err := docker(bytes.NewReader(state.probeTar), "import",
-		"--change", `CMD ["/probe"]`,
+		"--change", `ENTRYPOINT ["/probe"]`,
 		"--change", "LABEL "+OwnerLabel+"=probe",
 		"-", ProbeImage)
 	if err != nil {
@@ -753,9 +754,33 @@ func RemoveStack(t testing.TB, name string) {
 		t.Errorf("services of stack %s still present: %v", name, err)
 	}
 	removeLabelledNetworks(t, name)
+	removeStackVolumes(t, name)
 	state.Lock()
 	delete(state.stacks, name)
 	state.Unlock()
+}
+
+// removeStackVolumes removes the named volumes the stack's services created
+// (stack rm keeps them), retrying (bounded) while task containers still
+// hold them.
+func removeStackVolumes(t testing.TB, stack string) {
+	t.Helper()
+	var left []string
+	err := poll(30*time.Second, func() (bool, error) {
+		out, err := dockerOut("volume", "ls", "-q", "--filter", "label=com.docker.stack.namespace="+stack)
+		if err != nil {
+			return false, err
+		}
+		left = strings.Fields(out)
+		if len(left) == 0 {
+			return true, nil
+		}
+		docker(nil, append([]string{"volume", "rm"}, left...)...)
+		return false, nil
+	})
+	if err != nil {
+		t.Errorf("stack volumes still present %v: %v", left, err)
+	}
 }
 
 // removeLabelledNetworks removes the networks of a stack, retrying while
@@ -1271,3 +1296,63 @@ func logField(line, key string) string {
 	}
 	return b.String()
 }
+
+// PrepareNoSwarm makes sure the node is in no swarm before an experiment
+// that runs `docker swarm init` itself (a bootstrap script): a swarm left
+// by the harness is left, any other swarm skips the test, exactly as before
+// InitSwarm. Call AdoptSwarm after the experiment.
+func PrepareNoSwarm(t testing.TB) {
+	t.Helper()
+	RequireEngine(t)
+	prepareSwarm(t)
+}
+
+// AdoptSwarm takes over whatever swarm state an experiment left after
+// PrepareNoSwarm (a swarm a script initialised, or a join still pending):
+// it labels an active node as the harness's and registers LeaveSwarm as
+// cleanup of t. It returns the node's swarm state.
+func AdoptSwarm(t testing.TB) string {
+	t.Helper()
+	nodeState, nodeID, err := swarmState()
+	if err != nil {
+		t.Errorf("reading swarm state: %v", err)
+	}
+	if nodeState == "inactive" {
+		return nodeState
+	}
+	t.Cleanup(func() { LeaveSwarm(t) })
+	if nodeState == "active" && nodeID != "" {
+		if lo, lerr := docker(nil, "node", "update", "--label-add", OwnerLabel+"="+strconv.Itoa(os.Getpid()), nodeID); lerr != nil {
+			t.Logf("labelling node: %v\n%s", lerr, lo)
+		}
+	}
+	state.Lock()
+	state.swarm = &Swarm{NodeID: nodeID, Dummy: state.dummy}
+	state.Unlock()
+	return nodeState
+}
+
+// Advertise returns the address the harness advertises on this engine
+// (127.0.0.1 unless the engine refused loopback earlier or
+// SWARMLINT_ADVERTISE=dummy), setting up the fallback interface if needed.
+func Advertise(t testing.TB) string {
+	t.Helper()
+	state.Lock()
+	addr, fallback := state.advertise, state.fallback
+	state.Unlock()
+	if addr != "" {
+		return addr
+	}
+	if fallback || os.Getenv("SWARMLINT_ADVERTISE") == "dummy" {
+		return setupDummy(t)
+	}
+	return "127.0.0.1"
+}
+
+// Docker runs one docker command with the harness's timeout and returns
+// stdout and stderr interleaved, as a user sees them.
+func Docker(args ...string) (string, error) { return docker(nil, args...) }
+
+// DockerOut runs one docker command and returns its stdout; stderr goes
+// into the error.
+func DockerOut(args ...string) (string, error) { return dockerOut(args...) }

@@ -172,3 +172,62 @@ func TestPlanScriptKeepsHeredoc(t *testing.T) {
 		t.Errorf("comments should not be run:\n%s", program("M"))
 	}
 }
+
+func TestRemoveLines(t *testing.T) {
+	src := `services:
+  app:
+    image: x
+    networks: [lan, iot]
+    ports:
+      - "80:80"
+      - "81:81"
+networks:
+  lan:
+    driver: bridge
+  iot:
+    driver: macvlan
+`
+	out, err := RemoveLines([]byte(src), []int{7, 11})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(out)
+	for _, want := range []string{"networks: [lan]", `"80:80"`, "driver: bridge"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	for _, gone := range []string{"81:81", "iot", "macvlan"} {
+		if strings.Contains(got, gone) {
+			t.Errorf("output still has %q:\n%s", gone, got)
+		}
+	}
+	// A network left empty by a removal stays, with defaults.
+	out, err = RemoveLines([]byte(src), []int{12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "iot: {}") || !strings.Contains(string(out), "[lan, iot]") {
+		t.Errorf("emptied network:\n%s", out)
+	}
+}
+
+func TestFixtureRewrite(t *testing.T) {
+	rw := FixtureRewrite("sha256:p", "127.0.0.1")
+	cases := []struct{ in, want, skip string }{
+		{"swarm init --advertise-addr 10.0.1.10 --default-addr-pool 10.20.0.0/16", "swarm init --advertise-addr 127.0.0.1 --default-addr-pool 10.20.0.0/16", ""},
+		{"swarm init --advertise-addr 0.0.0.0 --listen-addr 0.0.0.0:2377", "swarm init --advertise-addr 0.0.0.0 --listen-addr 0.0.0.0:2377", ""},
+		{"swarm init --default-addr-pool-mask-length 26", "swarm init --default-addr-pool-mask-length 26 --advertise-addr 127.0.0.1", ""},
+		{`swarm join --token "$TOKEN" --data-path-addr 10.0.2.11:4789 10.0.1.10:2377`, `swarm join --token "$TOKEN" --data-path-addr 10.0.2.11:4789 127.0.0.1:2377`, ""},
+		{"swarm join --advertise-addr manager-1.example.com 10.0.1.10:2377", "swarm join --advertise-addr manager-1.example.com 127.0.0.1:2377", ""},
+		{"service create --name web --replicas 3 --publish published=80,target=80 nginx:1.27 nginx -g x", "service create --name web --replicas 3 --publish published=80,target=80 --no-resolve-image --detach sha256:p", ""},
+		{"network create --subnet 10.11.0.0/16 --opt com.docker.network.bridge.name=docker_gwbridge docker_gwbridge", "", "would change this machine's docker_gwbridge"},
+		{"network rm ingress", "network rm ingress", ""},
+	}
+	for _, c := range cases {
+		out, skip := rw(strings.Fields(c.in))
+		if skip != c.skip || (skip == "" && strings.Join(out, " ") != c.want) {
+			t.Errorf("%s:\n got %q (skip %q)\nwant %q (skip %q)", c.in, strings.Join(out, " "), skip, c.want, c.skip)
+		}
+	}
+}

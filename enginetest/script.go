@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,7 +22,9 @@ var ScriptTimeout = 2 * time.Minute
 // ScriptStep is one top-level statement of a bootstrap script.
 type ScriptStep struct {
 	Line     int    // 1-based line of the statement in the script
-	Command  string // the statement's source text
+	EndLine  int    // 1-based line the statement ends on
+	Command  string // the statement's source text, as run (after ScriptOptions.Rewrite)
+	Original string // the statement's source text as written in the script
 	Ran      bool   // false when the statement was skipped or never reached
 	Skipped  string // why the statement was not run (not a docker command), or ""
 	ExitCode int    // exit status; -1 when not run
@@ -51,12 +54,38 @@ var scriptCommands = map[string]bool{
 // or the script could not be parsed or run.
 func RunScript(t testing.TB, path string) ([]ScriptStep, error) {
 	t.Helper()
+	return RunScriptWith(t, path, ScriptOptions{})
+}
+
+// ScriptOptions change how RunScriptWith runs a script.
+type ScriptOptions struct {
+	// Stdin is the script's standard input ("" = at EOF, unattended).
+	Stdin string
+	// Rewrite, when set, is called with the words of every docker command
+	// of a kept statement (shell source text, e.g. `"$TOKEN"`, without the
+	// leading "docker"); it returns the words to run instead, or a reason
+	// to skip the whole statement.
+	Rewrite func(args []string) (out []string, skip string)
+	// KeepGoing runs every kept statement even after one failed, as if
+	// the script had no `set -e`, so that each statement gets its own
+	// exit status.
+	KeepGoing bool
+	// Placeholders gives every variable the kept statements read but
+	// nothing in the script (or the environment) sets a placeholder
+	// value, so that `set -u` does not stop the script at a variable a
+	// skipped statement would have set (TOKEN=$(ssh ...)).
+	Placeholders bool
+}
+
+// RunScriptWith is RunScript with options.
+func RunScriptWith(t testing.TB, path string, opts ScriptOptions) ([]ScriptStep, error) {
+	t.Helper()
 	image := BuildProbeImage(t)
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	steps, program, err := planScript(src, path)
+	steps, program, unset, err := planScriptWith(src, path, opts)
 	if err != nil {
 		return steps, err
 	}
@@ -66,6 +95,16 @@ func RunScript(t testing.TB, path string) ([]ScriptStep, error) {
 	cmd := exec.CommandContext(ctx, "bash", "--noprofile", "--norc", "-c", program(marker), filepath.Base(path))
 	cmd.Dir = filepath.Dir(path)
 	cmd.Env = append(os.Environ(), "SWARMLINT_PROBE_IMAGE="+image)
+	if opts.Placeholders {
+		for _, name := range unset {
+			if _, ok := os.LookupEnv(name); !ok {
+				cmd.Env = append(cmd.Env, name+"="+PlaceholderValue)
+			}
+		}
+	}
+	if opts.Stdin != "" {
+		cmd.Stdin = strings.NewReader(opts.Stdin)
+	}
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
@@ -92,26 +131,82 @@ func RunScript(t testing.TB, path string) ([]ScriptStep, error) {
 // planScript parses the script, decides which statements run and returns
 // the steps plus a function that builds the bash program for a marker.
 func planScript(src []byte, name string) ([]ScriptStep, func(marker string) string, error) {
+	steps, program, _, err := planScriptWith(src, name, ScriptOptions{})
+	return steps, program, err
+}
+
+// PlaceholderValue is the value ScriptOptions.Placeholders gives variables
+// that nothing sets.
+const PlaceholderValue = "enginetest-placeholder"
+
+// planScriptWith is planScript with options; it also returns the variables
+// the kept statements read that no kept statement assigns.
+func planScriptWith(src []byte, name string, opts ScriptOptions) ([]ScriptStep, func(marker string) string, []string, error) {
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var steps []ScriptStep
 	printer := syntax.NewPrinter()
+	print := func(n syntax.Node) (string, error) {
+		var text bytes.Buffer
+		if err := printer.Print(&text, n); err != nil {
+			return "", err
+		}
+		return strings.TrimSpace(text.String()), nil
+	}
+	assigned, read := map[string]bool{}, map[string]bool{}
 	for _, st := range f.Stmts {
 		// Printed rather than sliced from src: the printer keeps here-document
 		// bodies, which lie outside the statement's source range.
 		st.Comments = nil
-		var text bytes.Buffer
-		if err := printer.Print(&text, st); err != nil {
-			return nil, nil, err
+		orig, err := print(st)
+		if err != nil {
+			return nil, nil, nil, err
 		}
-		step := ScriptStep{Line: int(st.Pos().Line()), Command: strings.TrimSpace(text.String()), ExitCode: -1}
+		step := ScriptStep{Line: int(st.Pos().Line()), EndLine: int(st.End().Line()), Original: orig, ExitCode: -1}
 		if reason := skipReason(st); reason != "" {
 			step.Skipped = reason
 		}
+		reads := map[string]bool{}
+		syntax.Walk(st, func(n syntax.Node) bool {
+			if p, ok := n.(*syntax.ParamExp); ok {
+				reads[p.Param.Value] = true
+			}
+			return true
+		})
+		if step.Skipped == "" && opts.Rewrite != nil {
+			step.Skipped, err = rewriteStmt(st, opts.Rewrite, print)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+		}
+		if step.Command, err = print(st); err != nil {
+			return nil, nil, nil, err
+		}
+		if step.Skipped == "" {
+			for v := range reads {
+				read[v] = true
+			}
+			syntax.Walk(st, func(n syntax.Node) bool {
+				switch n := n.(type) {
+				case *syntax.Assign:
+					assigned[n.Name.Value] = true
+				case *syntax.ParamExp:
+					read[n.Param.Value] = true
+				}
+				return true
+			})
+		}
 		steps = append(steps, step)
 	}
+	var unset []string
+	for v := range read {
+		if !assigned[v] && !specialParam(v) {
+			unset = append(unset, v)
+		}
+	}
+	sort.Strings(unset)
 	program := func(marker string) string {
 		var b strings.Builder
 		for i, s := range steps {
@@ -122,10 +217,56 @@ func planScript(src []byte, name string) ([]ScriptStep, func(marker string) stri
 			b.WriteString(s.Command)
 			b.WriteString("\n")
 			fmt.Fprintf(&b, "printf '\\n%%s end %d %%d\\n' %q \"$?\"\n", i, marker)
+			if opts.KeepGoing {
+				b.WriteString("set +e\n")
+			}
 		}
 		return b.String()
 	}
-	return steps, program, nil
+	return steps, program, unset, nil
+}
+
+// specialParam reports whether a parameter name is set by the shell itself.
+func specialParam(name string) bool {
+	switch name {
+	case "?", "#", "@", "*", "$", "!", "-", "_", "0", "PWD", "HOME", "PATH", "IFS", "RANDOM", "LINENO", "BASH_SOURCE":
+		return true
+	}
+	return name[0] >= '0' && name[0] <= '9'
+}
+
+// rewriteStmt passes the words of every docker command in st to rewrite and
+// replaces them with its answer; it returns a skip reason, if any.
+func rewriteStmt(st *syntax.Stmt, rewrite func([]string) ([]string, string), print func(syntax.Node) (string, error)) (string, error) {
+	var skip string
+	var perr error
+	syntax.Walk(st, func(n syntax.Node) bool {
+		call, ok := n.(*syntax.CallExpr)
+		if !ok || skip != "" || perr != nil || len(call.Args) == 0 || call.Args[0].Lit() != "docker" {
+			return true
+		}
+		words := make([]string, 0, len(call.Args)-1)
+		for _, w := range call.Args[1:] {
+			s, err := print(w)
+			if err != nil {
+				perr = err
+				return false
+			}
+			words = append(words, s)
+		}
+		out, reason := rewrite(words)
+		if reason != "" {
+			skip = reason
+			return false
+		}
+		args := []*syntax.Word{call.Args[0]}
+		for _, s := range out {
+			args = append(args, &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: s}}})
+		}
+		call.Args = args
+		return true
+	})
+	return skip, perr
 }
 
 // skipReason returns why a statement is not run, or "" to run it.

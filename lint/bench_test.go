@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/open-policy-agent/opa/v1/ast"
-
 	"github.com/swarmlint/swarmlint/analyzer"
 	"github.com/swarmlint/swarmlint/internal/stackgen"
 	"github.com/swarmlint/swarmlint/rules"
@@ -54,7 +52,7 @@ func BenchmarkModelToValue(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				if _, err := ast.InterfaceToValue(a.Model); err != nil {
+				if _, err := rules.InputValue(a.Model); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -71,7 +69,7 @@ func BenchmarkEval(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			input, err := ast.InterfaceToValue(a.Model)
+			input, err := rules.InputValue(a.Model)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -88,25 +86,29 @@ func BenchmarkEval(b *testing.B) {
 	}
 }
 
-// BenchmarkEvalRule evaluates each rule alone on 1,000 services, to find
-// the slow ones: go test -bench EvalRule -run XXX ./lint/
+// BenchmarkEvalRule evaluates each rule alone, to find the slow ones:
+// go test -run XXX -bench 'EvalRule/services=1000/' ./lint/
 func BenchmarkEvalRule(b *testing.B) {
 	eng := benchEngine(b)
-	a, err := analyzer.Load(context.Background(), benchStack(b, 1000).LoadOptions())
-	if err != nil {
-		b.Fatal(err)
-	}
-	input, err := ast.InterfaceToValue(a.Model)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, r := range eng.Catalog() {
-		b.Run(r.ID, func(b *testing.B) {
-			only := func(x *rules.Rule) bool { return x.ID == r.ID }
-			for b.Loop() {
-				if _, _, err := eng.Eval(context.Background(), input, only); err != nil {
-					b.Fatal(err)
-				}
+	for _, n := range benchSizes[1:] {
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			a, err := analyzer.Load(context.Background(), benchStack(b, n).LoadOptions())
+			if err != nil {
+				b.Fatal(err)
+			}
+			input, err := rules.InputValue(a.Model)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, r := range eng.Catalog() {
+				b.Run(r.ID, func(b *testing.B) {
+					only := func(x *rules.Rule) bool { return x.ID == r.ID }
+					for b.Loop() {
+						if _, _, err := eng.Eval(context.Background(), input, only); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
 			}
 		})
 	}
@@ -121,7 +123,7 @@ func BenchmarkLocateFindings(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			input, err := ast.InterfaceToValue(a.Model)
+			input, err := rules.InputValue(a.Model)
 			if err != nil {
 				b.Fatal(err)
 			}

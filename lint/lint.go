@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/open-policy-agent/opa/v1/ast"
-
 	"github.com/swarmlint/swarmlint/analyzer"
 	"github.com/swarmlint/swarmlint/docs"
 	"github.com/swarmlint/swarmlint/report"
@@ -66,26 +64,52 @@ func Engine(ctx context.Context, cfg Config) (*rules.Engine, error) {
 	return rules.New(ctx, rules.Options{Custom: cfg.Custom, Debug: cfg.Debug, PrintTo: cfg.Stderr, Timeout: cfg.Timeout, Params: cfg.Params})
 }
 
-// Run lints every input and returns the result to write.
+// Run lints every input and returns the result to write. The policies
+// compile while the inputs load: the two are independent and each takes
+// tens of milliseconds, a large part of a small run (docs/performance.md).
+// Errors keep their order: policies, then rule selection, then inputs.
 func Run(ctx context.Context, cfg Config) (*report.Result, *analyzer.Analysis, error) {
-	eng, err := Engine(ctx, cfg)
-	if err != nil {
-		return nil, nil, err
+	type compiled struct {
+		eng *rules.Engine
+		err error
 	}
-	return RunWith(ctx, eng, cfg)
+	done := make(chan compiled, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- compiled{err: fmt.Errorf("compiling the policies failed: %v", r)}
+			}
+		}()
+		eng, err := Engine(ctx, cfg)
+		done <- compiled{eng, err}
+	}()
+	a, loadErr := analyzer.Load(ctx, cfg.LoadOptions())
+	c := <-done
+	if c.err != nil {
+		return nil, nil, c.err
+	}
+	return runLoaded(ctx, c.eng, cfg, a, loadErr)
 }
 
 // RunWith lints with an already compiled engine.
 func RunWith(ctx context.Context, eng *rules.Engine, cfg Config) (*report.Result, *analyzer.Analysis, error) {
+	if _, err := NewSelection(slices.Concat(eng.Catalog(), DirectiveRules), cfg.Enable, cfg.Disable); err != nil {
+		return nil, nil, err // before loading, as runLoaded would report it first
+	}
+	a, err := analyzer.Load(ctx, cfg.LoadOptions())
+	return runLoaded(ctx, eng, cfg, a, err)
+}
+
+// runLoaded lints loaded inputs (or reports why they did not load).
+func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.Analysis, loadErr error) (*report.Result, *analyzer.Analysis, error) {
 	sel, err := NewSelection(slices.Concat(eng.Catalog(), DirectiveRules), cfg.Enable, cfg.Disable)
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := analyzer.Load(ctx, cfg.LoadOptions())
-	if err != nil {
-		return nil, nil, err
+	if loadErr != nil {
+		return nil, nil, loadErr
 	}
-	input, err := ast.InterfaceToValue(a.Model)
+	input, err := rules.InputValue(a.Model)
 	if err != nil {
 		return nil, nil, fmt.Errorf("converting the model: %w", err)
 	}

@@ -6,6 +6,10 @@
 //
 //	probe [port]    listen on port (default $PORT, else 80) until SIGTERM
 //	probe ifaces    print the container's interfaces (name, MTU, addresses) as JSON
+//
+// Any other arguments (the command a fixture gives its service, such as
+// `celery -A tasks worker`) are ignored: the probe stands in for every
+// image, whatever it is told to run.
 package main
 
 import (
@@ -14,6 +18,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 )
 
@@ -27,7 +32,9 @@ func main() {
 	}
 	port := os.Getenv("PORT")
 	if len(os.Args) > 1 {
-		port = os.Args[1]
+		if n, err := strconv.Atoi(os.Args[1]); err == nil && n > 0 && n < 65536 {
+			port = os.Args[1]
+		}
 	}
 	if port == "" {
 		port = "80"

@@ -138,6 +138,16 @@ func (lf *lintFlags) config(args []string, stderr io.Writer) (lint.Config, error
 		}
 		cfg.Stacks = append(cfg.Stacks, analyzer.StackInput{Name: name, Files: []string{a}})
 	}
+	for _, f := range []struct {
+		name   string
+		values []string
+	}{{"--default-addr-pool", lf.pools}, {"--host-network", lf.hostNetworks}} {
+		for _, v := range f.values {
+			if err := analyzer.CheckCIDR(v); err != nil {
+				return cfg, fmt.Errorf("%s: %w", f.name, err)
+			}
+		}
+	}
 	cfg.Settings = analyzer.Settings{NodeCount: lf.nodeCount, DefaultAddrPools: lf.pools, MaskLength: lf.maskLength,
 		UnderlayMTU: lf.underlayMTU, HostNetworks: lf.hostNetworks}
 	cfg.Inventory = append(cfg.Inventory, lf.inventory...)

@@ -12,7 +12,11 @@
 #   overlay subnet makes the container's routes ambiguous. Nor does swarm
 #   exclude the hosts' own LAN or VPN routes from overlay subnets (GT063):
 #   an overlay subnet that covers them cuts the containers off from those
-#   hosts. Docker says nothing in either case.
+#   hosts. Docker says nothing at deploy time. On the node it is worse for
+#   docker0 and docker_gwbridge: Engine 20.10 refuses to create an overlay
+#   network whose subnet overlaps either bridge there, and every task on it is
+#   rejected with `Pool overlaps with other one on this address space`
+#   (observed, docs/engine-verification.md), so those overlaps are errors.
 #
 #   swarmlint compares every explicit, pool-allocated or inventory overlay subnet with
 #   docker0 and docker_gwbridge (defaults, or the configured values), the
@@ -43,11 +47,24 @@ report contains finding if {
 	addressing.swarm_scoped(nw)
 	some s in _subnets(nw)
 	net.cidr_intersects(s.prefix, r.cidr)
-	finding := result.finding(rego.metadata.chain(), s.element, sprintf(
-		"network %q (%s) overlaps %s %s on the nodes",
-		[nw.key, s.prefix, r.what, r.cidr],
-	))
+	finding := _bridge_severity(r, result.finding(rego.metadata.chain(), s.element, sprintf(
+		"network %q (%s) overlaps %s %s on the nodes%s",
+		[nw.key, s.prefix, r.what, r.cidr, _bridge_effect(r)],
+	)))
 }
+
+# A node refuses an overlay network that overlaps its own docker0 or
+# docker_gwbridge (Engine 20.10: tasks rejected, "Pool overlaps with other
+# one on this address space").
+_bridge_ranges := {"the docker0 bridge", "docker_gwbridge"}
+
+_bridge_effect(r) := ": the node refuses the network and rejects its tasks (Pool overlaps with other one on this address space)" if r.what in _bridge_ranges
+
+_bridge_effect(r) := "" if not r.what in _bridge_ranges
+
+_bridge_severity(r, f) := result.with_severity(f, "error") if r.what in _bridge_ranges
+
+_bridge_severity(r, f) := f if not r.what in _bridge_ranges
 
 report contains finding if {
 	some host, flags in _node_addresses

@@ -23,8 +23,16 @@ test_gwbridge if {
 	fs := rule.report with input as _input("172.18.0.0/24", "explicit")
 	count(fs) == 1
 	some f in fs
-	f.message == "network \"backend\" (172.18.0.0/24) overlaps docker_gwbridge 172.18.0.0/16 on the nodes"
+	f.message == "network \"backend\" (172.18.0.0/24) overlaps docker_gwbridge 172.18.0.0/16 on the nodes: the node refuses the network and rejects its tasks (Pool overlaps with other one on this address space)"
+	f.severity == "error"
 	f.ref.path[5] == "subnet"
+}
+
+test_host_network_stays_a_warning if {
+	fs := rule.report with input as _input("192.168.0.0/16", "explicit")
+	every f in fs {
+		not f.severity == "error"
+	}
 }
 
 test_docker0_by_a_larger_subnet if {

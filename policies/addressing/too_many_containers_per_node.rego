@@ -54,15 +54,17 @@ _on_overlay(s) if {
 	p.mode == "ingress"
 }
 
-_services contains s if {
-	some s in input.services
+# _services holds service ids: a set of whole service objects would hash
+# every object, which dominated the cost on large stacks.
+_services contains id if {
+	some id, s in input.services
 	s.tasks > 0
 	_on_overlay(s)
 }
 
-_replicated := sum([s.tasks | some s in _services; s.mode != "global"])
+_replicated := sum([s.tasks | some id in _services; s := input.services[id]; s.mode != "global"])
 
-_globals := count([s | some s in _services; s.mode == "global"])
+_globals := count([id | some id in _services; input.services[id].mode == "global"])
 
 _per_node := ceil(_replicated / _nodes) + _globals
 
@@ -72,8 +74,8 @@ _global_text := sprintf(", plus %d global %s", [_globals, util.plural(_globals, 
 
 # _blamed holds, per stack, the service with the most tasks.
 _blamed contains sid if {
-	some group in {s.stack | some s in _services}
-	members := [s | some s in _services; s.stack == group]
+	some group in {input.services[id].stack | some id in _services}
+	members := [s | some id in _services; s := input.services[id]; s.stack == group]
 	top := max([s.tasks | some s in members])
 	sid := min([s.id | some s in members; s.tasks == top])
 }

@@ -13,7 +13,7 @@ finding(chain, element, message) := {
 	"severity": _meta(chain).severity,
 	"message": message,
 	"ref": object.get(element, "ref", {}),
-	"sub": [],
+	"sub": _no_sub,
 }
 
 # finding_at is finding located at a key below the element, e.g.
@@ -26,6 +26,11 @@ finding_at(chain, element, sub, message) := {
 	"ref": object.get(element, "ref", {}),
 	"sub": sub,
 }
+
+# _no_sub is an empty array typed array[any]: a literal [] would give the
+# finding constructors an empty-collection type, for which OPA's type checker
+# walks every module looking for `with` (a fifth of the compile time).
+_no_sub := array.slice([0], 0, 0)
 
 # with_severity overrides the rule's default severity for one finding.
 with_severity(f, severity) := object.union(f, {"severity": severity})

@@ -1,0 +1,714 @@
+package enginetest_test
+
+// What the engine must do with each fixture for the fixture to confirm
+// swarmlint's verdict. Clean fixtures need no entry: they must deploy and
+// run (stacks) or have every statement succeed (scripts).
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/swarmlint/swarmlint/enginetest"
+)
+
+// Expectations.
+const (
+	expectRejected = "rejected" // the deploy or command fails synchronously
+	expectStuck    = "stuck"    // accepted, tasks never running
+	expectRunning  = "running"  // accepted and running (then Check)
+	expectAccepted = "accepted" // not rejected; tasks may wait (then Check)
+)
+
+type spec struct {
+	Skip      string         // not run at all: why it cannot be reproduced here
+	SkipWhole string         // the whole file is not deployed (only its variants): why
+	Expect    string         // expectRejected, expectStuck, expectRunning, expectAccepted
+	Match     []string       // regexps Docker's message must match (stacks: any; scripts: in order of the want lines)
+	Variants  bool           // also deploy one variant per finding line, without the other findings' entries
+	NoVariant map[int]string // finding line → why that variant is not deployed (scripts: line → why a failure is expected)
+	Check     func(c *checkCtx) ([]string, error)
+	NotRepro  string // observed, but not a reproduction: why
+	Setup     func(t *testing.T)
+	Wait      time.Duration // stuck deadline override
+	Exclusive bool          // run alone
+	Fresh     bool          // needs a fresh swarm of its own
+	Tries     int           // fresh swarms to try (outcomes that depend on creation order)
+	Line      map[int]spec  // the expectation for the variant of one finding line, when it differs
+}
+
+// checkCtx is what a Check sees.
+type checkCtx struct {
+	t       *testing.T
+	stack   string
+	image   string
+	tasks   []enginetest.TaskState
+	verdict enginetest.Verdict
+	steps   []enginetest.ScriptStep
+}
+
+// externalNetworks are created before the stack fixtures, as a user would,
+// for fixtures that declare them external: plain attachable overlays.
+var externalNetworks = []string{"traefik-public", "ledger_backend"}
+
+// ruleNotes are added to a row's reason.
+var ruleNotes = map[string]string{
+	"SWL004": "Engine 20.10 has no host-bits check: it came with the daemon's IPAM validation in Engine v25 (moby/moby#45759); not reproducible on 20.10",
+}
+
+// Reasons shared by several fixtures.
+const (
+	oneNode       = "needs several nodes; this engine is a single-node swarm"
+	budget        = "not run: more containers than this 2-core machine starts within the suite's 15-minute budget"
+	otherMachines = "needs the cluster's own addresses; here the node advertises 127.0.0.1, and nothing may leave this machine"
+)
+
+var specs = map[string]spec{
+	// ---- SWL0xx ----
+	"SWL001/bad.yml":         {Expect: expectRejected, Variants: true, Match: []string{`networks\.backend\.ipam\.config\.0 Additional property (gateway|ip_range|aux_addresses) is not allowed`}},
+	"SWL002/bad.yml":         {Expect: expectRejected, Variants: true, Match: []string{`Additional property (enable_ipv6|options) is not allowed`}},
+	"SWL002/bad_version.yml": {Expect: expectRejected, Variants: true, Match: []string{`networks\.monitoring Additional property (attachable|name) is not allowed`}},
+	"SWL003/bad.yml":         {Expect: expectRejected, Variants: true, Match: []string{`(?i)invalid (subnet|CIDR)`}},
+	"SWL004/bad.yml": {Expect: expectRunning,
+		NotRepro: "Engine 20.10 accepts the subnet as written (no host-bits check before Engine v25, moby/moby#45759)",
+		Check:    checkSubnetsAsWritten("frontend", "10.50.0.1/24", "backend", "10.51.12.0/16")},
+	"SWL005/bad.yml": {Expect: expectRejected, Variants: true,
+		SkipWhole: "stack deploy creates the networks in random order; the macvlan network would add a VLAN link eth0.20 to this machine's eth0",
+		NoVariant: map[int]string{10: "a macvlan network with parent eth0.20 adds a VLAN link to this machine's eth0"},
+		Match:     []string{`The network \S+ cannot be used with services\. Only networks scoped to the swarm can be used`, `only one instance of "host" network is allowed`}},
+	"SWL006/bad.yml": {Expect: expectRejected, Match: []string{`^service app: undefined network "backend"`}},
+	"SWL007/bad.yml": {Expect: expectRejected, Variants: true,
+		Match: []string{`name must be valid as a DNS name component`, `name conflicts with an existing object`, `name must be 63 characters or fewer`}},
+	"SWL007/derived-stack-name.yml": {Expect: expectRejected, Match: []string{`name must be 63 characters or fewer`}},
+	"SWL008/bad.yml": {Expect: expectRejected, Variants: true,
+		Match: []string{`network with name (host|ingress) already exists`, `operation is not permitted on predefined host network`, `label com\.docker\.swarm\.predefined is for internally created predefined networks and cannot be applied by users`}},
+	"SWL009/bad.yml": {Expect: expectRunning, Check: checkExternalUnchanged},
+	"SWL010/bad.yml": {Expect: expectRunning, Check: checkStaticIPDropped},
+	"SWL011/bad.yml": {Expect: expectRunning, Check: checkPrinted(`Ignoring unsupported options: domainname, links, mac_address, network_mode, restart`, `container_name: Setting the container name is not supported`)},
+	"SWL012/bad.yml": {Expect: expectRunning, Check: checkHostIPIgnored},
+	"SWL013/bad.yml": {Expect: expectRejected, Variants: true,
+		NoVariant: map[int]string{6: "the image is replaced by the probe image, which removes the interpolation"},
+		Match:     []string{`.+`}},
+	"SWL013/bad_v2.yml":       {Expect: expectRejected, Match: []string{`(?i)unsupported Compose file version: 2\.4`}},
+	"SWL013/bad_v31.yml":      {Expect: expectRejected, Match: []string{`Additional property (configs|endpoint_mode|published|target) is not allowed|must be a string|Invalid type`}},
+	"SWL013/multi/":           {Expect: expectRejected, Match: []string{`version mismatched between two composefiles : 3\.8 and 3\.13`}},
+	"SWL014/multi/":           {Expect: expectRunning, Check: checkOverrideDropped},
+	"SWL015/bad.yml":          {Expect: expectAccepted, Check: checkIPv6NotAllocated},
+	"SWL015/local-bridge.yml": {Expect: expectRejected, Match: []string{`cannot be used with services`}, NoVariant: nil},
+	"SWL016/bad.yml":          {Expect: expectRunning, Check: checkNotCreated("logging")},
+	"SWL017/bad.yml":          {Expect: expectRunning, Check: checkExposeIgnored},
+	"SWL018/bad.yml": {Expect: expectRejected, Variants: true,
+		NoVariant: map[int]string{4: "the image is replaced by the probe image, which removes the variable"},
+		Match:     []string{`services\.web\.ports\.0\.published must be a integer|failed to cast|invalid`}},
+
+	// ---- SWL1xx ----
+	"SWL101/bad.yml":       {Expect: expectRejected, Match: []string{`port published with ingress mode can't be used with dnsrr mode`}},
+	"SWL102/bad.yml":       {Expect: expectRejected, Variants: true, Match: []string{`must be unique`, `duplicate published ports provided`}},
+	"SWL103/bad.yml":       {Expect: expectRejected, Variants: true, Match: []string{`port '(80|8080)' is already in use by service '\S+' \(\w+\) as (an ingress|a host-published) port`}},
+	"SWL103/good.yml":      {Expect: expectAccepted, Check: checkPendingOnlyFor("placement constraints", "edge-a", "edge-b")},
+	"SWL104/bad.yml":       {Expect: expectRunning, Check: checkPublishedIngress("db", 3306)},
+	"SWL104/bad-queue.yml": {Expect: expectRunning, Check: checkPublishedIngress("rabbitmq", 5672)},
+	"SWL105/bad.yml": {Expect: expectStuck, Match: []string{`host-mode port already in use on 1 node`},
+		Check: checkHostPortPending("traefik", 1)},
+	"SWL105/good.yml": {Expect: expectAccepted, Exclusive: true,
+		NotRepro: "on one node the 3 haproxy replicas share host port 8404 (2 stay pending); the fixture is sized for 3 nodes",
+		Check:    checkPendingOnlyFor("host-mode port already in use|max replicas per node", "haproxy", "node-exporter")},
+	"SWL106/bad.yml": {Expect: expectRejected, Variants: true, Match: []string{`.+`}, Line: map[int]spec{
+		10: {Expect: expectRunning, Check: checkPortAs("api", 8000, "tcp", "ingress")},
+		13: {Expect: expectRunning, Check: checkPortAs("api", 9090, "tcp", "ingress")},
+		18: {Expect: expectStuck, Check: checkPublishedOutOfRange("web", 80800)},
+	}},
+
+	// ---- SWL2xx ----
+	"SWL201/bad.yml":                {Expect: expectStuck, Exclusive: true, Check: checkNoTaskRunning("jobs")},
+	"SWL201/bad-pool.yml":           {Expect: expectStuck, Exclusive: true, Check: checkNoTaskRunning("crawl")},
+	"SWL201/good.yml":               {Exclusive: true},
+	"SWL202/bad.yml":                {Expect: expectRunning, Exclusive: true, Check: checkSubnetVIP("mesh", "api")},
+	"SWL202/good.yml":               {Skip: budget + " (100 tasks)"},
+	"SWL203/bad.yml":                {Skip: budget + " (200 tasks); on one node the demand is 202, not 204"},
+	"SWL203/good.yml":               {Skip: budget + " (150 tasks)"},
+	"SWL203/bad-rolling-update.yml": {Expect: expectRunning, Exclusive: true, Check: checkRollingUpdateShortage},
+	"SWL204/bad.yml":                {Skip: "on one node the ingress demand is 250 tasks + 1 VIP + 1 node = 252 ≤ 253: the shortage needs the load-balancer addresses of the 3 configured nodes (" + oneNode + ")"},
+	"SWL204/good.yml":               {Skip: budget + " (223 tasks)"},
+	"SWL204/warning.yml":            {Skip: budget + " (201 tasks); on one node 199 of the 200 host-mode tasks would also stay pending on port 9113"},
+	"SWL205/bad.yml":                {Skip: "3001 containers over 3 nodes: " + oneNode + ", and far beyond this machine"},
+	"SWL205/good.yml":               {Skip: "2701 containers over 3 nodes: " + oneNode + ", and far beyond this machine"},
+	"SWL211/bad.yml":                {Expect: expectStuck, Check: checkUnallocated(2)},
+	"SWL212/bad.yml":                {Expect: expectStuck, Check: checkUnallocated(2)},
+	"SWL213/bad.yml":                {Expect: expectStuck, Fresh: true, Tries: 3, Check: checkUnallocated(1)},
+	"SWL213/bad-pushed.yml":         {Expect: expectStuck, Fresh: true, Tries: 3, Check: checkUnallocated(1)},
+	"SWL213/good.yml":               {Fresh: true},
+	"SWL214/bad.yml":                {Expect: expectStuck, Match: []string{`Pool overlaps with other one on this address space`}, Check: checkHostBridgeOverlap},
+	"SWL214/good.yml":               {NotRepro: "this machine's docker_gwbridge is not on the default 172.18.0.0/16 that the fixture and swarmlint's default assume (see the details)"},
+	"SWL212/good.yml":               {Fresh: true},
+
+	// ---- SWL3xx ----
+	"SWL301/bad.yml":  {Expect: expectRunning, Check: checkMTU(map[string]int{"payments": 1424})},
+	"SWL301/good.yml": {Check: checkMTU(map[string]int{"payments": 1450})},
+	"SWL302/bad.yml":  {Expect: expectRunning, Check: checkMTU(map[string]int{"frontend": 1424, "backend": 1424, "metrics": 1424})},
+	"SWL302/good.yml": {Check: checkMTU(map[string]int{"frontend": 1450, "backend": 1424})},
+	"SWL303/bad.yml": {Expect: expectStuck, Variants: true, SkipWhole: "one service on all four networks: the first failing network hides the others",
+		Match: []string{`.+`}},
+	"SWL303/good.yml": {Check: checkMTU(map[string]int{"tunnel": 1370, "lan": 1400, "storage": 8950, "plain": 1450})},
+	"SWL304/bad.yml":  {Expect: expectRunning, Check: checkMTU(map[string]int{"storage": 8950, "replication": 1472})},
+	"SWL304/good.yml": {Check: checkMTU(map[string]int{"storage": 1450, "replication": 1424, "lowered": 1350})},
+	"SWL305/bad.yml":  {Expect: expectRunning, Check: checkIngressUnencrypted},
+
+	// ---- SWL4xx ----
+	"SWL404/bad.yml":                    {Expect: expectRejected, Match: []string{`Service cannot be explicitly attached to the ingress network "ingress"`}},
+	"SWL404/bad-service-create.sh":      {Match: []string{`Service cannot be explicitly attached to the ingress network "ingress"`}},
+	"SWL401/bad.sh":                     {Match: []string{`ingress network \(\w+\) is already present`}},
+	"SWL402/bad.sh":                     {Match: []string{`ingress network cannot be attachable`}},
+	"SWL403/bad.sh":                     {Match: []string{`(?i)ingress network can only be global scope network|only overlay driver`}},
+	"SWL405/bad.sh":                     {Match: []string{`ingress network cannot be removed because service \w+ depends on it`}},
+	"SWL405/bad-service-rm-too-late.sh": {Match: []string{`ingress network cannot be removed because service \w+ depends on it`}},
+
+	// ---- SWL1xx scripts ----
+	"SWL107/bad.sh": {Match: []string{`service needs ingress network, but no ingress network is present`}},
+
+	// ---- SWL2xx scripts ----
+	"SWL212/custom-pool.sh":      {Expect: expectAccepted, Check: checkScriptNetworkUnallocated("monitoring")},
+	"SWL214/bad-node-address.sh": {Expect: expectAccepted, NotRepro: otherMachines + " (the fixture's node address 10.0.5.11)"},
+	"SWL214/seed.sh":             {Expect: expectAccepted},
+	"SWL215/bad.sh":              {Expect: expectAccepted, Check: checkPools(`["10.0.0.0/8","10.20.0.0/16"] 24`, "10.0.0.0/24")},
+	"SWL215/bad-comma-list.sh":   {Expect: expectAccepted, Check: checkPools(`["10.20.0.0/16","10.20.0.0/16"] 24`, "10.20.0.0/24")},
+	"SWL216/bad.sh":              {Expect: expectAccepted, Check: checkPools(`["172.16.0.0/12"] 24`, "172.16.0.0/24")},
+	"SWL216/bad-node-address.sh": {Expect: expectAccepted, NotRepro: otherMachines + " (the fixture's node address 10.10.0.11)"},
+	"SWL217/bad.sh":              {Expect: expectAccepted, Check: checkScriptNetworkUnallocated("logging")},
+
+	// ---- SWL5xx ----
+	"SWL501/bad.sh":                {Match: []string{`subnet size is out of range: 30`}},
+	"SWL502/bad.sh":                {Match: []string{`invalid CIDR: "10\.20\.0\.0/16"\. Subnet size is too small for pool: 12`}},
+	"SWL503/bad.sh":                {Expect: expectAccepted, Check: checkPools(`null 26`, "10.0.0.0/24")},
+	"SWL503/good.sh":               {Check: checkPools(`["10.20.0.0/16","10.30.0.0/16"] 26`, "10.20.0.0/26")},
+	"SWL504/bad.sh":                {Match: []string{`Datapath port number is not in valid range \(1024-49151\) : 789`}},
+	"SWL505/bad-discovery-port.sh": {Expect: expectAccepted, Check: checkDataPathPort(7946)},
+	"SWL505/bad.yml": {Expect: expectRunning, Check: checkDataPathPortYml(1194),
+		NotRepro: "the clash is between the VXLAN traffic of two nodes and the service's 1194/udp on the routing mesh: " + oneNode + " (and the routing mesh does not work on this machine)"},
+	"SWL506/bad.sh":               {Match: []string{`unknown flag: --default-addr-pool`, `unknown flag: --data-path-port`}},
+	"SWL506/good.sh":              {NoVariant: map[int]string{}},
+	"SWL507/bad.sh":               {Match: []string{`advertise address must be a non-zero IP address or network interface`, `data path address must be a non-zero IP address or network interface \(without a port number\)`, `advertise address must be a non-zero IP address or network interface`}},
+	"SWL508/daemon.json":          {Skip: "needs dockerd restarted with this daemon.json; this machine's daemon.json is not changed"},
+	"SWL508/daemon-no-pools.json": {Skip: "needs dockerd restarted with this daemon.json; this machine's daemon.json is not changed"},
+	"SWL509/bad.sh":               {Skip: "would recreate this machine's docker_gwbridge"},
+	"SWL509/good.sh":              {Skip: "would recreate this machine's docker_gwbridge, and joins a manager on another machine"},
+	"SWL509/good-after-leave.sh":  {Skip: "would recreate this machine's docker_gwbridge, and joins a manager on another machine"},
+}
+
+// ---- checks ----
+
+func svcName(c *checkCtx, s string) string { return c.stack + "_" + s }
+func netName(c *checkCtx, n string) string { return c.stack + "_" + n }
+
+func checkSubnetsAsWritten(pairs ...string) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		var ev []string
+		for i := 0; i+1 < len(pairs); i += 2 {
+			n, err := enginetest.NetworkInspect(netName(c, pairs[i]))
+			if err != nil {
+				return ev, err
+			}
+			cfg, _ := json.Marshal(n.IPAM.Config)
+			ev = append(ev, fmt.Sprintf("network %s keeps subnet %s: IPAM.Config=%s", n.Name, pairs[i+1], cfg))
+			if len(n.IPAM.Config) == 0 || n.IPAM.Config[0].Subnet != pairs[i+1] {
+				return ev, fmt.Errorf("network %s: IPAM %s, want %s as written", n.Name, cfg, pairs[i+1])
+			}
+		}
+		return []string{strings.Join(ev, "; ")}, nil
+	}
+}
+
+func checkExternalUnchanged(c *checkCtx) ([]string, error) {
+	n, err := enginetest.NetworkInspect("traefik-public")
+	if err != nil {
+		return nil, err
+	}
+	cfg, _ := json.Marshal(n.IPAM.Config)
+	ev := fmt.Sprintf("the existing traefik-public is used unchanged: Options=%v IPAM=%s Labels=%v", n.Options, cfg, n.Labels)
+	if _, enc := n.Options["encrypted"]; enc || strings.Contains(string(cfg), "10.60.0.0/24") || n.Labels["traefik.enable"] != "" {
+		return []string{ev}, fmt.Errorf("traefik-public took the file's settings: %s", ev)
+	}
+	return []string{"the existing network is used as it is (not encrypted, its own subnet " + n.IPAM.Config[0].Subnet + ", no labels); driver, driver_opts, ipam and labels are ignored without a message"}, nil
+}
+
+func checkStaticIPDropped(c *checkCtx) ([]string, error) {
+	s, err := enginetest.ServiceInspect(svcName(c, "postgres"))
+	if err != nil {
+		return nil, err
+	}
+	addr, err := taskAddress(svcName(c, "postgres"), "10.70.0.")
+	if err != nil {
+		return nil, err
+	}
+	nets, _ := json.Marshal(s.Spec.TaskTemplate.Networks)
+	ev := fmt.Sprintf("postgres's task has %s, not 10.70.0.10; the service spec's networks carry no address: %s", addr, nets)
+	if strings.HasPrefix(addr, "10.70.0.10/") || strings.Contains(string(s.Raw), "10.70.0.10") {
+		return []string{ev}, fmt.Errorf("the address was applied: %s", ev)
+	}
+	return []string{fmt.Sprintf("ipv4_address dropped: the task got %s", addr)}, nil
+}
+
+// taskAddress returns the address (CIDR) of the service's running task
+// that starts with prefix, read inside the container.
+func taskAddress(service, prefix string) (string, error) {
+	ifs, err := enginetest.ProbeInterfaces(service)
+	if err != nil {
+		return "", err
+	}
+	for _, i := range ifs {
+		for _, a := range i.Addrs {
+			if strings.HasPrefix(a, prefix) {
+				return a, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("no address %s* in %s: %+v", prefix, service, ifs)
+}
+
+func checkPrinted(res ...string) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		for _, re := range res {
+			if !regexp.MustCompile(re).MatchString(c.verdict.Message) {
+				return nil, fmt.Errorf("docker stack deploy did not print %q: %q", re, c.verdict.Message)
+			}
+		}
+		return nil, nil
+	}
+}
+
+func checkHostIPIgnored(c *checkCtx) ([]string, error) {
+	var ev []string
+	for svc, port := range map[string]uint32{"postgres": 5432, "redis": 6379} {
+		s, err := enginetest.ServiceInspect(svcName(c, svc))
+		if err != nil {
+			return nil, err
+		}
+		if len(s.Endpoint.Ports) != 1 || s.Endpoint.Ports[0].PublishedPort != port || s.Endpoint.Ports[0].PublishMode != "ingress" {
+			return nil, fmt.Errorf("%s ports %+v", svc, s.Endpoint.Ports)
+		}
+		if strings.Contains(string(s.Raw), "127.0.0.1") || strings.Contains(string(s.Raw), "10.0.5.20") {
+			return nil, fmt.Errorf("%s's spec keeps the host IP", svc)
+		}
+	}
+	ev = append(ev, "published in ingress mode on every address (5432 and 6379 in Endpoint.Ports; no address anywhere in the service specs)")
+	if !strings.Contains(c.verdict.Message, "ignoring IP-address") {
+		return ev, fmt.Errorf("no `ignoring IP-address` warning: %q", c.verdict.Message)
+	}
+	return ev, nil
+}
+
+func checkOverrideDropped(c *checkCtx) ([]string, error) {
+	n, err := enginetest.NetworkInspect(netName(c, "backend"))
+	if err != nil {
+		return nil, err
+	}
+	cfg, _ := json.Marshal(n.IPAM.Config)
+	opts, _ := json.Marshal(n.Options)
+	ev := fmt.Sprintf("network %s: Options=%s IPAM=%s Labels=%v", n.Name, opts, cfg, n.Labels)
+	_, enc := n.Options["encrypted"]
+	_, mtu := n.Options["com.docker.network.driver.mtu"]
+	if enc || mtu || strings.Contains(string(cfg), "10.80.0.0/24") || n.Labels["env"] != "prod" {
+		return []string{ev}, fmt.Errorf("the earlier file's settings survived: %s", ev)
+	}
+	return []string{"the network is created from prod.yml's entry alone: not encrypted, no MTU option, pool subnet " + n.IPAM.Config[0].Subnet + ", label env=prod", ev}, nil
+}
+
+func checkIPv6NotAllocated(c *checkCtx) ([]string, error) {
+	n, err := enginetest.NetworkInspect(netName(c, "edge"))
+	if err != nil {
+		return nil, err
+	}
+	cfg, _ := json.Marshal(n.IPAM.Config)
+	ifs, ierr := enginetest.ProbeInterfaces(svcName(c, "web"))
+	v6 := false
+	for _, i := range ifs {
+		for _, a := range i.Addrs {
+			if strings.HasPrefix(a, "fd00:90:") {
+				v6 = true
+			}
+		}
+	}
+	ev := fmt.Sprintf("network %s IPAM=%s EnableIPv6=%v; tasks: %s", n.Name, cfg, strings.Contains(string(n.Raw), `"EnableIPv6": true`), taskSummary(c.tasks))
+	if v6 {
+		return []string{ev}, fmt.Errorf("the task got an fd00:90:: address: %s", ev)
+	}
+	summary := "no task has an address in fd00:90::/64"
+	if ierr != nil {
+		summary = "tasks never run (" + stuckSummary(c.verdict, c.tasks) + ")"
+	}
+	return []string{summary, ev}, nil
+}
+
+func checkNotCreated(key string) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		name := netName(c, key)
+		if _, err := enginetest.NetworkInspect(name); err == nil {
+			return nil, fmt.Errorf("network %s exists", name)
+		}
+		return []string{fmt.Sprintf("network %s does not exist after the deploy", name)}, nil
+	}
+}
+
+func checkExposeIgnored(c *checkCtx) ([]string, error) {
+	s, err := enginetest.ServiceInspect(svcName(c, "rabbitmq"))
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Endpoint.Ports) != 0 {
+		return nil, fmt.Errorf("rabbitmq publishes %+v", s.Endpoint.Ports)
+	}
+	ev := "rabbitmq publishes nothing (Endpoint.Ports empty)"
+	if m := warningText(c.verdict.Message); m != "" {
+		ev += "; Docker printed " + code(m)
+	}
+	return []string{ev}, nil
+}
+
+func checkPendingOnlyFor(reason string, services ...string) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		want := map[string]bool{}
+		for _, s := range services {
+			want[svcName(c, s)] = true
+		}
+		var pend []string
+		for _, s := range c.tasks {
+			if s.DesiredState != "Running" || s.Running() {
+				continue
+			}
+			if !want[s.Service] {
+				return nil, fmt.Errorf("task %s of %s is %s: %s", s.Name, s.Service, s.State, s.Error)
+			}
+			pend = append(pend, fmt.Sprintf("%s %s %s", s.Name, s.State, strings.Trim(s.Error, `"`)))
+		}
+		return []string{"accepted; waiting tasks: " + strings.Join(pend, "; ")}, nil
+	}
+}
+
+func checkPublishedIngress(svc string, port uint32) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		s, err := enginetest.ServiceInspect(svcName(c, svc))
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range s.Endpoint.Ports {
+			if p.TargetPort == port && p.PublishMode == "ingress" {
+				return []string{fmt.Sprintf("%s publishes %d/%s in ingress mode (port %d on every node) while sharing an overlay network with its consumers", svc, port, p.Protocol, p.PublishedPort)}, nil
+			}
+		}
+		return nil, fmt.Errorf("%s does not publish %d in ingress mode: %+v", svc, port, s.Endpoint.Ports)
+	}
+}
+
+func checkHostPortPending(svc string, nodes int) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		// The first pending task ends the deploy's wait: let the others settle.
+		c.tasks = settleTasks(c.t, c.stack, c.tasks, runDeadline)
+		run, pend := 0, 0
+		for _, s := range c.tasks {
+			if s.Service != svcName(c, svc) || s.DesiredState != "Running" {
+				continue
+			}
+			if s.Running() {
+				run++
+			} else {
+				pend++
+			}
+		}
+		if run != nodes {
+			return nil, fmt.Errorf("%d tasks running, want %d (one per node)", run, nodes)
+		}
+		return []string{fmt.Sprintf("%d task running (one per node), %d pending with `host-mode port already in use on 1 node`", run, pend)}, nil
+	}
+}
+
+func checkNoTaskRunning(network string) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		for _, s := range c.tasks {
+			if s.Running() {
+				return nil, fmt.Errorf("task %s runs", s.Name)
+			}
+		}
+		n, err := enginetest.NetworkInspect(netName(c, network))
+		if err != nil {
+			return nil, err
+		}
+		cfg, _ := json.Marshal(n.IPAM.Config)
+		return []string{fmt.Sprintf("network %s %s", n.Name, cfg)}, nil
+	}
+}
+
+func checkSubnetVIP(network, svc string) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		n, err := enginetest.NetworkInspect(netName(c, network))
+		if err != nil {
+			return nil, err
+		}
+		s, err := enginetest.ServiceInspect(svcName(c, svc))
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range s.Endpoint.VirtualIPs {
+			if v.NetworkID == n.ID {
+				return []string{fmt.Sprintf("Docker accepts the %s network without a word and gives %s the VIP %s on it", n.IPAM.Config[0].Subnet, svc, v.Addr)}, nil
+			}
+		}
+		return nil, fmt.Errorf("%s has no VIP on %s", svc, n.Name)
+	}
+}
+
+// checkRollingUpdateShortage updates the service the way a new image would
+// and looks for the allocator running out of addresses meanwhile.
+func checkRollingUpdateShortage(c *checkCtx) ([]string, error) {
+	n, err := enginetest.NetworkInspect(netName(c, "backend"))
+	if err != nil {
+		return nil, err
+	}
+	mark := enginetest.MarkDaemonLog()
+	if mark < 0 {
+		return nil, fmt.Errorf("the daemon log is not readable: the shortage is only logged")
+	}
+	if out, err := enginetest.Docker("service", "update", "--detach", "--force", svcName(c, "api")); err != nil {
+		return nil, fmt.Errorf("service update: %v: %s", err, out)
+	}
+	var lines []string
+	pollFor(40*time.Second, func() bool {
+		lines = enginetest.DaemonLog(mark, n.ID)
+		for _, l := range lines {
+			if strings.Contains(l, "available IP") || strings.Contains(l, "allocat") {
+				return true
+			}
+		}
+		return false
+	})
+	for _, l := range lines {
+		if strings.Contains(l, "available IP") || strings.Contains(l, "allocat") {
+			return []string{"during `docker service update --force` the allocator logs " + code(l), "dockerd log: " + l}, nil
+		}
+	}
+	return nil, fmt.Errorf("no allocation failure logged during the update (log lines for the network: %q)", lines)
+}
+
+func checkUnallocated(atLeast int) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		nets := stackNetworks(c.stack)
+		n := 0
+		var lost []string
+		for _, l := range nets {
+			if strings.Contains(l, "unallocated") {
+				n++
+				lost = append(lost, strings.TrimSuffix(strings.TrimPrefix(l, "network "), ": unallocated (no IPAM config, no driver state)"))
+			}
+		}
+		if n < atLeast {
+			return nets, fmt.Errorf("%d networks unallocated, want at least %d: %v", n, atLeast, nets)
+		}
+		return append([]string{"never allocated: " + strings.Join(lost, ", ")}, nets...), nil
+	}
+}
+
+// checkHostBridgeOverlap compares the stack's overlay subnets with this
+// machine's own docker0 and docker_gwbridge, as they are here.
+func checkHostBridgeOverlap(c *checkCtx) ([]string, error) {
+	bridges := map[string]netip.Prefix{}
+	for _, b := range []string{"bridge", "docker_gwbridge"} {
+		n, err := enginetest.NetworkInspect(b)
+		if err != nil || len(n.IPAM.Config) == 0 {
+			continue
+		}
+		if p, err := netip.ParsePrefix(n.IPAM.Config[0].Subnet); err == nil {
+			bridges[map[string]string{"bridge": "docker0", "docker_gwbridge": "docker_gwbridge"}[b]] = p
+		}
+	}
+	var over, ev []string
+	for _, l := range stackNetworks(c.stack) {
+		ev = append(ev, l)
+		name, subnet, _ := strings.Cut(strings.TrimPrefix(l, "network "), ": ")
+		p, err := netip.ParsePrefix(subnet)
+		if err != nil {
+			continue
+		}
+		for b, bp := range bridges {
+			if p.Overlaps(bp) {
+				over = append(over, fmt.Sprintf("%s %s overlaps %s %s", name, p, b, bp))
+			}
+		}
+	}
+	for b, bp := range bridges {
+		ev = append(ev, fmt.Sprintf("this machine's %s: %s", b, bp))
+	}
+	sortStrings(over)
+	sortStrings(ev)
+	if len(over) == 0 {
+		return ev, fmt.Errorf("no overlay subnet overlaps this machine's bridges: %v", ev)
+	}
+	return append([]string{"Docker accepts the deploy; on this node " + strings.Join(over, "; ")}, ev...), nil
+}
+
+func checkMTU(want map[string]int) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		var got []string
+		for key, mtu := range want {
+			n, err := enginetest.NetworkInspect(netName(c, key))
+			if err != nil {
+				return nil, err
+			}
+			if len(n.IPAM.Config) == 0 {
+				return nil, fmt.Errorf("network %s unallocated", n.Name)
+			}
+			p := netip.MustParsePrefix(n.IPAM.Config[0].Subnet)
+			m, err := mtuIn(c, p, n.Name)
+			if err != nil {
+				return nil, err
+			}
+			got = append(got, fmt.Sprintf("%s %d", key, m))
+			if m != mtu {
+				return got, fmt.Errorf("MTU on %s is %d inside the task, want %d", key, m, mtu)
+			}
+		}
+		sortStrings(got)
+		return []string{"MTU inside the task: " + strings.Join(got, ", ")}, nil
+	}
+}
+
+// mtuIn finds a task of the stack with an interface in p and returns its MTU.
+func mtuIn(c *checkCtx, p netip.Prefix, name string) (int, error) {
+	seen := map[string]bool{}
+	for _, s := range c.tasks {
+		if seen[s.Service] || !s.Running() {
+			continue
+		}
+		seen[s.Service] = true
+		ifs, err := enginetest.ProbeInterfaces(s.Service)
+		if err != nil {
+			continue
+		}
+		for _, i := range ifs {
+			for _, a := range i.Addrs {
+				if q, err := netip.ParsePrefix(a); err == nil && p.Contains(q.Addr()) {
+					return i.MTU, nil
+				}
+			}
+		}
+	}
+	return 0, fmt.Errorf("no task with an interface on %s (%s)", name, p)
+}
+
+func checkIngressUnencrypted(c *checkCtx) ([]string, error) {
+	n, err := enginetest.NetworkInspect("ingress")
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := n.Options["encrypted"]; ok {
+		return nil, fmt.Errorf("ingress is encrypted: %v", n.Options)
+	}
+	phi, err := enginetest.NetworkInspect(netName(c, "phi"))
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := phi.Options["encrypted"]; !ok {
+		return nil, fmt.Errorf("phi is not encrypted: %v", phi.Options)
+	}
+	return []string{fmt.Sprintf("ingress has no encrypted option (Options=%v) while %s has it", n.Options, phi.Name)}, nil
+}
+
+func checkScriptNetworkUnallocated(name string) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		var n enginetest.Network
+		// The allocator answers within a second or two.
+		err := pollFor(5*time.Second, func() bool {
+			n, _ = enginetest.NetworkInspect(name)
+			return len(n.IPAM.Config) > 0
+		})
+		cfg, _ := json.Marshal(n.IPAM.Config)
+		if err == nil {
+			return nil, fmt.Errorf("network %s was allocated %s", name, cfg)
+		}
+		return []string{fmt.Sprintf("`docker network create` succeeds, but network %s is never allocated (IPAM.Config %s after 5 s)", name, cfg)}, nil
+	}
+}
+
+func checkPools(info, ingress string) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		out, err := runDocker("info", "--format", "{{json .Swarm.Cluster.DefaultAddrPool}} {{.Swarm.Cluster.SubnetSize}}")
+		got := strings.TrimSpace(out)
+		if err != nil {
+			return nil, fmt.Errorf("docker info: %v %s", err, out)
+		}
+		var ing enginetest.Network
+		pollFor(5*time.Second, func() bool {
+			ing, _ = enginetest.NetworkInspect("ingress")
+			return len(ing.IPAM.Config) > 0
+		})
+		sub := ""
+		if len(ing.IPAM.Config) > 0 {
+			sub = ing.IPAM.Config[0].Subnet
+		}
+		ev := fmt.Sprintf("docker info: DefaultAddrPool SubnetSize = %s; ingress %s", got, sub)
+		if got != info || sub != ingress {
+			return []string{ev}, fmt.Errorf("want pools %s and ingress %s: %s", info, ingress, ev)
+		}
+		return []string{ev}, nil
+	}
+}
+
+func checkDataPathPort(port int) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		out, err := runDocker("info", "--format", "{{.Swarm.Cluster.DataPathPort}}")
+		if err != nil || strings.TrimSpace(out) != fmt.Sprint(port) {
+			return nil, fmt.Errorf("docker info DataPathPort = %q (%v), want %d", strings.TrimSpace(out), err, port)
+		}
+		return []string{fmt.Sprintf("swarm init accepted without a word: DataPathPort %d", port)}, nil
+	}
+}
+
+func checkDataPathPortYml(port int) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		ev, err := checkDataPathPort(port)(c)
+		if err != nil {
+			return ev, err
+		}
+		return []string{fmt.Sprintf("accepted and running with DataPathPort %d and %d/udp published", port, port)}, nil
+	}
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+func checkPortAs(svc string, target uint32, proto, mode string) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		s, err := enginetest.ServiceInspect(svcName(c, svc))
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range s.Endpoint.Ports {
+			if p.TargetPort == target {
+				if p.Protocol != proto || p.PublishMode != mode {
+					return nil, fmt.Errorf("port %d is %s/%s, want %s/%s", target, p.Protocol, p.PublishMode, proto, mode)
+				}
+				return []string{fmt.Sprintf("accepted without a word; Endpoint.Ports: %d published as %s in %s mode", target, p.Protocol, p.PublishMode)}, nil
+			}
+		}
+		return nil, fmt.Errorf("no port %d in %+v", target, s.Endpoint.Ports)
+	}
+}
+
+func checkPublishedOutOfRange(svc string, port int) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		s, err := enginetest.ServiceInspect(svcName(c, svc))
+		if err != nil {
+			return nil, err
+		}
+		spec, _ := json.Marshal(s.Spec.EndpointSpec)
+		ports, _ := json.Marshal(s.Endpoint.Ports)
+		return []string{fmt.Sprintf("the service is created with published %d (EndpointSpec %s) but its ports are never allocated (Endpoint.Ports %s)", port, spec, ports)}, nil
+	}
+}

@@ -1,0 +1,69 @@
+package lint
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/internal/stackgen"
+	"github.com/swarmlint/swarmlint/rules"
+)
+
+// TestInputValueOfModels checks that the fast conversion of the model into
+// the Rego input (rules.InputValue) gives exactly what ast.InterfaceToValue
+// gives, for every fixture, every corpus file and generated stacks.
+func TestInputValueOfModels(t *testing.T) {
+	var files []string
+	dirs, err := os.ReadDir("../fixtures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		if d.IsDir() {
+			fs, err := FixtureFiles(filepath.Join("../fixtures", d.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, fs...)
+		}
+	}
+	if corpusDir(t) != "" {
+		files = append(files, corpusFiles(t)...)
+	}
+	dir := t.TempDir()
+	for _, n := range []int{30, 300} {
+		f := filepath.Join(dir, "gen.yml")
+		f = f[:len(f)-4] + string(rune('0'+n/100)) + ".yml"
+		if err := os.WriteFile(f, stackgen.Generate(stackgen.Options{Services: n, Seed: uint64(n)}), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	checked := 0
+	for _, f := range files {
+		a, err := analyzer.Load(context.Background(), analyzer.Options{Stacks: []analyzer.StackInput{{Files: []string{f}}},
+			Env: map[string]string{}, Scripts: nil})
+		if err != nil {
+			continue // load errors are other tests' business
+		}
+		want, err := ast.InterfaceToValue(a.Model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := rules.InputValue(a.Model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Compare(want) != 0 {
+			t.Errorf("%s: rules.InputValue differs from ast.InterfaceToValue", f)
+		}
+		checked++
+	}
+	if checked < 50 {
+		t.Errorf("only %d models checked", checked)
+	}
+}
