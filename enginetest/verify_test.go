@@ -130,6 +130,9 @@ type run struct {
 func key(f fixture) string { return f.Rule + "/" + f.Name }
 
 func TestVerifyRules(t *testing.T) {
+	if *reportFlag == "" && os.Getenv("SWARMLINT_VERIFY") == "" {
+		t.Skip("rule verification on the engine runs only with -enginetest.report=FILE or SWARMLINT_VERIFY=1 (about 13 minutes; it has not completed a full run yet)")
+	}
 	ctx := context.Background()
 	start := time.Now()
 	fixtures, verdicts, findings, err := lintAll(ctx)
