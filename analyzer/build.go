@@ -342,12 +342,8 @@ func (po portOrigins) find(pc types.ServicePortConfig) (*portOrigin, bool) {
 func (b *builder) portOrigins(sd *stackData, svc string) portOrigins {
 	var out portOrigins
 	for _, d := range sd.docs {
-		m := d.resolve([]any{"services", svc, "ports"})
-		if m.depth != 3 {
-			continue
-		}
-		seq := deref(m.value)
-		if seq == nil || seq.Kind != yaml.SequenceNode {
+		seq := d.sequenceAt([]any{"services", svc, "ports"})
+		if seq == nil {
 			continue
 		}
 		for i, item := range seq.Content {

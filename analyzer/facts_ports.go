@@ -90,12 +90,8 @@ func (b *builder) duplicatePorts() {
 				continue
 			}
 			for _, d := range sd.docs {
-				m := d.resolve([]any{"services", key, "ports"})
-				if m.depth != 3 {
-					continue
-				}
-				seq := deref(m.value)
-				if seq == nil || seq.Kind != yaml.SequenceNode {
+				seq := d.sequenceAt([]any{"services", key, "ports"})
+				if seq == nil {
 					continue
 				}
 				items := make([]portItem, len(seq.Content))

@@ -364,3 +364,16 @@ func (d *Doc) span(n *yaml.Node) Region {
 	r.EndCol = end + 1
 	return r
 }
+
+// sequenceAt returns the sequence node at path in this document, or nil.
+func (d *Doc) sequenceAt(path []any) *yaml.Node {
+	m := d.resolve(path)
+	if m.depth != len(path) {
+		return nil
+	}
+	seq := deref(m.value)
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return seq
+}

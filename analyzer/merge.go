@@ -149,7 +149,11 @@ func mergeValue(bv, ov any) any {
 	}
 }
 
-func toMap(v any) map[string]any {
+func toMap(v any) map[string]any { return listToMap(v, true) }
+
+// listToMap normalises the list form of a mapping ([K=V] for environment
+// and labels when splitEq, [name] for a service's networks) to a map.
+func listToMap(v any, splitEq bool) map[string]any {
 	switch x := v.(type) {
 	case map[string]any:
 		return x
@@ -157,7 +161,7 @@ func toMap(v any) map[string]any {
 		m := map[string]any{}
 		for _, it := range x {
 			s := fmt.Sprint(it)
-			if k, val, ok := strings.Cut(s, "="); ok {
+			if k, val, ok := strings.Cut(s, "="); ok && splitEq {
 				m[k] = val
 			} else {
 				m[s] = nil
@@ -200,19 +204,7 @@ func mergeServiceNetworks(bv, ov any) any {
 	return b
 }
 
-func toNetMap(v any) map[string]any {
-	switch x := v.(type) {
-	case map[string]any:
-		return x
-	case []any:
-		m := map[string]any{}
-		for _, it := range x {
-			m[fmt.Sprint(it)] = nil
-		}
-		return m
-	}
-	return map[string]any{}
-}
+func toNetMap(v any) map[string]any { return listToMap(v, false) }
 
 // mergeKeyed merges two lists by a key: an override item replaces the base
 // item with the same key; new keys are added. Order: base order, then new.

@@ -270,15 +270,15 @@ type Network struct {
 	Origin     string `json:"origin"`   // stack | default | inventory | script
 	Encrypted  bool   `json:"encrypted"`
 	// EncryptedValue is the raw driver_opts.encrypted value (Docker only checks the key).
-	EncryptedValue string            `json:"encrypted_value"`
+	EncryptedValue string `json:"encrypted_value"`
 	// EncryptedBare is true for `--opt encrypted` without a value: the
 	// documented docker CLI form, not a value that looks false.
-	EncryptedBare bool `json:"encrypted_bare"`
-	Options        map[string]string `json:"options"`
-	MTU            *MTU              `json:"mtu"`
-	Labels         map[string]string `json:"labels"`
-	IPAMDriver     string            `json:"ipam_driver"`
-	Subnets        []Subnet          `json:"subnets"`
+	EncryptedBare bool              `json:"encrypted_bare"`
+	Options       map[string]string `json:"options"`
+	MTU           *MTU              `json:"mtu"`
+	Labels        map[string]string `json:"labels"`
+	IPAMDriver    string            `json:"ipam_driver"`
+	Subnets       []Subnet          `json:"subnets"`
 	// Subnet is the effective IPv4 subnet (explicit or allocated), "" if unknown.
 	Subnet       string   `json:"subnet"`
 	SubnetSource string   `json:"subnet_source"` // explicit | pool | inventory | script | unknown
@@ -359,12 +359,12 @@ type Demand struct {
 
 // Service is one swarm service.
 type Service struct {
-	ID                 string           `json:"id"`   // unique key in Model.Services
-	Name               string           `json:"name"` // <stack>_<key>
-	Key                string           `json:"key"`  // key in the stack file
-	Stack              string           `json:"stack"`
+	ID    string `json:"id"`   // unique key in Model.Services
+	Name  string `json:"name"` // <stack>_<key>
+	Key   string `json:"key"`  // key in the stack file
+	Stack string `json:"stack"`
 	// Origin is stack, inventory (docker service inspect) or script.
-	Origin string `json:"origin"`
+	Origin             string           `json:"origin"`
 	Image              string           `json:"image"`
 	Mode               string           `json:"mode"` // replicated | global
 	Replicas           int              `json:"replicas"`
@@ -379,9 +379,9 @@ type Service struct {
 	// InvalidPorts are short-syntax ports that do not parse (Docker's loader
 	// rejects them: `invalid hostPort: 99999`); they are not in Ports.
 	InvalidPorts []InvalidPort `json:"invalid_ports"`
-	DependsOn          []Dependency     `json:"depends_on"`
-	Hostnames          []Hostname       `json:"hostnames"`
-	Expose             []string         `json:"expose"`
+	DependsOn    []Dependency  `json:"depends_on"`
+	Hostnames    []Hostname    `json:"hostnames"`
+	Expose       []string      `json:"expose"`
 	// DuplicatePorts are `ports` items that repeat an earlier item or its
 	// published port in the same file (GT031, GT032). compose-go drops
 	// identical items, so this is read from the raw YAML.

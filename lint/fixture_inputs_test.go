@@ -70,7 +70,14 @@ func checkMultiFixture(ctx context.Context, eng *rules.Engine, dir string, enabl
 			return nil, err
 		}
 	}
-	res, _, err := RunWith(ctx, eng, Config{Enable: enable, Env: map[string]string{}, Stacks: []analyzer.StackInput{{Files: files}}})
+	return lintAgainstWants(ctx, eng, Config{Enable: enable, Env: map[string]string{}, Stacks: []analyzer.StackInput{{Files: files}}}, wants)
+}
+
+// lintAgainstWants lints cfg and matches the findings against the wants of
+// every fixture file; a finding in any other file, and every notification,
+// is a problem.
+func lintAgainstWants(ctx context.Context, eng *rules.Engine, cfg Config, wants map[string][]*Want) ([]string, error) {
+	res, _, err := RunWith(ctx, eng, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("lint failed: %w", err)
 	}
@@ -80,17 +87,19 @@ func checkMultiFixture(ctx context.Context, eng *rules.Engine, dir string, enabl
 	}
 	byFile := map[string][]report.Finding{}
 	for _, f := range res.Findings {
+		if _, ok := wants[f.File]; !ok {
+			problems = append(problems, fmt.Sprintf("%s:%d:%d: unexpected %s in a file that is not part of the fixture: %s", f.File, f.StartLine, f.StartCol, f.RuleID, f.Message))
+			continue
+		}
 		byFile[f.File] = append(byFile[f.File], f)
 	}
-	for _, f := range files {
-		name := DisplayPath(f)
-		problems = append(problems, MatchWants(name, wants[name], byFile[name])...)
-		delete(byFile, name)
+	names := make([]string, 0, len(wants))
+	for name := range wants {
+		names = append(names, name)
 	}
-	for name, fs := range byFile {
-		for _, f := range fs {
-			problems = append(problems, fmt.Sprintf("%s:%d:%d: unexpected %s outside the fixture: %s", name, f.StartLine, f.StartCol, f.RuleID, f.Message))
-		}
+	sort.Strings(names)
+	for _, name := range names {
+		problems = append(problems, MatchWants(name, wants[name], byFile[name])...)
 	}
 	return problems, nil
 }
@@ -134,26 +143,5 @@ func checkInputFixture(ctx context.Context, eng *rules.Engine, file string, enab
 			return nil, err
 		}
 	}
-	res, _, err := RunWith(ctx, eng, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("lint failed: %w", err)
-	}
-	var problems []string
-	for _, n := range res.Notifications {
-		problems = append(problems, fmt.Sprintf("notification: %s", n.Message))
-	}
-	byFile := map[string][]report.Finding{}
-	for _, f := range res.Findings {
-		if _, ok := wants[f.File]; !ok {
-			problems = append(problems, fmt.Sprintf("%s:%d:%d: unexpected %s in a file that is not part of the fixture: %s", f.File, f.StartLine, f.StartCol, f.RuleID, f.Message))
-			continue
-		}
-		byFile[f.File] = append(byFile[f.File], f)
-	}
-	for _, name := range []string{DisplayPath(file), DisplayPath(initFile)} {
-		if w, ok := wants[name]; ok {
-			problems = append(problems, MatchWants(name, w, byFile[name])...)
-		}
-	}
-	return problems, nil
+	return lintAgainstWants(ctx, eng, cfg, wants)
 }
