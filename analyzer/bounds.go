@@ -3,6 +3,7 @@ package analyzer
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -26,45 +27,51 @@ func checkStackSize(file string, src []byte) error {
 
 var decimalRe = regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`)
 
-// checkNumbers refuses a plain integer that does not fit in 64 bits
-// anywhere outside x- extensions. YAML turns it into a float, and compose-go
-// and docker/cli then silently wrap it into another number (replicas:
-// 99999999999999999999999 becomes a negative count), so no check on the
-// value could be right.
+// checkNumbers refuses numbers no loader can read right:
+//   - a plain integer that does not fit in 64 bits, outside x- extensions.
+//     YAML turns it into a float, and compose-go and docker/cli then
+//     silently wrap it into another number (replicas:
+//     99999999999999999999999 becomes a negative count), so no check on the
+//     value could be right;
+//   - .inf and .nan anywhere: both loaders pass the whole file through JSON,
+//     which has no such numbers, and fail with "json: unsupported value"
+//     and no position.
 func checkNumbers(d *Doc) error {
-	var walk func(n *yaml.Node) *yaml.Node
-	walk = func(n *yaml.Node) *yaml.Node {
+	var walk func(n *yaml.Node, ext bool) error
+	walk = func(n *yaml.Node, ext bool) error {
 		switch n.Kind {
 		case yaml.ScalarNode:
-			if n.Style == 0 && decimalRe.MatchString(n.Value) {
+			if n.Style != 0 {
+				return nil
+			}
+			if !ext && decimalRe.MatchString(n.Value) {
 				_, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 10, 64)
 				if errors.Is(err, strconv.ErrRange) {
-					return n
+					return &InputError{File: d.File, Line: n.Line, Col: n.Column,
+						Msg: fmt.Sprintf("integer %s does not fit in 64 bits: Docker would read another number; write a smaller value, or quote it if it is text", n.Value)}
 				}
+			}
+			var f float64
+			if n.ShortTag() == "!!float" && n.Decode(&f) == nil && (math.IsInf(f, 0) || math.IsNaN(f)) {
+				return &InputError{File: d.File, Line: n.Line, Col: n.Column,
+					Msg: fmt.Sprintf("%s is not a number JSON can hold, and compose files go through JSON: docker stack deploy fails (json: unsupported value); quote it if it is text", n.Value)}
 			}
 		case yaml.MappingNode:
 			for i := 0; i+1 < len(n.Content); i += 2 {
-				if strings.HasPrefix(n.Content[i].Value, "x-") {
-					continue
-				}
-				if bad := walk(n.Content[i+1]); bad != nil {
-					return bad
+				if err := walk(n.Content[i+1], ext || strings.HasPrefix(n.Content[i].Value, "x-")); err != nil {
+					return err
 				}
 			}
 		default:
 			for _, c := range n.Content {
-				if bad := walk(c); bad != nil {
-					return bad
+				if err := walk(c, ext); err != nil {
+					return err
 				}
 			}
 		}
 		return nil
 	}
-	if bad := walk(d.Root); bad != nil {
-		return &InputError{File: d.File, Line: bad.Line, Col: bad.Column,
-			Msg: fmt.Sprintf("integer %s does not fit in 64 bits: Docker would read another number; write a smaller value, or quote it if it is text", bad.Value)}
-	}
-	return nil
+	return walk(d.Root, false)
 }
 
 // maxAliasPairs bounds the pairs of uses of one anchor, summed over the

@@ -111,7 +111,7 @@ var sourceRequiredRe = regexp.MustCompile(`^(configs|secrets)\.[^:]+: one of [a-
 func (m ComposeMerger) Load(ctx context.Context, files []types.ConfigFile, env map[string]string) (*types.Project, error) {
 	p, err := m.load(ctx, files, env, false)
 	if err != nil && sourceRequiredRe.MatchString(err.Error()) {
-		return m.load(ctx, files, env, true)
+		return m.load(ctx, withoutConfig(files), env, true)
 	}
 	return p, err
 }
@@ -448,6 +448,11 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 		clean, err := withoutBadPorts(cfs, sd.badPorts)
 		if err == nil {
 			cfs = clean
+		}
+	}
+	if len(cfs) == 1 && len(sd.badPorts) == 0 {
+		if cfg, ok := predecode(sd.docs[0]); ok {
+			cfs[0].Config = cfg
 		}
 	}
 	p, err := loadProject(ctx, merger, cfs, env)

@@ -126,6 +126,8 @@ func hostileCases() []hostileCase {
 			ExitError, `s\.yml:6:22: integer 18446744073709551616 does not fit in 64 bits`},
 		{"target beyond int64", map[string]func() []byte{"s.yml": stack("    ports:\n      - target: 99999999999999999999\n")}, []string{"FILE:s.yml"},
 			ExitError, `s\.yml:5:17: integer 99999999999999999999 does not fit`},
+		{"infinity in a label", map[string]func() []byte{"s.yml": stack("    labels:\n      weight: .inf\n")}, []string{"FILE:s.yml"},
+			ExitError, `s\.yml:5:15: \.inf is not a number JSON can hold`},
 		{"negative and huge ports", map[string]func() []byte{"s.yml": stack("    ports:\n      - \"-1:80\"\n      - \"70000:80\"\n      - \"80:-5\"\n      - \"1-99999999999:80\"\n      - \"99999999999999999999:80\"\n      - target: 80\n        published: 99999999\n")},
 			[]string{"--format", "text", "FILE:s.yml"}, ExitFindings, `(?s)s\.yml:5:9: error SWL106 .*invalid hostPort: -1.*s\.yml:6:9: error SWL106.*s\.yml:7:9: error SWL106 .*invalid containerPort: -5.*s\.yml:11:9: error SWL106 .*publishes port 99999999`},
 		{"negative target", map[string]func() []byte{"s.yml": stack("    ports:\n      - target: -5\n")}, []string{"FILE:s.yml"},

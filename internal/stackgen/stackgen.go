@@ -23,7 +23,7 @@ type Options struct {
 	Seed uint64
 }
 
-// Networks returns the number of networks a stack of o.Services gets.
+// networks returns the number of networks a stack of o.Services gets.
 func (o Options) networks() int {
 	if o.Networks > 0 {
 		return o.Networks

@@ -39,6 +39,18 @@ report contains finding if {
 
 # _created: the network is created by the linted inputs (a stack creates
 # only networks a service uses; external networks already exist).
+# A --default-addr-pool of docker swarm init (script, --swarm-init or
+# configuration) that is not a CIDR: the docker CLI refuses the flag.
+report contains finding if {
+	some init in input.swarm.inits
+	some p in init.pools
+	not p.valid
+	finding := result.finding(rego.metadata.chain(), p, sprintf(
+		"--default-addr-pool %q is not a CIDR; docker swarm init refuses the flag (invalid argument for --default-addr-pool)",
+		[p.cidr],
+	))
+}
+
 _created(n) if {
 	n.origin == "stack"
 	not n.external

@@ -33,3 +33,10 @@ test_script_network_is_checked if {
 	n := object.union(_net([_sub("10.0.300.0/24", false)], false), {"origin": "script"})
 	count(rule.report) == 1 with input as {"networks": {"back": n}}
 }
+
+test_invalid_init_pool_is_reported if {
+	count(rule.report) == 1 with input as {"networks": {}, "swarm": {"inits": [{"pools": [
+		{"cidr": "10.60.0.0/33", "valid": false, "ref": {"src": "flag:swarm-init"}},
+		{"cidr": "10.70.0.0/16", "valid": true, "ref": {"src": "flag:swarm-init"}},
+	]}]}}
+}
