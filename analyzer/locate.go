@@ -49,12 +49,12 @@ func NewDoc(file string, src []byte, root *yaml.Node) *Doc {
 
 func (d *Doc) line(n int) string {
 	if d.lines == nil {
-		d.lines = strings.Split(string(d.Src), "\n")
+		d.lines = SplitLines(string(d.Src))
 	}
 	if n < 1 || n > len(d.lines) {
 		return ""
 	}
-	return strings.TrimRight(d.lines[n-1], "\r")
+	return d.lines[n-1]
 }
 
 // match is the result of resolving a path in one document.
@@ -376,4 +376,10 @@ func (d *Doc) sequenceAt(path []any) *yaml.Node {
 		return nil
 	}
 	return seq
+}
+
+// SplitLines splits text on YAML's line breaks (\r\n, \n, a lone \r), so
+// line n here is line n as the YAML parser counts it.
+func SplitLines(s string) []string {
+	return strings.Split(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"), "\n")
 }

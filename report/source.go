@@ -32,13 +32,10 @@ func (c *sourceCache) line(file string, n int) (string, bool) {
 	return ls[n-1], true
 }
 
-// splitLines splits on \n and drops a \r before it (YAML line breaks).
+// splitLines splits on YAML's line breaks: \r\n, \n and a lone \r (the
+// YAML parser numbers lines that way, and so does GitHub's line hash).
 func splitLines(s string) []string {
-	ls := strings.Split(s, "\n")
-	for i, l := range ls {
-		ls[i] = strings.TrimSuffix(l, "\r")
-	}
-	return ls
+	return strings.Split(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"), "\n")
 }
 
 // span is a region in code-point columns; EndCol is exclusive and 0 means
