@@ -130,15 +130,7 @@ func entries(n *yaml.Node) [][2]*yaml.Node {
 		out = append(out, [2]*yaml.Node{k, n.Content[i+1]})
 	}
 	for _, m := range merges {
-		m = deref(m)
-		if m == nil {
-			continue
-		}
-		cands := []*yaml.Node{m}
-		if m.Kind == yaml.SequenceNode {
-			cands = m.Content
-		}
-		for _, c := range cands {
+		for _, c := range mergeSources(m) {
 			for _, e := range entries(c) {
 				if !seen[e[0].Value] {
 					seen[e[0].Value] = true

@@ -104,15 +104,7 @@ func mapLookup(m *yaml.Node, key string, seen int) (k, v, via *yaml.Node) {
 				mv = m.Content[i+1]
 			}
 		}
-		mv = deref(mv)
-		if mv == nil {
-			continue
-		}
-		cands := []*yaml.Node{mv}
-		if mv.Kind == yaml.SequenceNode {
-			cands = mv.Content
-		}
-		for _, c := range cands {
+		for _, c := range mergeSources(mv) {
 			if kk, vv, _ := mapLookup(c, key, seen+1); kk != nil {
 				return kk, vv, mk
 			}
@@ -382,4 +374,17 @@ func (d *Doc) sequenceAt(path []any) *yaml.Node {
 // line n here is line n as the YAML parser counts it.
 func SplitLines(s string) []string {
 	return strings.Split(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"), "\n")
+}
+
+// mergeSources returns the mappings a `<<` merge key's value brings in, in
+// order: the aliased mapping, or each mapping of a sequence of them.
+func mergeSources(v *yaml.Node) []*yaml.Node {
+	v = deref(v)
+	if v == nil {
+		return nil
+	}
+	if v.Kind == yaml.SequenceNode {
+		return v.Content
+	}
+	return []*yaml.Node{v}
 }

@@ -59,7 +59,7 @@ func mergeStackFile(base, over map[string]any) map[string]any {
 	for _, k := range sortedKeys(over) {
 		v := over[k]
 		switch {
-		case k == "services":
+		case k == "services" || wholeEntrySections[k]:
 			bs, _ := base[k].(map[string]any)
 			os, _ := v.(map[string]any)
 			if bs == nil {
@@ -67,29 +67,26 @@ func mergeStackFile(base, over map[string]any) map[string]any {
 				continue
 			}
 			for _, name := range sortedKeys(os) {
-				if cur, ok := bs[name].(map[string]any); ok {
-					if ov, ok := os[name].(map[string]any); ok {
-						bs[name] = mergeService(cur, ov)
-						continue
-					}
-				}
-				bs[name] = os[name]
-			}
-		case wholeEntrySections[k]:
-			bs, _ := base[k].(map[string]any)
-			os, _ := v.(map[string]any)
-			if bs == nil {
-				base[k] = v
-				continue
-			}
-			for _, name := range sortedKeys(os) {
-				bs[name] = os[name] // replaced whole
+				bs[name] = mergeEntry(k, bs[name], os[name])
 			}
 		default:
 			base[k] = v
 		}
 	}
 	return base
+}
+
+// mergeEntry merges one named entry of a top-level section: a service field
+// by field, a network, volume, secret or config replaced whole.
+func mergeEntry(section string, cur, over any) any {
+	if section == "services" {
+		if c, ok := cur.(map[string]any); ok {
+			if o, ok := over.(map[string]any); ok {
+				return mergeService(c, o)
+			}
+		}
+	}
+	return over
 }
 
 func mergeService(base, over map[string]any) map[string]any {

@@ -20,7 +20,19 @@ func LoadDir(dir string) ([]Module, error) {
 		return nil, fmt.Errorf("--policy %s: not a directory", dir)
 	}
 	var mods []Module
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err = walkRego(dir, func(p string, b []byte) {
+		mods = append(mods, Module{File: filepath.ToSlash(p), Source: b, Custom: true})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("--policy %s: %w", dir, err)
+	}
+	sort.Slice(mods, func(i, j int) bool { return mods[i].File < mods[j].File })
+	return mods, nil
+}
+
+// walkRego calls fn with the path and content of every .rego file below dir.
+func walkRego(dir string, fn func(path string, src []byte)) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -31,12 +43,7 @@ func LoadDir(dir string) ([]Module, error) {
 		if err != nil {
 			return err
 		}
-		mods = append(mods, Module{File: filepath.ToSlash(p), Source: b, Custom: true})
+		fn(p, b)
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("--policy %s: %w", dir, err)
-	}
-	sort.Slice(mods, func(i, j int) bool { return mods[i].File < mods[j].File })
-	return mods, nil
 }

@@ -80,24 +80,13 @@ var metadataIDRe = regexp.MustCompile(`(?m)^#\s+id:\s*"?([A-Z][A-Z0-9]*?)([0-9]{
 // lines) of the .rego files below dir; a missing dir has none.
 func UsedCustomIDs(dir string) (map[string]bool, error) {
 	ids := map[string]bool{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			if os.IsNotExist(err) && p == dir {
-				return filepath.SkipAll
-			}
-			return err
-		}
-		if d.IsDir() || !strings.HasSuffix(p, ".rego") {
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
+	if _, err := os.Stat(dir); os.IsNotExist(err) {
+		return ids, nil
+	}
+	err := walkRego(dir, func(_ string, b []byte) {
 		for _, m := range metadataIDRe.FindAllSubmatch(b, -1) {
 			ids[string(m[1])+string(m[2])] = true
 		}
-		return nil
 	})
 	return ids, err
 }
