@@ -53,6 +53,18 @@ func addSeedFiles(f *testing.F) {
 	}
 }
 
+// lineBreaks counts line breaks the way the YAML parser does: CRLF, LF and
+// a lone CR each end a line.
+func lineBreaks(src []byte) int {
+	n := 0
+	for i, c := range src {
+		if c == '\n' || (c == '\r' && (i+1 == len(src) || src[i+1] != '\n')) {
+			n++
+		}
+	}
+	return n
+}
+
 // checkInputError insists that a load error is an *InputError naming a file
 // (or, for --swarm-init, the flag) with a sane position.
 func checkInputError(t *testing.T, err error, src []byte) {
@@ -64,7 +76,7 @@ func checkInputError(t *testing.T, err error, src []byte) {
 	if ie.File == "" || ie.Msg == "" {
 		t.Fatalf("input error without file or message: %#v", ie)
 	}
-	if ie.Line < 0 || ie.Col < 0 || ie.Line > strings.Count(string(src), "\n")+2 {
+	if ie.Line < 0 || ie.Col < 0 || ie.Line > lineBreaks(src)+2 {
 		t.Fatalf("input error position %d:%d outside the input: %v", ie.Line, ie.Col, err)
 	}
 }
@@ -106,7 +118,7 @@ func FuzzLoad(f *testing.F) {
 				refs = append(refs, sn.Ref)
 			}
 		}
-		lines := strings.Count(string(src), "\n") + 1
+		lines := lineBreaks(src) + 1
 		for _, ref := range refs {
 			if ref.Src != "stack:fuzz" {
 				continue
