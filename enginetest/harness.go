@@ -738,6 +738,12 @@ func DeployStack(t testing.TB, name string, files ...string) (string, error) {
 // node-local networks (bridge driver) that `docker stack rm` does not list.
 func RemoveStack(t testing.TB, name string) {
 	t.Helper()
+	start := time.Now()
+	defer func() {
+		if d := time.Since(start); d > 10*time.Second {
+			t.Logf("removing stack %s took %s", name, d.Round(100*time.Millisecond))
+		}
+	}()
 	if out, err := docker(nil, "stack", "rm", name); err != nil && !strings.Contains(out, "Nothing found in stack") {
 		t.Logf("docker stack rm %s: %v\n%s", name, err, out)
 	}
