@@ -97,6 +97,11 @@ func catalog() []rules.Rule {
 		{ID: "SWL301", Name: "overlay-not-encrypted", Title: "Overlay network is not encrypted", Severity: "warning",
 			Description: "Traffic between nodes is sent in clear text.", Security: true, Category: "encryption",
 			Remediation: "Set driver_opts.encrypted."},
+		{ID: "ACME001", Name: "team-label", Title: "Service has no team label", Severity: "warning", Custom: true,
+			Description: "Every service names its owning team.", Category: "custom",
+			Related: []rules.Link{{Description: "wiki", URL: "http://wiki.example/labels"}, {Description: "Labels", URL: "https://wiki.example/labels"}}},
+		{ID: "ACME002", Name: "no-latest", Title: "Image uses latest", Severity: "note", Custom: true,
+			Description: "Pin images.", Category: "custom"},
 	}
 }
 

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 	"unicode"
@@ -32,14 +33,32 @@ func ruleDescriptor(r rules.Rule, docsBase string, help map[string]string) *sari
 	if strings.TrimSpace(md) == "" {
 		md = helpMarkdown(r, title)
 	}
-	return sarif.NewRule(r.ID).
+	d := sarif.NewRule(r.ID).
 		WithName(ruleName(r)).
 		WithShortDescription(sarif.NewMultiformatMessageString(limitUTF16(title, maxDescription))).
 		WithFullDescription(sarif.NewMultiformatMessageString(limitUTF16(fullDescription(r, title), maxDescription))).
 		WithHelp(sarif.NewMultiformatMessageString(helpText(r, title)).WithMarkdown(md)).
-		WithHelpURI(strings.TrimRight(docsBase, "/") + "/" + r.ID + ".md").
 		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(level)).
 		WithProperties(ruleProperties(r, level))
+	if u := helpURI(r, docsBase); u != "" {
+		d.WithHelpURI(u)
+	}
+	return d
+}
+
+// helpURI is the rule's page: the generated docs page of a built-in rule, and
+// for a custom rule the first https link of its related_resources (swarmlint
+// has no page for it), or nothing.
+func helpURI(r rules.Rule, docsBase string) string {
+	if !r.Custom {
+		return strings.TrimRight(docsBase, "/") + "/" + r.ID + ".md"
+	}
+	for _, l := range r.Related {
+		if u, err := url.Parse(l.URL); err == nil && u.Scheme == "https" && u.Host != "" {
+			return l.URL
+		}
+	}
+	return ""
 }
 
 // ruleProperties fills the property bag GitHub reads: tags, precision and

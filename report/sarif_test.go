@@ -96,6 +96,14 @@ func TestSARIFRules(t *testing.T) {
 	if u := *byID["SWL101"].HelpURI; u != report.DefaultDocsBaseURL+"/SWL101.md" {
 		t.Errorf("helpUri = %q", u)
 	}
+	// A custom rule links to its own first https page, or to none: swarmlint
+	// has no page for it.
+	if u := byID["ACME001"].HelpURI; u == nil || *u != "https://wiki.example/labels" {
+		t.Errorf("ACME001 helpUri = %v, want its first https related resource", u)
+	}
+	if u := byID["ACME002"].HelpURI; u != nil {
+		t.Errorf("ACME002 helpUri = %q, want none", *u)
+	}
 	if s := byID["SWL001"].Properties["security-severity"]; s != "8.0" {
 		t.Errorf("SWL001 security-severity = %v, want 8.0", s)
 	}
