@@ -457,7 +457,7 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 	}
 	p, err := loadProject(ctx, merger, cfs, env)
 	if err != nil {
-		return nil, sd.locateLoadError(err)
+		return nil, sd.locateLoadError(stableLoadError(ctx, merger, cfs, env, err))
 	}
 	sd.project = p
 	return sd, nil
@@ -502,14 +502,14 @@ var (
 	innerPathRe  = regexp.MustCompile(`\s((?:services|networks|volumes|secrets|configs)\.[^\s:,]+)`)
 )
 
-// locateLoadError turns a compose-go error into file:line:col.
-func (sd *stackData) locateLoadError(err error) error {
+// loadErrorPath reads the model path a compose-go error is about (empty when
+// it names none) and the message to show. ok is false when the error has
+// none of the known shapes.
+func loadErrorPath(err error) (path, text string, ok bool) {
 	msg := err.Error()
 	if i := strings.IndexByte(msg, '\n'); i > 0 {
 		msg = msg[:i]
 	}
-	var path string
-	var text string
 	switch {
 	case interpPathRe.MatchString(msg):
 		m := interpPathRe.FindStringSubmatch(msg)
@@ -533,10 +533,6 @@ func (sd *stackData) locateLoadError(err error) error {
 			detail = q[1] + " is not a number"
 		}
 		text = fmt.Sprintf("wrong type for %s: %s", path, detail)
-	case sd.yamlFile(msg) != "" && (errors.As(err, new(*yaml.LoadErrors)) || errors.As(err, new(*yaml.LoadError))):
-		// The loaders' own YAML decoding failed where the position-keeping
-		// parse did not, e.g. on excessive aliasing (an alias bomb).
-		return yamlError(sd.yamlFile(msg), err)
 	default:
 		text = msg
 		if m := parseRe.FindStringSubmatch(msg); m != nil {
@@ -545,6 +541,18 @@ func (sd *stackData) locateLoadError(err error) error {
 		if m := innerPathRe.FindStringSubmatch(text); m != nil {
 			path = m[1] // "service ports services.web.ports.[0] is missing a target port"
 		}
+		return path, text, false
+	}
+	return path, text, true
+}
+
+// locateLoadError turns a compose-go error into file:line:col.
+func (sd *stackData) locateLoadError(err error) error {
+	path, text, ok := loadErrorPath(err)
+	if !ok && sd.yamlFile(err.Error()) != "" && (errors.As(err, new(*yaml.LoadErrors)) || errors.As(err, new(*yaml.LoadError))) {
+		// The loaders' own YAML decoding failed where the position-keeping
+		// parse did not, e.g. on excessive aliasing (an alias bomb).
+		return yamlError(sd.yamlFile(err.Error()), err)
 	}
 	ie := &InputError{Msg: text, Err: err}
 	if path != "" {

@@ -415,6 +415,17 @@ func LeaveSwarm(t testing.TB) {
 	}); err != nil {
 		t.Errorf("swarm did not become inactive: %v", err)
 	}
+	// The daemon releases the ingress network in the background and gives up
+	// waiting after 5 s ("timeout while waiting for ingress network
+	// removal"); an init before it is done can inherit a half-removed
+	// ingress. Wait (bounded) until no swarm-scoped network is left.
+	if err := poll(30*time.Second, func() (bool, error) {
+		out, err := dockerOut("network", "ls", "-q", "--filter", "scope=swarm")
+		return err == nil && strings.TrimSpace(out) == "", nil
+	}); err != nil {
+		t.Logf("swarm-scoped networks still listed after leaving: %v", err)
+	}
+	removeStaleOverlaySandboxes(t)
 	// Task containers of the swarm we owned.
 	if ids, err := dockerOut("ps", "-aq", "--filter", "label=com.docker.swarm.task.id"); err == nil && strings.TrimSpace(ids) != "" {
 		args := append([]string{"rm", "-f"}, strings.Fields(ids)...)
@@ -445,6 +456,57 @@ func LeaveSwarm(t testing.TB) {
 	}
 	if err := removeFallback(); err != nil {
 		t.Errorf("%v", err)
+	}
+}
+
+// overlaySandbox matches the network namespaces the overlay driver creates,
+// one per overlay network on the node: /var/run/docker/netns/1-<network id>.
+var overlaySandbox = regexp.MustCompile(`^\d+-[0-9a-z]{10}$`)
+
+// removeStaleOverlaySandboxes removes the overlay sandboxes a left swarm
+// did not clean up. Once no swarm is active none of them belongs to a network,
+// and their VXLAN device keeps its UDP port bound in the host's namespace:
+// after a swarm initialised with --data-path-port 7946 (SWL505) that is the
+// node discovery port, and every later swarm on the machine fails to start
+// its network agent ("failed to create memberlist ... port 7946: bind:
+// address already in use") until the device is deleted; restarting dockerd
+// does not help. Only called when the node is not in a swarm.
+func removeStaleOverlaySandboxes(t testing.TB) {
+	t.Helper()
+	if s, _, err := swarmState(); err != nil || s != "inactive" {
+		return
+	}
+	dir := "/var/run/docker/netns"
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !overlaySandbox.MatchString(e.Name()) {
+			continue
+		}
+		ns := filepath.Join(dir, e.Name())
+		out, err := exec.Command("nsenter", "--net="+ns, "ip", "-o", "link", "show", "type", "vxlan").CombinedOutput()
+		if err != nil {
+			t.Logf("stale overlay sandbox %s: listing its links: %v: %s", ns, err, strings.TrimSpace(string(out)))
+			continue
+		}
+		var removed []string
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			f := strings.SplitN(line, ": ", 3)
+			if len(f) < 2 {
+				continue
+			}
+			name, _, _ := strings.Cut(f[1], "@")
+			if dout, derr := exec.Command("nsenter", "--net="+ns, "ip", "link", "del", name).CombinedOutput(); derr != nil {
+				t.Logf("stale overlay sandbox %s: deleting %s: %v: %s", ns, name, derr, strings.TrimSpace(string(dout)))
+				continue
+			}
+			removed = append(removed, name)
+		}
+		syscall.Unmount(ns, syscall.MNT_DETACH)
+		os.Remove(ns)
+		t.Logf("removed stale overlay sandbox %s (VXLAN devices %v) left by the swarm", ns, removed)
 	}
 }
 

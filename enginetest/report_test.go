@@ -26,7 +26,7 @@ const (
 )
 
 // regenerate is the documented command that rewrites the report.
-const regenerate = "go test ./enginetest/ -run TestVerifyRules -count=1 -timeout 15m -enginetest.report=$PWD/docs/engine-verification.md"
+const regenerate = "go test ./enginetest/ -run TestVerifyRules -count=1 -timeout 25m -enginetest.report=$PWD/docs/engine-verification.md"
 
 // fixtureCell lists a row's fixtures; lintCell gives swarmlint's verdict on
 // each. Both are what TestVerificationReportCurrent recomputes.

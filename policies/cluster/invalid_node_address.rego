@@ -13,6 +13,14 @@
 #     `listen address must be an IP address or network interface (with optional port
 #     number)`, or the CLI's `invalid proto, expected tcp: ...` (GT079).
 #
+#   One exception, code-derived and seen on Engine 20.10: `docker swarm join`
+#   does not refuse a malformed `--advertise-addr`. The daemon drops it without a
+#   word (moby `daemon/cluster/swarm.go` `Join`: "For joining, we don't need to
+#   provide an advertise address, since the remote side can detect it") and the
+#   node advertises the address the manager sees it connect from, which on a
+#   host with several networks may be the wrong one. swarmlint reports it all the
+#   same, saying that Docker drops it.
+#
 #   swarmlint reports what it can tell from the text alone: an unspecified address
 #   where a reachable one is needed, a port where none is allowed or out of range,
 #   a CIDR, a malformed IP address, and a word too long to be an interface name
@@ -46,7 +54,22 @@ report contains finding if {
 	address.known
 	address.problem != ""
 	finding := result.finding(rego.metadata.chain(), address, sprintf(
-		"docker %s --%s %q: %s; Docker refuses it: %s",
-		[address.kind, address.flag, address.raw, address.problem, _docker_message[address.flag]],
+		"docker %s --%s %q: %s; %s",
+		[address.kind, address.flag, address.raw, address.problem, _consequence(address)],
 	))
+}
+
+# swarm join drops a bad advertise address instead of refusing it.
+_consequence(address) := "Docker drops it without a word and the node advertises the address the manager sees it connect from" if {
+	address.kind == "swarm join"
+	address.flag == "advertise-addr"
+}
+
+_consequence(address) := sprintf("Docker refuses it: %s", [_docker_message[address.flag]]) if {
+	not _join_advertise(address)
+}
+
+_join_advertise(address) if {
+	address.kind == "swarm join"
+	address.flag == "advertise-addr"
 }

@@ -33,3 +33,19 @@ test_unknown_value_is_not_guessed if {
 		{"command": 0, "kind": "swarm join", "flag": "advertise-addr", "raw": "$ADDR", "known": false, "problem": "", "ref": _ref},
 	]}}
 }
+
+test_join_advertise_address_is_dropped_not_refused if {
+	bad := object.union(_addr("advertise-addr", "manager-1.example.com", "a host name is not accepted"), {"kind": "swarm join"})
+	findings := rule.report with input as {"swarm": {"node_addresses": [bad]}}
+	count(findings) == 1
+	some f in findings
+	contains(f.message, "drops it")
+	not contains(f.message, "refuses")
+}
+
+test_join_data_path_address_is_refused if {
+	bad := object.union(_addr("data-path-addr", "10.0.2.11:4789", "it has a port (4789)"), {"kind": "swarm join"})
+	findings := rule.report with input as {"swarm": {"node_addresses": [bad]}}
+	some f in findings
+	contains(f.message, "Docker refuses it: data path address")
+}
