@@ -17,6 +17,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/sirupsen/logrus"
 	"go.yaml.in/yaml/v4"
@@ -388,6 +389,7 @@ type stackData struct {
 	version string
 	// badPorts are ports items that do not parse (removed before loading).
 	badPorts []badPort
+	env      map[string]string
 }
 
 func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, env map[string]string) (*stackData, error) {
@@ -407,7 +409,7 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 	} else if dup {
 		return nil, &InputError{Msg: fmt.Sprintf("stack name %q given twice", name)}
 	}
-	sd := &stackData{name: name, src: "stack:" + name, files: si.Files}
+	sd := &stackData{name: name, src: "stack:" + name, files: si.Files, env: env}
 	var cfs []types.ConfigFile
 	for _, f := range si.Files {
 		src, err := ReadInput(f)
@@ -554,6 +556,9 @@ func (sd *stackData) locateLoadError(err error) error {
 		// parse did not, e.g. on excessive aliasing (an alias bomb).
 		return yamlError(sd.yamlFile(err.Error()), err)
 	}
+	if path == "" {
+		path = sd.volumeSpecPath(text)
+	}
 	ie := &InputError{Msg: text, Err: err}
 	if path != "" {
 		segs := splitDotted(path)
@@ -567,6 +572,52 @@ func (sd *stackData) locateLoadError(err error) error {
 		ie.File = sd.files[0]
 	}
 	return ie
+}
+
+// invalidSpecRe matches compose-go's refusal of a short volume syntax,
+// "invalid spec: SPEC: REASON", which names the value but not where it is.
+var invalidSpecRe = regexp.MustCompile(`^invalid spec: (.*): [^:]+$`)
+
+// volumeSpecPath finds the services.NAME.volumes.N item whose value, after
+// interpolation, is the spec a volume error quotes ("" when none or several
+// items could be meant).
+func (sd *stackData) volumeSpecPath(msg string) string {
+	m := invalidSpecRe.FindStringSubmatch(msg)
+	if m == nil {
+		return ""
+	}
+	lookup := template.Mapping(func(k string) (string, bool) { v, ok := sd.env[k]; return v, ok })
+	found := ""
+	for _, d := range sd.docs {
+		_, svcs, _ := mapLookup(d.Root, "services", 0)
+		svcs = deref(svcs)
+		if svcs == nil || svcs.Kind != yaml.MappingNode {
+			continue
+		}
+		for i := 0; i+1 < len(svcs.Content); i += 2 {
+			_, vols, _ := mapLookup(svcs.Content[i+1], "volumes", 0)
+			vols = deref(vols)
+			if vols == nil || vols.Kind != yaml.SequenceNode {
+				continue
+			}
+			for j, it := range vols.Content {
+				it = deref(it)
+				if it.Kind != yaml.ScalarNode {
+					continue
+				}
+				v, err := template.Substitute(it.Value, lookup)
+				if err != nil || v != m[1] {
+					continue
+				}
+				p := fmt.Sprintf("services.%s.volumes.%d", svcs.Content[i].Value, j)
+				if found != "" && found != p {
+					return ""
+				}
+				found = p
+			}
+		}
+	}
+	return found
 }
 
 // yamlFile names the file a YAML decoding error is about: the only file,

@@ -46,6 +46,9 @@ func TestBadInput(t *testing.T) {
 		{"type.yml", "services:\n  web:\n    image: nginx\n    deploy:\n      replicas: many\n", `type\.yml:5:7: wrong type for services\.web\.deploy\.replicas: "many" is not a number`},
 		{"nul.yml", "services:\n  web:\x00\n", `nul\.yml:2:7: file contains a NUL byte`},
 		{"portsstring.yml", "services:\n  web:\n    image: nginx\n    ports: \"80:80\"\n", `portsstring\.yml:4:5: services\.web\.ports must be a array`},
+		// compose-go names the volume's value, not where it is: the unset
+		// variable leaves an empty source.
+		{"volume.yml", "services:\n  web:\n    image: nginx\n    volumes:\n      - /srv:/srv\n      - ${SWARMLINT_TEST_UNSET_DIR}:/data:ro\n", `volume\.yml:6:9: invalid spec: :/data:ro: empty section between colons`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
