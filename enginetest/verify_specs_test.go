@@ -194,6 +194,7 @@ var specs = map[string]spec{
 		NotRepro: "the clash is between the VXLAN traffic of two nodes and the service's 1194/udp on the routing mesh: " + oneNode + " (and the routing mesh does not work on this machine)"},
 	"SWL506/bad.sh":  {Match: []string{`unknown flag: --default-addr-pool`, `unknown flag: --data-path-port`}},
 	"SWL506/good.sh": {NoVariant: map[int]string{}},
+	"SWL507/good.sh": {NoVariant: map[int]string{6: "L6 joins a second machine to L5's swarm; on one node L5 already made this node a manager, so Docker refuses the join with `This node is already part of a swarm`"}},
 	// L7: swarm join drops a malformed --advertise-addr; the join goes on and
 	// fails at the placeholder token (ruleNotes).
 	"SWL507/bad.sh":               {Match: []string{`advertise address must be a non-zero IP address or network interface`, `data path address must be a non-zero IP address or network interface \(without a port number\)`, `invalid join token`}},
