@@ -77,6 +77,7 @@ var state struct {
 	lockFile   *os.File
 	swarm      *Swarm
 	gwExisted  bool
+	gwChecked  bool     // gwExisted was recorded (once, before the first swarm)
 	advertise  string   // decided advertise address, "" until first init
 	dummy      string   // interface given the fallback address, if any
 	undo       []string // ip arguments that remove it
@@ -377,7 +378,11 @@ func prepareSwarm(t testing.TB) {
 	switch nodeState {
 	case "inactive":
 		state.Lock()
-		if state.swarm == nil {
+		// Whether docker_gwbridge existed before the first swarm of this
+		// process: one an earlier swarm of the run left (held by a stale
+		// ingress) is still the run's to remove.
+		if !state.gwChecked {
+			state.gwChecked = true
 			state.gwExisted = networkExists("docker_gwbridge")
 		}
 		state.Unlock()
@@ -514,7 +519,10 @@ func removeDiscoveryPortVXLAN(t testing.TB) {
 		ns := filepath.Join(dir, e.Name())
 		out, err := exec.Command("nsenter", "--net="+ns, "ip", "-d", "-o", "link", "show", "type", "vxlan").CombinedOutput()
 		if err != nil {
-			continue // no namespace behind the file any more
+			// No namespace behind the file any more: the daemon unmounted
+			// it and left the empty file.
+			os.Remove(ns)
+			continue
 		}
 		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 			f := strings.SplitN(line, ": ", 3)
@@ -768,6 +776,19 @@ func Main(m *testing.M) int {
 	}
 	if usedEngine {
 		removeProbeImages(nil)
+		state.Lock()
+		removeGW := state.gwChecked && !state.gwExisted
+		state.Unlock()
+		if removeGW && networkExists("docker_gwbridge") {
+			// A stale ingress held it when its swarm was left; by now the
+			// daemon has usually let go (bounded wait).
+			if err := poll(20*time.Second, func() (bool, error) {
+				out, err := docker(nil, "network", "rm", "docker_gwbridge")
+				return err == nil || strings.Contains(out, "No such network") || strings.Contains(out, "not found"), nil
+			}); err != nil {
+				fmt.Fprintln(os.Stderr, "enginetest: docker_gwbridge, created by the run, could not be removed (the engine's stale ingress holds it until dockerd restarts):", err)
+			}
+		}
 	}
 	if err := removeFallback(); err != nil {
 		fmt.Fprintln(os.Stderr, "enginetest:", err)
