@@ -507,6 +507,10 @@ func removeDiscoveryPortVXLAN(t testing.TB) {
 	if s, _, err := swarmState(); err != nil || s != "inactive" {
 		return
 	}
+	if _, err := exec.LookPath("nsenter"); err != nil {
+		t.Logf("nsenter not found: VXLAN devices left by the swarm are not checked")
+		return
+	}
 	dir := "/var/run/docker/netns"
 	entries, err := os.ReadDir(dir)
 	if err != nil {
