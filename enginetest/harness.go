@@ -406,9 +406,9 @@ func prepareSwarm(t testing.TB) {
 }
 
 // LeaveSwarm leaves the swarm by force and removes what the swarm left on the
-// node: task containers, stack networks of local scope, docker_gwbridge when
-// it did not exist before InitSwarm, and the dummy interface. It is safe to
-// call when no swarm is active.
+// node: task containers, stack networks of local scope, VXLAN devices left on
+// UDP 7946, and the dummy interface (docker_gwbridge, when the run created
+// it, is removed once by Main). It is safe to call when no swarm is active.
 func LeaveSwarm(t testing.TB) {
 	t.Helper()
 	// The daemon sets the ingress network up in the background after an
