@@ -24,6 +24,19 @@ type badPort struct {
 // finding at the item instead.
 func findBadPorts(docs []*Doc, env map[string]string) []badPort {
 	var out []badPort
+	serviceListScalars(docs, "ports", env, func(d *Doc, service string, index int, raw, val string) {
+		if _, err := types.ParsePortConfig(val); err != nil {
+			out = append(out, badPort{file: d.File, service: service, index: index, raw: raw, err: lowerFirst(err.Error())})
+		}
+	})
+	return out
+}
+
+// serviceListScalars calls fn for every scalar item of the list
+// services.NAME.KEY in the files, in file order, with its raw text and its
+// value after interpolation from env. Items whose interpolation fails are
+// skipped: the loader reports those.
+func serviceListScalars(docs []*Doc, key string, env map[string]string, fn func(d *Doc, service string, index int, raw, val string)) {
 	lookup := template.Mapping(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	for _, d := range docs {
 		_, svcs, _ := mapLookup(d.Root, "services", 0)
@@ -32,28 +45,24 @@ func findBadPorts(docs []*Doc, env map[string]string) []badPort {
 			continue
 		}
 		for i := 0; i+1 < len(svcs.Content); i += 2 {
-			name := svcs.Content[i].Value
-			_, ports, _ := mapLookup(svcs.Content[i+1], "ports", 0)
-			ports = deref(ports)
-			if ports == nil || ports.Kind != yaml.SequenceNode {
+			_, list, _ := mapLookup(svcs.Content[i+1], key, 0)
+			list = deref(list)
+			if list == nil || list.Kind != yaml.SequenceNode {
 				continue
 			}
-			for j, item := range ports.Content {
+			for j, item := range list.Content {
 				it := deref(item)
 				if it.Kind != yaml.ScalarNode {
 					continue
 				}
 				val, err := template.Substitute(it.Value, lookup)
 				if err != nil {
-					continue // interpolation errors are reported by the loader
+					continue
 				}
-				if _, err := types.ParsePortConfig(val); err != nil {
-					out = append(out, badPort{file: d.File, service: name, index: j, raw: it.Value, err: lowerFirst(err.Error())})
-				}
+				fn(d, svcs.Content[i].Value, j, it.Value, val)
 			}
 		}
 	}
-	return out
 }
 
 func lowerFirst(s string) string {

@@ -17,7 +17,6 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/compose-spec/compose-go/v2/loader"
-	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/sirupsen/logrus"
 	"go.yaml.in/yaml/v4"
@@ -586,36 +585,17 @@ func (sd *stackData) volumeSpecPath(msg string) string {
 	if m == nil {
 		return ""
 	}
-	lookup := template.Mapping(func(k string) (string, bool) { v, ok := sd.env[k]; return v, ok })
-	found := ""
-	for _, d := range sd.docs {
-		_, svcs, _ := mapLookup(d.Root, "services", 0)
-		svcs = deref(svcs)
-		if svcs == nil || svcs.Kind != yaml.MappingNode {
-			continue
+	found, several := "", false
+	serviceListScalars(sd.docs, "volumes", sd.env, func(_ *Doc, service string, index int, _, val string) {
+		if val != m[1] {
+			return
 		}
-		for i := 0; i+1 < len(svcs.Content); i += 2 {
-			_, vols, _ := mapLookup(svcs.Content[i+1], "volumes", 0)
-			vols = deref(vols)
-			if vols == nil || vols.Kind != yaml.SequenceNode {
-				continue
-			}
-			for j, it := range vols.Content {
-				it = deref(it)
-				if it.Kind != yaml.ScalarNode {
-					continue
-				}
-				v, err := template.Substitute(it.Value, lookup)
-				if err != nil || v != m[1] {
-					continue
-				}
-				p := fmt.Sprintf("services.%s.volumes.%d", svcs.Content[i].Value, j)
-				if found != "" && found != p {
-					return ""
-				}
-				found = p
-			}
-		}
+		p := fmt.Sprintf("services.%s.volumes.%d", service, index)
+		several = several || (found != "" && found != p)
+		found = p
+	})
+	if several {
+		return ""
 	}
 	return found
 }
