@@ -2,11 +2,15 @@ package swarmlint.rules.deploy.compose_only_feature_test
 
 import data.swarmlint.rules.deploy.compose_only_feature as rule
 
-_key(class, key, path) := {"key": key, "class": class, "stack": "shop", "owner": "",
-	"ref": {"src": "stack:shop", "file": "stack.yml", "path": path}}
+_key(class, key, path) := {
+	"key": key, "class": class, "stack": "shop", "owner": "",
+	"ref": {"src": "stack:shop", "file": "stack.yml", "path": path},
+}
 
-_fv(file, version, effective, supported) := {"file": file, "version": version, "effective": effective,
-	"supported": supported, "ref": {"src": "stack:shop", "file": file, "path": ["version"]}}
+_fv(file, version, effective, supported) := {
+	"file": file, "version": version, "effective": effective,
+	"supported": supported, "ref": {"src": "stack:shop", "file": file, "path": ["version"]},
+}
 
 _stack(fvs) := {"stacks": {"shop": {"name": "shop", "file_versions": fvs}}}
 
@@ -24,15 +28,19 @@ test_profiles_is_reported if {
 }
 
 test_depends_on_condition_is_reported if {
-	findings := rule.report with input as {"keys": [_key("compose-only", "services.*.depends_on.*.condition",
-		["services", "web", "depends_on", "db", "condition"])]}
+	findings := rule.report with input as {"keys": [_key(
+		"compose-only", "services.*.depends_on.*.condition",
+		["services", "web", "depends_on", "db", "condition"],
+	)]}
 	some f in findings
 	contains(f.message, "services.web.depends_on must be a list")
 }
 
 test_host_ip_in_long_syntax_is_reported if {
-	findings := rule.report with input as {"keys": [_key("compose-only", "services.*.ports.*.host_ip",
-		["services", "web", "ports", 1, "host_ip"])]}
+	findings := rule.report with input as {"keys": [_key(
+		"compose-only", "services.*.ports.*.host_ip",
+		["services", "web", "ports", 1, "host_ip"],
+	)]}
 	some f in findings
 	contains(f.message, "host_ip in a long-syntax port")
 }
@@ -44,8 +52,10 @@ test_extends_is_reported if {
 }
 
 test_long_syntax_port_before_3_2_is_reported if {
-	k := object.union(_key("needs-version", "services.*.ports.*", ["services", "web", "ports", 0]),
-		{"needs_version": "3.2", "file_version": "3.1"})
+	k := object.union(
+		_key("needs-version", "services.*.ports.*", ["services", "web", "ports", 0]),
+		{"needs_version": "3.2", "file_version": "3.1"},
+	)
 	findings := rule.report with input as {"keys": [k]}
 	some f in findings
 	contains(f.message, "long-syntax port, which needs compose file version 3.2")
@@ -53,8 +63,10 @@ test_long_syntax_port_before_3_2_is_reported if {
 }
 
 test_network_version_keys_are_left_to_swl002 if {
-	k := object.union(_key("needs-version", "networks.*.name", ["networks", "front", "name"]),
-		{"needs_version": "3.5", "file_version": "3.4"})
+	k := object.union(
+		_key("needs-version", "networks.*.name", ["networks", "front", "name"]),
+		{"needs_version": "3.5", "file_version": "3.4"},
+	)
 	count(rule.report) == 0 with input as {"keys": [k]}
 }
 
@@ -66,16 +78,20 @@ test_unsupported_and_not_deployable_are_not_this_rule if {
 }
 
 test_plus_operator_is_reported if {
-	v := {"name": "TAG", "syntax": "${TAG:+-debug}", "operator": ":+", "field": "services.web.image",
-		"ref": {"src": "stack:shop", "file": "stack.yml", "path": ["services", "web", "image"]}}
+	v := {
+		"name": "TAG", "syntax": "${TAG:+-debug}", "operator": ":+", "field": "services.web.image",
+		"ref": {"src": "stack:shop", "file": "stack.yml", "path": ["services", "web", "image"]},
+	}
 	findings := rule.report with input as {"variables": [v]}
 	some f in findings
 	contains(f.message, "invalid interpolation format for services.web.image")
 }
 
 test_default_operator_is_fine if {
-	v := {"name": "TAG", "syntax": "${TAG:-1.27}", "operator": ":-", "field": "services.web.image",
-		"ref": {"src": "stack:shop", "file": "stack.yml", "path": ["services", "web", "image"]}}
+	v := {
+		"name": "TAG", "syntax": "${TAG:-1.27}", "operator": ":-", "field": "services.web.image",
+		"ref": {"src": "stack:shop", "file": "stack.yml", "path": ["services", "web", "image"]},
+	}
 	count(rule.report) == 0 with input as {"variables": [v]}
 }
 

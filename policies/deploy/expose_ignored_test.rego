@@ -2,8 +2,10 @@ package swarmlint.rules.deploy.expose_ignored_test
 
 import data.swarmlint.rules.deploy.expose_ignored as rule
 
-_svc(expose) := {"services": {"shop_api": {"key": "api", "origin": "stack", "expose": expose,
-	"ref": {"src": "stack:shop", "path": ["services", "api"]}}}}
+_svc(expose) := {"services": {"shop_api": {
+	"key": "api", "origin": "stack", "expose": expose,
+	"ref": {"src": "stack:shop", "path": ["services", "api"]},
+}}}
 
 test_expose_is_reported if {
 	findings := rule.report with input as _svc(["8080", "9090"])

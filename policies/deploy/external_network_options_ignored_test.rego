@@ -2,8 +2,10 @@ package swarmlint.rules.deploy.external_network_options_ignored_test
 
 import data.swarmlint.rules.deploy.external_network_options_ignored as rule
 
-_key(class, opt) := {"key": concat(".", ["networks.*", opt]), "class": class, "stack": "shop", "owner": "",
-	"ref": {"src": "stack:shop", "file": "stack.yml", "path": ["networks", "proxy", opt]}}
+_key(class, opt) := {
+	"key": concat(".", ["networks.*", opt]), "class": class, "stack": "shop", "owner": "",
+	"ref": {"src": "stack:shop", "file": "stack.yml", "path": ["networks", "proxy", opt]},
+}
 
 test_driver_opts_on_external_is_reported if {
 	findings := rule.report with input as {"keys": [_key("external-ignored", "driver_opts")]}

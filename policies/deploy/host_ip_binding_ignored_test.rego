@@ -2,12 +2,16 @@ package swarmlint.rules.deploy.host_ip_binding_ignored_test
 
 import data.swarmlint.rules.deploy.host_ip_binding_ignored as rule
 
-_svc(ports) := {"services": {"shop_db": {"key": "db", "origin": "stack", "ports": ports,
-	"ref": {"src": "stack:shop", "path": ["services", "db"]}}}}
+_svc(ports) := {"services": {"shop_db": {
+	"key": "db", "origin": "stack", "ports": ports,
+	"ref": {"src": "stack:shop", "path": ["services", "db"]},
+}}}
 
-_port(syntax, host_ip, raw) := {"target": 5432, "published": 5432, "published_raw": "5432", "protocol": "tcp",
+_port(syntax, host_ip, raw) := {
+	"target": 5432, "published": 5432, "published_raw": "5432", "protocol": "tcp",
 	"mode": "ingress", "syntax": syntax, "host_ip": host_ip, "raw": raw,
-	"ref": {"src": "stack:shop", "path": ["services", "db", "ports", 0]}}
+	"ref": {"src": "stack:shop", "path": ["services", "db", "ports", 0]},
+}
 
 test_loopback_binding_is_reported if {
 	findings := rule.report with input as _svc([_port("short", "127.0.0.1", "127.0.0.1:5432:5432")])

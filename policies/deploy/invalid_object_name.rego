@@ -88,10 +88,13 @@ report contains finding if {
 	not lower(c.name_b) in _predefined
 	a := input.networks[c.a]
 	b := input.networks[c.b]
-	finding := result.with_severity(_net_finding(b, sprintf(
-		"networks %q and %q both have the name %q; docker stack deploy creates one network and keeps only one of the two definitions",
-		[a.key, b.key, b.name],
-	)), "warning")
+	finding := result.with_severity(
+		_net_finding(b, sprintf(
+			"networks %q and %q both have the name %q; docker stack deploy creates one network and keeps only one of the two definitions",
+			[a.key, b.key, b.name],
+		)),
+		"warning",
+	)
 }
 
 # The same name in two stacks, or a network that already exists.

@@ -2,11 +2,15 @@ package swarmlint.rules.deploy.invalid_object_name_test
 
 import data.swarmlint.rules.deploy.invalid_object_name as rule
 
-_net(stack, key, name) := {"id": name, "key": key, "name": name, "stack": stack, "origin": "stack",
-	"external": false, "used": true, "implicit": false, "ref": {"src": concat(":", ["stack", stack]), "path": ["networks", key]}}
+_net(stack, key, name) := {
+	"id": name, "key": key, "name": name, "stack": stack, "origin": "stack",
+	"external": false, "used": true, "implicit": false, "ref": {"src": concat(":", ["stack", stack]), "path": ["networks", key]},
+}
 
-_svc(stack, key) := {"key": key, "name": concat("_", [stack, key]), "stack": stack, "origin": "stack",
-	"ref": {"src": concat(":", ["stack", stack]), "path": ["services", key]}}
+_svc(stack, key) := {
+	"key": key, "name": concat("_", [stack, key]), "stack": stack, "origin": "stack",
+	"ref": {"src": concat(":", ["stack", stack]), "path": ["services", key]},
+}
 
 _in(nets, svcs, cols) := {"networks": nets, "services": svcs, "indexes": {"name_collisions": cols}}
 
@@ -90,8 +94,10 @@ test_predefined_names_are_left_to_swl008 if {
 }
 
 test_service_case_collision_is_reported if {
-	count(rule.report) == 1 with input as _in({}, {"shop_Api": _svc("shop", "Api"), "shop_api": _svc("shop", "api")},
-		[{"kind": "service", "a": "shop_Api", "b": "shop_api", "name_a": "shop_Api", "name_b": "shop_api", "exact": false, "same_stack": true}])
+	count(rule.report) == 1 with input as _in(
+		{}, {"shop_Api": _svc("shop", "Api"), "shop_api": _svc("shop", "api")},
+		[{"kind": "service", "a": "shop_Api", "b": "shop_api", "name_a": "shop_Api", "name_b": "shop_api", "exact": false, "same_stack": true}],
+	)
 }
 
 # The corpus case: a stack name swarmlint took from a long directory name

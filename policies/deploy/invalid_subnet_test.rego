@@ -2,11 +2,15 @@ package swarmlint.rules.deploy.invalid_subnet_test
 
 import data.swarmlint.rules.deploy.invalid_subnet as rule
 
-_net(subnets, used) := {"key": "back", "name": "shop_back", "origin": "stack", "external": false, "used": used,
-	"subnets": subnets, "ref": {"src": "stack:shop", "path": ["networks", "back"]}}
+_net(subnets, used) := {
+	"key": "back", "name": "shop_back", "origin": "stack", "external": false, "used": used,
+	"subnets": subnets, "ref": {"src": "stack:shop", "path": ["networks", "back"]},
+}
 
-_sub(cidr, valid) := {"cidr": cidr, "valid": valid, "ipv6": false, "host_bits_set": false,
-	"ref": {"src": "stack:shop", "path": ["networks", "back", "ipam", "config", 0, "subnet"]}}
+_sub(cidr, valid) := {
+	"cidr": cidr, "valid": valid, "ipv6": false, "host_bits_set": false,
+	"ref": {"src": "stack:shop", "path": ["networks", "back", "ipam", "config", 0, "subnet"]},
+}
 
 test_not_a_cidr_is_reported if {
 	findings := rule.report with input as {"networks": {"shop_back": _net([_sub("10.1.1/24", false)], true)}}

@@ -2,12 +2,16 @@ package swarmlint.rules.deploy.ipam_option_not_deployable_test
 
 import data.swarmlint.rules.deploy.ipam_option_not_deployable as rule
 
-_key(class, key, path) := {"key": key, "class": class, "stack": "shop", "owner": "shop_front",
-	"ref": {"src": "stack:shop", "file": "stack.yml", "path": path}}
+_key(class, key, path) := {
+	"key": key, "class": class, "stack": "shop", "owner": "shop_front",
+	"ref": {"src": "stack:shop", "file": "stack.yml", "path": path},
+}
 
 test_gateway_is_reported if {
-	findings := rule.report with input as {"keys": [_key("not-deployable", "networks.*.ipam.config.*.gateway",
-		["networks", "front", "ipam", "config", 0, "gateway"])]}
+	findings := rule.report with input as {"keys": [_key(
+		"not-deployable", "networks.*.ipam.config.*.gateway",
+		["networks", "front", "ipam", "config", 0, "gateway"],
+	)]}
 	count(findings) == 1
 	some f in findings
 	contains(f.message, "networks.front.ipam.config.0 Additional property gateway is not allowed")

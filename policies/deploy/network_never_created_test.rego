@@ -2,8 +2,10 @@ package swarmlint.rules.deploy.network_never_created_test
 
 import data.swarmlint.rules.deploy.network_never_created as rule
 
-_net(used, external) := {"networks": {"shop_monitoring": {"key": "monitoring", "name": "shop_monitoring", "origin": "stack",
-	"implicit": false, "external": external, "used": used, "ref": {"src": "stack:shop", "path": ["networks", "monitoring"]}}}}
+_net(used, external) := {"networks": {"shop_monitoring": {
+	"key": "monitoring", "name": "shop_monitoring", "origin": "stack",
+	"implicit": false, "external": external, "used": used, "ref": {"src": "stack:shop", "path": ["networks", "monitoring"]},
+}}}
 
 test_unused_network_is_reported if {
 	findings := rule.report with input as _net(false, false)

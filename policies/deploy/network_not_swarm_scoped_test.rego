@@ -2,8 +2,10 @@ package swarmlint.rules.deploy.network_not_swarm_scoped_test
 
 import data.swarmlint.rules.deploy.network_not_swarm_scoped as rule
 
-_net(driver) := {"key": "lan", "name": "shop_lan", "origin": "stack", "external": false, "used": true,
-	"driver": driver, "ref": {"src": "stack:shop", "path": ["networks", "lan"]}}
+_net(driver) := {
+	"key": "lan", "name": "shop_lan", "origin": "stack", "external": false, "used": true,
+	"driver": driver, "ref": {"src": "stack:shop", "path": ["networks", "lan"]},
+}
 
 test_bridge_is_reported if {
 	findings := rule.report with input as {"networks": {"shop_lan": _net("bridge")}}

@@ -2,8 +2,10 @@ package swarmlint.rules.deploy.predefined_network_name_test
 
 import data.swarmlint.rules.deploy.predefined_network_name as rule
 
-_net(key, name, labels) := {"key": key, "name": name, "stack": "shop", "origin": "stack", "external": false,
-	"used": true, "labels": labels, "ref": {"src": "stack:shop", "path": ["networks", key]}}
+_net(key, name, labels) := {
+	"key": key, "name": name, "stack": "shop", "origin": "stack", "external": false,
+	"used": true, "labels": labels, "ref": {"src": "stack:shop", "path": ["networks", key]},
+}
 
 test_name_host_is_reported if {
 	findings := rule.report with input as {"networks": {"host": _net("hostnet", "host", {})}}

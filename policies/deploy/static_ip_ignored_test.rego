@@ -2,11 +2,15 @@ package swarmlint.rules.deploy.static_ip_ignored_test
 
 import data.swarmlint.rules.deploy.static_ip_ignored as rule
 
-_svc(sn) := {"services": {"shop_db": {"key": "db", "origin": "stack", "networks": [sn],
-	"ref": {"src": "stack:shop", "path": ["services", "db"]}}}}
+_svc(sn) := {"services": {"shop_db": {
+	"key": "db", "origin": "stack", "networks": [sn],
+	"ref": {"src": "stack:shop", "path": ["services", "db"]},
+}}}
 
-_sn(v4, v6) := {"key": "back", "network": "shop_back", "ipv4_address": v4, "ipv6_address": v6,
-	"ref": {"src": "stack:shop", "path": ["services", "db", "networks", "back"]}}
+_sn(v4, v6) := {
+	"key": "back", "network": "shop_back", "ipv4_address": v4, "ipv6_address": v6,
+	"ref": {"src": "stack:shop", "path": ["services", "db", "networks", "back"]},
+}
 
 test_ipv4_address_is_reported if {
 	findings := rule.report with input as _svc(_sn("10.20.0.10", ""))

@@ -2,11 +2,15 @@ package swarmlint.rules.deploy.subnet_host_bits_set_test
 
 import data.swarmlint.rules.deploy.subnet_host_bits_set as rule
 
-_net(subnets) := {"key": "back", "name": "shop_back", "origin": "stack", "external": false, "used": true,
-	"subnets": subnets, "ref": {"src": "stack:shop", "path": ["networks", "back"]}}
+_net(subnets) := {
+	"key": "back", "name": "shop_back", "origin": "stack", "external": false, "used": true,
+	"subnets": subnets, "ref": {"src": "stack:shop", "path": ["networks", "back"]},
+}
 
-_sub(cidr, prefix, host_bits, ipv6) := {"cidr": cidr, "prefix": prefix, "valid": true, "ipv6": ipv6,
-	"host_bits_set": host_bits, "ref": {"src": "stack:shop", "path": ["networks", "back", "ipam", "config", 0, "subnet"]}}
+_sub(cidr, prefix, host_bits, ipv6) := {
+	"cidr": cidr, "prefix": prefix, "valid": true, "ipv6": ipv6,
+	"host_bits_set": host_bits, "ref": {"src": "stack:shop", "path": ["networks", "back", "ipam", "config", 0, "subnet"]},
+}
 
 test_host_bits_are_reported_with_the_network_address if {
 	findings := rule.report with input as {"networks": {"shop_back": _net([_sub("10.0.1.1/24", "10.0.1.0/24", true, false)])}}

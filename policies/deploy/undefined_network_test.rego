@@ -2,8 +2,10 @@ package swarmlint.rules.deploy.undefined_network_test
 
 import data.swarmlint.rules.deploy.undefined_network as rule
 
-_svc(nets) := {"key": "web", "name": "shop_web", "origin": "stack", "networks": nets,
-	"ref": {"src": "stack:shop", "path": ["services", "web"]}}
+_svc(nets) := {
+	"key": "web", "name": "shop_web", "origin": "stack", "networks": nets,
+	"ref": {"src": "stack:shop", "path": ["services", "web"]},
+}
 
 _sn(key, id) := {"key": key, "network": id, "ref": {"src": "stack:shop", "path": ["services", "web", "networks", key]}}
 

@@ -45,8 +45,11 @@ report contains finding if {
 	not v.set
 	v.operator == ""
 	v.cast_fails
-	finding := result.with_severity(result.finding(rego.metadata.chain(), v, sprintf(
-		"variable %q is not set and has no default; docker stack deploy fails: error while interpolating %s: failed to cast to expected type (%s)",
-		[v.name, v.field, v.cast],
-	)), "error")
+	finding := result.with_severity(
+		result.finding(rego.metadata.chain(), v, sprintf(
+			"variable %q is not set and has no default; docker stack deploy fails: error while interpolating %s: failed to cast to expected type (%s)",
+			[v.name, v.field, v.cast],
+		)),
+		"error",
+	)
 }

@@ -2,9 +2,11 @@ package swarmlint.rules.deploy.unresolved_variable_test
 
 import data.swarmlint.rules.deploy.unresolved_variable as rule
 
-_var(name, set, op, field, cast, fails) := {"name": name, "set": set, "operator": op, "syntax": concat("", ["${", name, "}"]),
+_var(name, set, op, field, cast, fails) := {
+	"name": name, "set": set, "operator": op, "syntax": concat("", ["${", name, "}"]),
 	"field": field, "cast": cast, "cast_fails": fails,
-	"ref": {"src": "stack:shop", "file": "stack.yml", "path": ["services", "web", "image"]}}
+	"ref": {"src": "stack:shop", "file": "stack.yml", "path": ["services", "web", "image"]},
+}
 
 test_unset_variable_is_reported if {
 	findings := rule.report with input as {"variables": [_var("TAG", false, "", "services.web.image", "", false)]}

@@ -2,8 +2,10 @@ package swarmlint.rules.deploy.unsupported_service_option_test
 
 import data.swarmlint.rules.deploy.unsupported_service_option as rule
 
-_key(class, opt) := {"key": concat(".", ["services.*", opt]), "class": class, "stack": "shop", "owner": "shop_web",
-	"ref": {"src": "stack:shop", "file": "stack.yml", "path": ["services", "web", opt]}}
+_key(class, opt) := {
+	"key": concat(".", ["services.*", opt]), "class": class, "stack": "shop", "owner": "shop_web",
+	"ref": {"src": "stack:shop", "file": "stack.yml", "path": ["services", "web", opt]},
+}
 
 test_network_mode_is_reported if {
 	findings := rule.report with input as {"keys": [_key("unsupported", "network_mode")]}

@@ -43,7 +43,12 @@ test_network_without_the_option_is_clean if {
 # `docker network create --opt encrypted` (no value) is the documented CLI
 # form, not a false-looking value.
 test_bare_cli_option_is_fine if {
-	count(rule.report) == 0 with input as {"networks": {"secure": {"key": "secure", "name": "secure", "driver": "overlay",
-		"encrypted": true, "encrypted_value": "", "encrypted_bare": true, "external": false, "used": true, "origin": "script",
-		"ref": {"src": "script:boot.sh"}}}, "variables": []}
+	count(rule.report) == 0 with input as {
+		"networks": {"secure": {
+			"key": "secure", "name": "secure", "driver": "overlay",
+			"encrypted": true, "encrypted_value": "", "encrypted_bare": true, "external": false, "used": true, "origin": "script",
+			"ref": {"src": "script:boot.sh"},
+		}},
+		"variables": [],
+	}
 }

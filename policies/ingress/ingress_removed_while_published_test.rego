@@ -31,10 +31,13 @@ test_linted_stack_is_a_warning if {
 test_both_kinds_give_two_findings if {
 	count(rule.report) == 2 with input as {
 		"services": _services,
-		"swarm": {"ingress_events": [{"action": "rm", "command": 2, "network": "ingress", "publishers": [
-			{"service": "whoami", "name": "whoami", "certain": true},
-			{"service": "web_front", "name": "web_front", "certain": false},
-		], "ref": _ref}]},
+		"swarm": {"ingress_events": [{
+			"action": "rm", "command": 2, "network": "ingress", "publishers": [
+				{"service": "whoami", "name": "whoami", "certain": true},
+				{"service": "web_front", "name": "web_front", "certain": false},
+			],
+			"ref": _ref,
+		}]},
 	}
 }
 
