@@ -16,7 +16,12 @@ import (
 	"github.com/swarmlint/swarmlint/rules"
 )
 
-// corpusDir finds ../shared/corpus next to the repository (never copied in).
+// corpusAbsent is the reason printed by the tests that use the corpus when
+// it is not there (a clone with nothing beside it).
+const corpusAbsent = "../shared/corpus (real-world stack files, kept outside the repository) not found next to the repository"
+
+// corpusDir finds ../shared/corpus next to the repository (never copied in),
+// or returns "".
 func corpusDir(t *testing.T) string {
 	dir, _ := filepath.Abs(".")
 	for i := 0; i < 8; i++ {
@@ -34,7 +39,7 @@ func corpusDir(t *testing.T) string {
 func corpusFiles(t *testing.T) []string {
 	root := corpusDir(t)
 	if root == "" {
-		t.Skip("../shared/corpus not found next to the repository")
+		t.Skip(corpusAbsent)
 	}
 	var files []string
 	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {

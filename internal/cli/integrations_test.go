@@ -296,13 +296,9 @@ func TestSARIFIdentityFingerprintSurvivesInsertedLines(t *testing.T) {
 }
 
 // chdirTemp moves the test into a fresh directory, so paths are relative
-// as in a repository. The SARIF schema is loaded first: sariftest looks for
-// it from the working directory.
+// as in a repository.
 func chdirTemp(t *testing.T) {
 	t.Helper()
-	if _, _, err := sariftest.Schema(); err != nil {
-		t.Fatal(err)
-	}
 	t.Chdir(t.TempDir())
 }
 

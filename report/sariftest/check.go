@@ -19,7 +19,7 @@ const (
 // Check fails t unless log is a SARIF log GitHub code scanning accepts and
 // displays as intended. It performs the checks of docs/sarif.md §5.3:
 //
-//  1. valid against shared/schemas/sarif-schema-2.1.0.json;
+//  1. valid against the OASIS schema in testdata/sarif-schema-2.1.0.json;
 //  2. exactly one run, version 2.1.0, $schema ending in 2.1.0.json;
 //  3. results and tool.driver.rules are arrays, unique rule ids, ≤25,000 each;
 //  4. every result: ruleId of a rule, ruleIndex pointing at it, message text,
