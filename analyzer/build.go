@@ -54,7 +54,7 @@ func (b *builder) swarm() {
 	}
 	// The ingress network swarm creates at init: it takes the first pool subnet.
 	ing := &Network{ID: "ingress", Name: "ingress", Key: "ingress", Driver: "overlay", Ingress: true,
-		Implicit: true, Origin: "default", Options: map[string]string{}, Labels: map[string]string{},
+		Implicit: true, Origin: "default", Options: map[string]string{}, Labels: map[string]string{}, LabelRefs: map[string]Ref{},
 		Subnets: []Subnet{}, Services: []string{}, Ref: Ref{Src: "swarm"}}
 	if s.LegacyIngress {
 		ing.Subnet, ing.SubnetSource = "10.255.0.0/16", "legacy"
@@ -99,7 +99,7 @@ func (b *builder) network(sd *stackData, key string, nc types.NetworkConfig) *Ne
 		Key: key, Stack: sd.name, DriverRaw: nc.Driver, Driver: nc.Driver,
 		External: bool(nc.External), Internal: nc.Internal, Attachable: nc.Attachable,
 		Origin: "stack", Implicit: !declared,
-		Options: map[string]string{}, Labels: map[string]string{}, Subnets: []Subnet{}, Services: []string{},
+		Options: map[string]string{}, Labels: map[string]string{}, LabelRefs: map[string]Ref{}, Subnets: []Subnet{}, Services: []string{},
 		Ref: Ref{Src: sd.src, Path: []any{"networks", key}},
 	}
 	if n.Implicit {
@@ -119,6 +119,7 @@ func (b *builder) network(sd *stackData, key string, nc types.NetworkConfig) *Ne
 	}
 	for k, v := range nc.Labels {
 		n.Labels[k] = v
+		n.LabelRefs[k] = Ref{Src: sd.src, Path: []any{"networks", key, "labels", k}}
 	}
 	if v, ok := nc.DriverOpts["encrypted"]; ok {
 		n.Encrypted, n.EncryptedValue = true, v
@@ -138,6 +139,10 @@ func (b *builder) network(sd *stackData, key string, nc types.NetworkConfig) *Ne
 		sn := parseSubnet(pool.Subnet)
 		sn.Ref = Ref{Src: sd.src, Path: []any{"networks", key, "ipam", "config", i, "subnet"}}
 		sn.OtherKeys = []string{}
+		sn.Gateway, sn.IPRange, sn.AuxAddresses = pool.Gateway, pool.IPRange, map[string]string{}
+		for k, v := range pool.AuxiliaryAddresses {
+			sn.AuxAddresses[k] = v
+		}
 		if pool.Gateway != "" {
 			sn.OtherKeys = append(sn.OtherKeys, "gateway")
 		}
@@ -182,7 +187,7 @@ func (b *builder) uniqueNetworkID(name string) string {
 
 // parseSubnet reads one subnet string as Docker would.
 func parseSubnet(s string) Subnet {
-	sn := Subnet{CIDR: s}
+	sn := Subnet{CIDR: s, OtherKeys: []string{}, AuxAddresses: map[string]string{}}
 	pfx, err := netip.ParsePrefix(strings.TrimSpace(s))
 	if err != nil {
 		return sn
@@ -201,6 +206,8 @@ func (b *builder) service(sd *stackData, key string, sc types.ServiceConfig, net
 		Networks: []ServiceNetwork{}, Ports: []Port{}, DependsOn: []Dependency{}, Hostnames: []Hostname{}, Expose: []string{},
 		Ref: Ref{Src: sd.src, Path: []any{"services", key}},
 	}
+	initSettings(s)
+	b.stackSettings(sd, key, sc, s)
 	if d := sc.Deploy; d != nil {
 		if d.Mode != "" {
 			s.Mode = d.Mode
@@ -279,6 +286,7 @@ func (b *builder) service(sd *stackData, key string, sc types.ServiceConfig, net
 	for _, e := range sc.Expose {
 		s.Expose = append(s.Expose, e)
 	}
+	finishDeploy(s)
 	b.m.Services[s.ID] = s
 	if b.texts == nil {
 		b.texts = map[string][]textUse{}

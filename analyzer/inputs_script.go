@@ -470,7 +470,7 @@ func (b *builder) scriptNetwork(c *Command, st *runState) {
 	order := c.Order
 	n := &Network{Key: name, Name: name, Driver: driver, DriverRaw: driverRaw, Origin: "script",
 		Attachable: c.boolFlag("attachable"), Internal: c.boolFlag("internal"), Ingress: ingress,
-		Options: map[string]string{}, Labels: map[string]string{}, Subnets: []Subnet{}, Services: []string{},
+		Options: map[string]string{}, Labels: map[string]string{}, LabelRefs: map[string]Ref{}, Subnets: []Subnet{}, Services: []string{},
 		Command: &order, Ref: c.Ref}
 	for _, f := range c.Flags["opt"] {
 		k, v, hasValue := strings.Cut(f.Value, "=")
@@ -490,6 +490,7 @@ func (b *builder) scriptNetwork(c *Command, st *runState) {
 	for _, f := range c.Flags["label"] {
 		k, v, _ := strings.Cut(f.Value, "=")
 		n.Labels[k] = v
+		n.LabelRefs[k] = f.Ref
 	}
 	if f, ok := c.last("ipam-driver"); ok {
 		n.IPAMDriver = f.Value
@@ -617,7 +618,9 @@ func (b *builder) scriptService(c *Command, st *runState) {
 	}
 	s := &Service{Name: name, Key: key, Image: image, Mode: "replicated", Replicas: 1, EndpointMode: "vip",
 		UpdateParallelism: 1, UpdateOrder: "stop-first", Networks: []ServiceNetwork{}, Ports: []Port{},
-		DependsOn: []Dependency{}, Hostnames: []Hostname{}, Expose: []string{}, Origin: "script", Command: &order, Ref: c.Ref}
+		DependsOn: []Dependency{}, Hostnames: []Hostname{}, Expose: []string{}, Origin: "script", Command: &order, Ref: c.Ref,
+		InvalidPorts: []InvalidPort{}, DuplicatePorts: []DuplicatePort{}}
+	initSettings(s)
 	if f, ok := c.last("mode"); ok && f.Known {
 		s.Mode = strings.TrimSuffix(f.Value, "-job")
 	}
@@ -671,6 +674,8 @@ func (b *builder) scriptService(c *Command, st *runState) {
 	for _, sn := range s.Networks {
 		in.sub(s.Ref, sn.Ref, "networks", sn.Key)
 	}
+	b.scriptSettings(c, s, in)
+	finishDeploy(s)
 	b.m.Services[s.ID] = s
 }
 

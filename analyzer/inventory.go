@@ -13,6 +13,7 @@ import (
 // output (a JSON array) describe what already exists in the cluster.
 
 type inspectNetwork struct {
+	index      int               // position in the file's array
 	Name       string            `json:"Name"`
 	ID         string            `json:"Id"`
 	Scope      string            `json:"Scope"`
@@ -32,8 +33,12 @@ type inspectNetwork struct {
 }
 
 type inspectService struct {
-	ID   string `json:"ID"`
-	Spec struct {
+	index int    // position in the file's array
+	ID    string `json:"ID"`
+	// settings is the rest of Spec, read separately: its TaskTemplate
+	// would clash with the one below.
+	settings inspectSettings
+	Spec     struct {
 		Name string `json:"Name"`
 		Mode struct {
 			Replicated *struct {
@@ -109,6 +114,7 @@ func (a *Analysis) readInventory(file string) (*inventoryDoc, error) {
 						Msg: fmt.Sprintf("network %q: subnet %q is not a CIDR, so this is not docker inspect output", n.Name, c.Subnet)}
 				}
 			}
+			n.index = i
 			inv.networks = append(inv.networks, n)
 		case obj["Spec"] != nil:
 			var s inspectService
@@ -116,6 +122,11 @@ func (a *Analysis) readInventory(file string) (*inventoryDoc, error) {
 				r, _ := Locate(a.Docs[inv.src], []any{i})
 				return nil, &InputError{File: file, Line: r.StartLine, Col: r.StartCol, Msg: "service object: " + err.Error()}
 			}
+			if err := json.Unmarshal(obj["Spec"], &s.settings); err != nil {
+				r, _ := Locate(a.Docs[inv.src], []any{i, "Spec"})
+				return nil, &InputError{File: file, Line: r.StartLine, Col: r.StartCol, Msg: "service spec: " + err.Error()}
+			}
+			s.index = i
 			inv.services = append(inv.services, s)
 		default:
 			r, _ := Locate(a.Docs[inv.src], []any{i})
@@ -154,28 +165,30 @@ func jsonErrorPos(src []byte, err error) (int, int) {
 // ingress network in the inventory replaces the implicit one.
 func (b *builder) inventory(inv *inventoryDoc) {
 	netIndex := map[string]int{}
-	for i, in := range inv.networks {
-		netIndex[in.Name] = i
-		netIndex[in.ID] = i
+	for k, in := range inv.networks {
+		netIndex[in.Name] = k
+		netIndex[in.ID] = k
+		i := in.index
 		if in.Scope != "" && in.Scope != "swarm" {
 			continue // node-local networks (bridge, host) do not take overlay addresses
 		}
 		n := &Network{Name: in.Name, Key: in.Name, Driver: in.Driver, DriverRaw: in.Driver, Internal: in.Internal,
 			Attachable: in.Attachable, Ingress: in.Ingress || (in.Name == "ingress" && in.Labels["com.docker.swarm.internal"] == "true"),
-			Origin: "inventory", Options: map[string]string{}, Labels: map[string]string{}, Subnets: []Subnet{}, Services: []string{},
+			Origin: "inventory", Options: map[string]string{}, Labels: map[string]string{}, LabelRefs: map[string]Ref{}, Subnets: []Subnet{}, Services: []string{},
 			Used: true, Ref: Ref{Src: inv.src, Path: []any{i, "Name"}}}
 		for k, v := range in.Options {
 			n.Options[k] = v
 		}
 		for k, v := range in.Labels {
 			n.Labels[k] = v
+			n.LabelRefs[k] = Ref{Src: inv.src, Path: []any{i, "Labels", k}}
 		}
 		if v, ok := in.Options["encrypted"]; ok {
 			n.Encrypted, n.EncryptedValue = true, v
 		}
 		for j, c := range in.IPAM.Config {
 			sn := parseSubnet(c.Subnet)
-			sn.OtherKeys = []string{}
+			sn.Gateway = c.Gateway
 			sn.Ref = Ref{Src: inv.src, Path: []any{i, "IPAM", "Config", j, "Subnet"}}
 			n.Subnets = append(n.Subnets, sn)
 			if sn.Valid && !sn.IPv6 && n.Subnet == "" {
@@ -198,11 +211,15 @@ func (b *builder) inventory(inv *inventoryDoc) {
 			b.m.Swarm.Ingress = n.ID
 		}
 	}
-	for i, is := range inv.services {
+	for _, is := range inv.services {
+		i := is.index
 		s := &Service{ID: is.Spec.Name, Name: is.Spec.Name, Key: is.Spec.Name, Origin: "inventory", Image: is.Spec.TaskTemplate.ContainerSpec.Image,
 			Mode: "replicated", Replicas: 1, EndpointMode: "vip", UpdateParallelism: 1, UpdateOrder: "stop-first",
 			Networks: []ServiceNetwork{}, Ports: []Port{}, DependsOn: []Dependency{}, Hostnames: []Hostname{}, Expose: []string{},
+			InvalidPorts: []InvalidPort{}, DuplicatePorts: []DuplicatePort{},
 			Ref: Ref{Src: inv.src, Path: []any{i, "Spec", "Name"}}}
+		initSettings(s)
+		inventorySettings(inv.src, i, is.settings, s)
 		if r := is.Spec.Mode.Replicated; r != nil && r.Replicas != nil {
 			s.Replicas = *r.Replicas
 		}
@@ -244,6 +261,7 @@ func (b *builder) inventory(inv *inventoryDoc) {
 		if _, dup := b.m.Services[s.ID]; dup {
 			continue
 		}
+		finishDeploy(s)
 		b.m.Services[s.ID] = s
 	}
 }

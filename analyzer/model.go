@@ -277,8 +277,10 @@ type Network struct {
 	Options       map[string]string `json:"options"`
 	MTU           *MTU              `json:"mtu"`
 	Labels        map[string]string `json:"labels"`
-	IPAMDriver    string            `json:"ipam_driver"`
-	Subnets       []Subnet          `json:"subnets"`
+	// LabelRefs point at each label (keyed like Labels).
+	LabelRefs  map[string]Ref `json:"label_refs"`
+	IPAMDriver string         `json:"ipam_driver"`
+	Subnets    []Subnet       `json:"subnets"`
 	// Subnet is the effective IPv4 subnet (explicit or allocated), "" if unknown.
 	Subnet       string   `json:"subnet"`
 	SubnetSource string   `json:"subnet_source"` // explicit | pool | inventory | script | unknown
@@ -339,7 +341,12 @@ type Subnet struct {
 	InAllocationPath bool `json:"in_allocation_path"`
 	// Keys other than subnet in this ipam.config entry (gateway, ip_range, ...).
 	OtherKeys []string `json:"other_keys"`
-	Ref       Ref      `json:"ref"`
+	// Gateway, IPRange and AuxAddresses are the entry's other settings as
+	// written ("" and {} when absent).
+	Gateway      string            `json:"gateway"`
+	IPRange      string            `json:"ip_range"`
+	AuxAddresses map[string]string `json:"aux_addresses"`
+	Ref          Ref               `json:"ref"`
 }
 
 // Demand is the address demand on a network (rules-catalog.md §SWL2xx).
@@ -386,6 +393,35 @@ type Service struct {
 	// published port in the same file (GT031, GT032). compose-go drops
 	// identical items, so this is read from the raw YAML.
 	DuplicatePorts []DuplicatePort `json:"duplicate_ports"`
+	// Labels are the container labels (services.<s>.labels,
+	// --container-label, the container spec's Labels); the service's own
+	// labels are Deploy.Labels.
+	Labels map[string]string `json:"labels"`
+	// LabelRefs point at each container label (keyed like Labels).
+	LabelRefs map[string]Ref `json:"label_refs"`
+	// Deploy is the deploy section with Docker's defaults applied.
+	Deploy Deploy `json:"deploy"`
+	// Healthcheck is null when none is written (the image's applies).
+	Healthcheck *Healthcheck `json:"healthcheck"`
+	// Configs are the service's configs entries (--config).
+	Configs []FileReference `json:"configs"`
+	// Secrets are the service's secrets entries (--secret).
+	Secrets []FileReference `json:"secrets"`
+	// Mounts are the service's volumes (long and short syntax alike).
+	Mounts []Mount `json:"mounts"`
+	// Logging is null when none is written (the daemon's default applies).
+	Logging  *Logging `json:"logging"`
+	Hostname string   `json:"hostname"`  // "" when not written
+	User     string   `json:"user"`      // "" when not written
+	ReadOnly bool     `json:"read_only"` // read-only root file system
+	// StopGracePeriod is a Go duration, "" when not written.
+	StopGracePeriod string            `json:"stop_grace_period"`
+	DNS             []string          `json:"dns"`         // name servers
+	DNSSearch       []string          `json:"dns_search"`  // search domains
+	ExtraHosts      []string          `json:"extra_hosts"` // "host:ip"
+	CapAdd          []string          `json:"cap_add"`     // capabilities added
+	CapDrop         []string          `json:"cap_drop"`    // capabilities dropped
+	Sysctls         map[string]string `json:"sysctls"`     // kernel parameters
 	// Command is the index in Model.Commands of the script command that
 	// creates the service (absent otherwise).
 	Command *int `json:"command,omitempty"`

@@ -533,3 +533,41 @@ func TestInspectStillWorks(t *testing.T) {
 		t.Errorf("unexpected model:\n%s", out)
 	}
 }
+
+// TestLabelRuleFirstTry: the platform team's rule "services labelled
+// tier=db publish nothing" works as written against the documented model,
+// for a stack file and a bootstrap script alike, and points at the port and
+// at the label.
+func TestLabelRuleFirstTry(t *testing.T) {
+	body := "\tsome service in input.services\n" +
+		"\tservice.deploy.labels.tier == \"db\"\n" +
+		"\tsome port in service.ports\n" +
+		"\tfinding := result.finding(rego.metadata.chain(), port, sprintf(\"database %s publishes %d\", [service.name, port.published]))"
+	label := "\tsome service in input.services\n" +
+		"\tservice.deploy.labels.tier == \"db\"\n" +
+		"\tfinding := result.finding_at(rego.metadata.chain(), service, [\"deploy\", \"labels\", \"tier\"], \"tier label\")"
+	inTempDir(t, map[string]string{
+		"pol/db.rego":    customRule("ACME001", "acme.rules.db", body),
+		"pol/label.rego": customRule("ACME002", "acme.rules.label", label),
+		"stack.yml": "services:\n  db:\n    image: postgres\n    ports: [\"5432:5432\"]\n    deploy:\n      labels: {tier: db}\n" +
+			"  web:\n    image: nginx\n    ports: [\"80:80\"]\n",
+		"boot.sh": "#!/bin/sh\ndocker service create --name cache --label tier=db -p 6379:6379 redis\n",
+	})
+	stdout, stderr, code := run(t, "--policy", "pol", "--enable", "ACME*", "stack.yml", "boot.sh")
+	if code != ExitFindings {
+		t.Errorf("exit %d, want %d; stderr:\n%s", code, ExitFindings, stderr)
+	}
+	for _, want := range []string{
+		"stack.yml:4:13: warning ACME001 database 001_db publishes 5432",
+		"stack.yml:6:16: warning ACME002 tier label",
+		"boot.sh:2:55: warning ACME001 database cache publishes 6379",
+		"boot.sh:2:36: warning ACME002 tier label",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "nginx") || strings.Contains(stdout, " 80") {
+		t.Errorf("an unlabelled service was reported:\n%s", stdout)
+	}
+}
