@@ -25,6 +25,7 @@ func (b *builder) factsDeploy() {
 		b.deployKeys(sd)
 		b.deployExternalKeys(sd)
 		b.deployReplacements(sd)
+		b.deployModes(sd)
 	}
 	b.deployVariables()
 	b.deployNameCollisions()
@@ -365,11 +366,13 @@ func (b *builder) deployReplacements(sd *stackData) {
 	for _, key := range networkKeys(sd) {
 		var files []string
 		var settings []map[string]bool
+		var lastEntry *yaml.Node
 		for _, d := range sd.docs {
 			for _, ne := range entries(lookup(d.Root, "networks")) {
 				if ne[0].Value == key {
 					files = append(files, d.File)
 					settings = append(settings, networkSettings(ne[1]))
+					lastEntry = ne[1]
 				}
 			}
 		}
@@ -384,6 +387,12 @@ func (b *builder) deployReplacements(sd *stackData) {
 					dropped[k] = true
 				}
 			}
+		}
+		if v := deref(lookup(lastEntry, "driver")); v != nil && v.Kind == yaml.ScalarNode && v.Value != "" {
+			// The later entry names its driver itself (overlay, the same
+			// one, or another on purpose): that driver is what it asks for,
+			// nothing is lost.
+			delete(dropped, "driver")
 		}
 		if last["external"] {
 			// The later file points the key at an existing network on
@@ -407,6 +416,38 @@ func (b *builder) deployReplacements(sd *stackData) {
 		lastFile := files[len(files)-1]
 		n.Replaced = append(n.Replaced, NetworkReplacement{File: lastFile, Earlier: dedupe(files[:len(files)-1]),
 			Dropped: sortStrings(keysOf(dropped)), Ref: Ref{Src: sd.src, File: lastFile, Path: []any{"networks", key}}})
+	}
+}
+
+// deployModes records, for each service of the stack, the last file that
+// writes its deploy.mode and the last that writes deploy.replicas (`<<`
+// merge keys followed): docker/cli merges a service's deploy section key by
+// key, so replicas from a base file survive an override that switches the
+// mode to global, and convertDeployMode then refuses the service.
+func (b *builder) deployModes(sd *stackData) {
+	for _, key := range sortedKeys(sd.project.Services) {
+		s := b.m.Services[sd.name+"_"+key]
+		if s == nil || s.Stack != sd.name {
+			continue
+		}
+		sc := sd.project.Services[key]
+		for _, field := range []string{"mode", "replicas"} {
+			if field == "replicas" && (sc.Deploy == nil || sc.Deploy.Replicas == nil) {
+				continue // `replicas: null` merges to no replicas at all
+			}
+			path := []any{"services", key, "deploy", field}
+			var ref *Ref
+			for _, d := range sd.docs {
+				if m := d.resolve(path); m.depth == len(path) {
+					ref = &Ref{Src: sd.src, File: d.File, Path: path}
+				}
+			}
+			if field == "mode" {
+				s.ModeRef = ref
+			} else {
+				s.ReplicasRef = ref
+			}
+		}
 	}
 }
 

@@ -274,3 +274,30 @@ func stackNetwork(a *Analysis, stack, key string) *Network {
 	}
 	return nil
 }
+
+// TestDeployReplacementKeepsNamedDriver: a later entry that names a driver
+// itself (the same one, or overlay instead of the base's) loses no driver;
+// one that names none drops the base's non-default driver.
+func TestDeployReplacementKeepsNamedDriver(t *testing.T) {
+	base := "version: \"3.8\"\nservices:\n  api:\n    image: a\n    networks: [backend]\nnetworks:\n  backend:\n    driver: weave\n    labels:\n      team: ledger\n"
+	for _, tc := range []struct {
+		name, later string
+		want        []string
+	}{
+		{"same driver", "version: \"3.8\"\nnetworks:\n  backend:\n    driver: weave\n", []string{"labels"}},
+		{"overlay on purpose", "version: \"3.8\"\nnetworks:\n  backend:\n    driver: overlay\n    labels:\n      team: ledger\n", nil},
+		{"no driver", "version: \"3.8\"\nnetworks:\n  backend:\n    labels:\n      team: ledger\n", []string{"driver"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := loadFiles(t, nil, [2]string{"base.yml", base}, [2]string{"prod.yml", tc.later})
+			n := a.Model.Networks["ledger_backend"]
+			var got []string
+			for _, r := range n.Replaced {
+				got = append(got, r.Dropped...)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("dropped %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

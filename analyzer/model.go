@@ -371,18 +371,27 @@ type Service struct {
 	Key   string `json:"key"`  // key in the stack file
 	Stack string `json:"stack"`
 	// Origin is stack, inventory (docker service inspect) or script.
-	Origin             string           `json:"origin"`
-	Image              string           `json:"image"`
-	Mode               string           `json:"mode"` // replicated | global
-	Replicas           int              `json:"replicas"`
-	Tasks              int              `json:"tasks"`             // replicas, or node count for global
-	EndpointMode       string           `json:"endpoint_mode"`     // lower-cased, default vip
-	EndpointModeRaw    string           `json:"endpoint_mode_raw"` // as written ("" when absent)
-	MaxReplicasPerNode int              `json:"max_replicas_per_node"`
-	UpdateParallelism  int              `json:"update_parallelism"`
-	UpdateOrder        string           `json:"update_order"`
-	Networks           []ServiceNetwork `json:"networks"`
-	Ports              []Port           `json:"ports"`
+	Origin             string `json:"origin"`
+	Image              string `json:"image"`
+	Mode               string `json:"mode"` // replicated | global
+	Replicas           int    `json:"replicas"`
+	Tasks              int    `json:"tasks"`             // replicas, or node count for global
+	EndpointMode       string `json:"endpoint_mode"`     // lower-cased, default vip
+	EndpointModeRaw    string `json:"endpoint_mode_raw"` // as written ("" when absent)
+	MaxReplicasPerNode int    `json:"max_replicas_per_node"`
+	// ModeRef and ReplicasRef point at deploy.mode and deploy.replicas in
+	// the last stack file that writes each (nil when none does, and
+	// ReplicasRef also when the merged value is null): docker
+	// stack deploy merges them key by key, so one file's replicas can meet
+	// another file's global mode, which docker/cli refuses
+	// (convertDeployMode: replicas can only be used with replicated or
+	// replicated-job mode).
+	ModeRef           *Ref             `json:"mode_ref"`
+	ReplicasRef       *Ref             `json:"replicas_ref"`
+	UpdateParallelism int              `json:"update_parallelism"`
+	UpdateOrder       string           `json:"update_order"`
+	Networks          []ServiceNetwork `json:"networks"`
+	Ports             []Port           `json:"ports"`
 	// InvalidPorts are short-syntax ports that do not parse (Docker's loader
 	// rejects them: `invalid hostPort: 99999`); they are not in Ports.
 	InvalidPorts []InvalidPort `json:"invalid_ports"`

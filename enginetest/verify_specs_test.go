@@ -100,6 +100,7 @@ var specs = map[string]spec{
 	"SWL013/bad_v31.yml":      {Expect: expectRejected, Match: []string{`Additional property (configs|endpoint_mode|published|target) is not allowed|must be a string|Invalid type`}},
 	"SWL013/multi/":           {Expect: expectRejected, Match: []string{`version mismatched between two composefiles : 3\.8 and 3\.13`}},
 	"SWL014/multi/":           {Expect: expectRunning, Check: checkOverrideDropped},
+	"SWL014/override-driver/": {Expect: expectRunning, Check: checkDriverKeptLabelsDropped},
 	"SWL015/bad.yml":          {Expect: expectAccepted, Check: checkIPv6NotAllocated},
 	"SWL015/local-bridge.yml": {Expect: expectRejected, Match: []string{`cannot be used with services`}, NoVariant: nil},
 	"SWL016/bad.yml":          {Expect: expectRunning, Check: checkNotCreated("logging")},
@@ -107,6 +108,9 @@ var specs = map[string]spec{
 	"SWL018/bad.yml": {Expect: expectRejected, Variants: true,
 		NoVariant: map[int]string{4: "the image is replaced by the probe image, which removes the variable"},
 		Match:     []string{`services\.web\.ports\.0\.published must be a integer|failed to cast|invalid`}},
+
+	"SWL020/bad.yml":   {Expect: expectRejected, Match: []string{`^replicas can only be used with replicated or replicated-job mode$`}},
+	"SWL020/override/": {Expect: expectRejected, Match: []string{`^replicas can only be used with replicated or replicated-job mode$`}},
 
 	// ---- SWL1xx ----
 	"SWL101/bad.yml":       {Expect: expectRejected, Match: []string{`port published with ingress mode can't be used with dnsrr mode`}},
@@ -153,7 +157,7 @@ var specs = map[string]spec{
 	"SWL301/bad.yml":  {Expect: expectRunning, Check: checkMTU(map[string]int{"payments": 1424})},
 	"SWL301/good.yml": {Check: checkMTU(map[string]int{"payments": 1450})},
 	"SWL302/bad.yml":  {Expect: expectRunning, Check: checkMTU(map[string]int{"frontend": 1424, "backend": 1424, "metrics": 1424})},
-	"SWL302/good.yml": {Check: checkMTU(map[string]int{"frontend": 1450, "backend": 1424})},
+	"SWL302/good.yml": {Check: checkMTU(map[string]int{"frontend": 1450, "backend": 1424, "payments": 1424})},
 	"SWL303/bad.yml": {Expect: expectStuck, Variants: true, SkipWhole: "one service on all four networks: the first failing network hides the others",
 		Match: []string{`.+`}},
 	"SWL303/good.yml": {Check: checkMTU(map[string]int{"tunnel": 1370, "lan": 1400, "storage": 8950, "plain": 1450})},
@@ -321,6 +325,20 @@ func checkOverrideDropped(c *checkCtx) ([]string, error) {
 		return []string{ev}, fmt.Errorf("the earlier file's settings survived: %s", ev)
 	}
 	return []string{"the network is created from prod.yml's entry alone: not encrypted, no MTU option, pool subnet " + n.IPAM.Config[0].Subnet + ", label env=prod", ev}, nil
+}
+
+// checkDriverKeptLabelsDropped: the later entry names overlay itself, so
+// the network is an overlay; the base entry's labels are gone.
+func checkDriverKeptLabelsDropped(c *checkCtx) ([]string, error) {
+	n, err := enginetest.NetworkInspect(netName(c, "backend"))
+	if err != nil {
+		return nil, err
+	}
+	ev := fmt.Sprintf("network %s: Driver=%s Scope=%s Labels=%v", n.Name, n.Driver, n.Scope, n.Labels)
+	if n.Driver != "overlay" || n.Labels["com.acme.purpose"] != "" {
+		return []string{ev}, fmt.Errorf("want an overlay network without the base file's label: %s", ev)
+	}
+	return []string{"the network is an overlay (the driver prod.yml names) without the base file's label", ev}, nil
 }
 
 func checkIPv6NotAllocated(c *checkCtx) ([]string, error) {

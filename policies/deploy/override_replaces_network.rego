@@ -11,7 +11,9 @@
 #   whose own tests expect the replacement). `docker compose config` shows the
 #   deep-merged result and hides the loss. swarmlint compares the raw entries
 #   of the files in merge order and lists each setting that only earlier files
-#   make. A later entry that sets `external: true` is a deliberate switch to
+#   make; a later entry that names a driver itself (the same one, or
+#   `overlay` where the base file had a local driver) drops no driver. A
+#   later entry that sets `external: true` is a deliberate switch to
 #   an existing network, whose creation settings would not apply anyway: only
 #   a dropped `name` (which network is used) is reported for it.
 # related_resources:

@@ -6,12 +6,16 @@
 #   n.secure = true }`, GT090, code-derived and consistent with user
 #   reports). So `encrypted: "false"`, `"0"`, `"no"` or `"off"` all turn
 #   IPsec **on**, with its throughput cost, its need for ESP between nodes
-#   and its smaller MTU. An empty value (`encrypted: ""`, often what a
-#   `${VAR}` left empty to switch encryption off produces) also encrypts: it
-#   is what `docker network create --opt encrypted` sends.
+#   and its smaller MTU.
 #
-#   swarmlint reports the values false, f, 0, no, n, off, disable, disabled,
-#   none and the empty string, in any case and with surrounding spaces.
+#   swarmlint reports the values false, f, 0, no, n, off, disable, disabled
+#   and none, in any case and with surrounding spaces. An empty value is
+#   what `docker network create --opt encrypted` sends, so a literal
+#   `encrypted: ""` is the documented way to ask for encryption and is not
+#   reported (the engine encrypts it: containers get the encrypted MTU, see
+#   docs/engine-verification.md). An empty value that a `${VAR}` produced is
+#   reported: a variable left empty is usually meant to switch encryption
+#   off, and it does not.
 # related_resources:
 #   - description: Docker docs, overlay network driver (encryption)
 #     ref: https://docs.docker.com/engine/network/drivers/overlay/#encrypt-traffic-on-an-overlay-network
@@ -28,7 +32,7 @@ package swarmlint.rules.encryption.encrypted_false_still_encrypts
 import data.swarmlint.lib.overlay
 import data.swarmlint.lib.result
 
-_false_words := {"", "false", "f", "0", "no", "n", "off", "disable", "disabled", "none"}
+_false_words := {"false", "f", "0", "no", "n", "off", "disable", "disabled", "none"}
 
 report contains finding if {
 	some network in input.networks
@@ -36,11 +40,20 @@ report contains finding if {
 	network.driver == "overlay"
 	not network.external
 	not network.encrypted_bare
-	lower(trim_space(network.encrypted_value)) in _false_words
+	_looks_false(network)
 	finding := result.finding_at(rego.metadata.chain(), network, ["driver_opts", "encrypted"], sprintf(
 		"network %q sets encrypted to %s%s, but Docker only checks that the option is present: the network is encrypted",
 		[overlay.name(network), _shown(network.encrypted_value), _from_variable(network)],
 	))
+}
+
+_looks_false(network) if lower(trim_space(network.encrypted_value)) in _false_words
+
+# An empty value is --opt encrypted's own form; only a variable that came out
+# empty is a switch that failed.
+_looks_false(network) if {
+	trim_space(network.encrypted_value) == ""
+	_from_variable(network) != ""
 }
 
 _shown(value) := "an empty value" if value == ""

@@ -9,7 +9,7 @@ _net(value) := {"networks": {"shop_backend": {
 }}}
 
 test_false_looking_values_are_reported if {
-	every value in ["false", "False", " off ", "0", "no", "N", "disabled", ""] {
+	every value in ["false", "False", " off ", "0", "no", "N", "disabled"] {
 		count(rule.report) == 1 with input as _net(value)
 	}
 }
@@ -33,6 +33,13 @@ test_variable_is_named if {
 	}]})
 	some f in rule.report with input as inp
 	contains(f.message, "an empty value (from ${OVERLAY_ENCRYPTION})")
+}
+
+# `encrypted: ""` is what `--opt encrypted` sends: encryption as intended.
+test_literal_empty_value_is_fine if {
+	every value in ["", " "] {
+		count(rule.report) == 0 with input as object.union(_net(value), {"variables": []})
+	}
 }
 
 test_network_without_the_option_is_clean if {
