@@ -109,8 +109,8 @@ var specs = map[string]spec{
 		NoVariant: map[int]string{4: "the image is replaced by the probe image, which removes the variable"},
 		Match:     []string{`services\.web\.ports\.0\.published must be a integer|failed to cast|invalid`}},
 
-	"SWL020/bad.yml":   {Expect: expectRejected, Match: []string{`^replicas can only be used with replicated or replicated-job mode$`}},
-	"SWL020/override/": {Expect: expectRejected, Match: []string{`^replicas can only be used with replicated or replicated-job mode$`}},
+	"SWL020/bad.yml":   {Expect: expectRejected, Match: []string{`(?m)^service [a-z-]+: replicas can only be used with replicated or replicated-job mode$`}},
+	"SWL020/override/": {Expect: expectRejected, Match: []string{`(?m)^service [a-z-]+: replicas can only be used with replicated or replicated-job mode$`}},
 
 	// ---- SWL1xx ----
 	"SWL101/bad.yml":       {Expect: expectRejected, Match: []string{`port published with ingress mode can't be used with dnsrr mode`}},
