@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -47,6 +48,9 @@ func lintCell(fs []fixture, verdicts map[string]string) string {
 }
 
 func writeReport(path string, eng enginetest.Engine, rows []*ruleResult, counts map[string]int, took time.Duration) error {
+	if onlyRules() != nil {
+		return updateReport(path, rows)
+	}
 	var b strings.Builder
 	b.WriteString(reportBegin + "\n\n")
 	fmt.Fprintf(&b, "Run: %s · Engine: Docker Engine %s (API %s), CLI %s, %s/%s · single-node swarm, `--advertise-addr %s` · took %s\n\n",
@@ -56,35 +60,11 @@ func writeReport(path string, eng enginetest.Engine, rows []*ruleResult, counts 
 		counts[confirmed], counts[notReproducible], counts[contradicted], len(rows))
 	b.WriteString("| rule | fixtures | swarmlint | engine | outcome |\n|---|---|---|---|---|\n")
 	for _, rr := range rows {
-		var fs []fixture
-		verdicts := map[string]string{}
-		var eng []string
-		for _, r := range rr.Fixtures {
-			fs = append(fs, r.F)
-			verdicts[r.F.Name] = r.Lint
-			for _, e := range r.Engine {
-				eng = append(eng, r.F.Name+" "+e)
-			}
-		}
-		outcome := "**" + rr.Outcome + "**"
-		if rr.Reason != "" {
-			outcome += ": " + rr.Reason
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", rr.ID, fixtureCell(fs), lintCell(fs, verdicts), cell(strings.Join(eng, "\n")), cell(outcome))
+		b.WriteString(rowLine(rr))
 	}
 	b.WriteString("\n### Details\n")
 	for _, rr := range rows {
-		fmt.Fprintf(&b, "\n#### %s — %s\n\n", rr.ID, rr.Outcome)
-		for _, r := range rr.Fixtures {
-			fmt.Fprintf(&b, "- **%s** (swarmlint: %s) — %s", r.F.Name, r.Lint, r.Status)
-			if r.Reason != "" {
-				fmt.Fprintf(&b, ": %s", r.Reason)
-			}
-			b.WriteString("\n")
-			for _, d := range r.Details {
-				b.WriteString(indent(d) + "\n")
-			}
-		}
+		b.WriteString(detailsBlock(rr))
 	}
 	b.WriteString("\n" + reportEnd + "\n")
 
@@ -103,6 +83,125 @@ func writeReport(path string, eng enginetest.Engine, rows []*ruleResult, counts 
 		out = []byte("# Rules verified on a real Docker Engine\n\nRegenerate with `" + regenerate + "`.\n\n" + b.String())
 	}
 	return os.WriteFile(path, out, 0o644)
+}
+
+// rowLine is a rule's row of the report table.
+func rowLine(rr *ruleResult) string {
+	var fs []fixture
+	verdicts := map[string]string{}
+	var eng []string
+	for _, r := range rr.Fixtures {
+		fs = append(fs, r.F)
+		verdicts[r.F.Name] = r.Lint
+		for _, e := range r.Engine {
+			eng = append(eng, r.F.Name+" "+e)
+		}
+	}
+	outcome := "**" + rr.Outcome + "**"
+	if rr.Reason != "" {
+		outcome += ": " + rr.Reason
+	}
+	return fmt.Sprintf("| %s | %s | %s | %s | %s |\n", rr.ID, fixtureCell(fs), lintCell(fs, verdicts), cell(strings.Join(eng, "\n")), cell(outcome))
+}
+
+// detailsBlock is a rule's section under "### Details".
+func detailsBlock(rr *ruleResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n#### %s — %s\n\n", rr.ID, rr.Outcome)
+	for _, r := range rr.Fixtures {
+		fmt.Fprintf(&b, "- **%s** (swarmlint: %s) — %s", r.F.Name, r.Lint, r.Status)
+		if r.Reason != "" {
+			fmt.Fprintf(&b, ": %s", r.Reason)
+		}
+		b.WriteString("\n")
+		for _, d := range r.Details {
+			b.WriteString(indent(d) + "\n")
+		}
+	}
+	return b.String()
+}
+
+var outcomeCellRe = regexp.MustCompile(`^\*\*(confirmed|not reproducible|contradicted)\*\*`)
+
+// updateReport replaces, in the existing report, the rows and details of
+// the rules of a -enginetest.only run, keeps every other rule's row and
+// details from the last full run, recounts the outcomes and notes the
+// partial run under the full run's line.
+func updateReport(path string, rows []*ruleResult) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("-enginetest.only updates an existing report: %w", err)
+	}
+	text := string(src)
+	i, j := strings.Index(text, reportBegin), strings.Index(text, reportEnd)
+	if i < 0 || j < i {
+		return fmt.Errorf("%s: no generated region to update", path)
+	}
+	region := text[i+len(reportBegin) : j]
+	head, rest, ok := strings.Cut(region, "| rule | fixtures | swarmlint | engine | outcome |\n|---|---|---|---|---|\n")
+	if !ok {
+		return fmt.Errorf("%s: no rule table", path)
+	}
+	table, details, ok := strings.Cut(rest, "\n### Details\n")
+	if !ok {
+		return fmt.Errorf("%s: no details section", path)
+	}
+	lines := map[string]string{}
+	for _, l := range strings.SplitAfter(table, "\n") {
+		if strings.HasPrefix(l, "| SWL") {
+			lines[splitRow(l)[0]] = l
+		}
+	}
+	blocks := map[string]string{}
+	for _, blk := range strings.Split(details, "\n#### ")[1:] {
+		id, _, _ := strings.Cut(blk, " ")
+		blocks[id] = "\n#### " + strings.TrimRight(blk, "\n") + "\n"
+	}
+	var rerun []string
+	for _, rr := range rows {
+		lines[rr.ID], blocks[rr.ID] = rowLine(rr), detailsBlock(rr)
+		rerun = append(rerun, rr.ID)
+	}
+	var ids []string
+	for id := range lines {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	counts := map[string]int{}
+	for _, id := range ids {
+		if m := outcomeCellRe.FindStringSubmatch(splitRow(lines[id])[4]); m != nil {
+			counts[m[1]]++
+		}
+	}
+	var b strings.Builder
+	b.WriteString(reportBegin + "\n\n")
+	for _, l := range strings.Split(strings.TrimSpace(head), "\n") {
+		switch {
+		case strings.HasPrefix(l, "**") && strings.Contains(l, " confirmed · "):
+			fmt.Fprintf(&b, "**%d confirmed · %d not reproducible · %d contradicted** (of %d rules)\n\n",
+				counts[confirmed], counts[notReproducible], counts[contradicted], len(ids))
+		case strings.TrimSpace(l) != "":
+			b.WriteString(l + "\n\n")
+		}
+	}
+	// The note of this partial run goes right before the counts.
+	note := fmt.Sprintf("Partial re-run %s (`-enginetest.only`): %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), strings.Join(rerun, ", "))
+	out := b.String()
+	if k := strings.Index(out, "**"); k >= 0 {
+		out = out[:k] + note + out[k:]
+	}
+	b.Reset()
+	b.WriteString(out)
+	b.WriteString("| rule | fixtures | swarmlint | engine | outcome |\n|---|---|---|---|---|\n")
+	for _, id := range ids {
+		b.WriteString(lines[id])
+	}
+	b.WriteString("\n### Details\n")
+	for _, id := range ids {
+		b.WriteString(blocks[id])
+	}
+	b.WriteString("\n" + reportEnd)
+	return os.WriteFile(path, []byte(text[:i]+b.String()+text[j+len(reportEnd):]), 0o644)
 }
 
 // indent makes a detail a nested list item (code blocks stay intact).

@@ -28,6 +28,25 @@ import (
 
 var reportFlag = flag.String("enginetest.report", "", "write the rule verification report (Markdown) to this file")
 
+// onlyFlag limits a run to some rules: only their fixtures are deployed,
+// and -enginetest.report then replaces only their rows and details in the
+// existing report, keeping every other rule's row from the last full run.
+var onlyFlag = flag.String("enginetest.only", "", "comma-separated rule ids: verify only these rules (with -enginetest.report, update only their rows of the existing report)")
+
+// onlyRules is the set -enginetest.only names (nil: every rule).
+func onlyRules() map[string]bool {
+	if strings.TrimSpace(*onlyFlag) == "" {
+		return nil
+	}
+	ids := map[string]bool{}
+	for _, id := range strings.Split(*onlyFlag, ",") {
+		if id = strings.ToUpper(strings.TrimSpace(id)); id != "" {
+			ids[id] = true
+		}
+	}
+	return ids
+}
+
 // Waits of the verification. A task of the probe runs within 1–3 s here;
 // "never running" is declared after stuckDeadline.
 const (
@@ -138,6 +157,18 @@ func TestVerifyRules(t *testing.T) {
 	fixtures, verdicts, findings, err := lintAll(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if only := onlyRules(); only != nil {
+		for id := range only {
+			if _, ok := fixtures[id]; !ok {
+				t.Fatalf("-enginetest.only: %s has no fixtures", id)
+			}
+		}
+		for id := range fixtures {
+			if !only[id] {
+				delete(fixtures, id)
+			}
+		}
 	}
 	eng := enginetest.RequireEngine(t)
 	t.Logf("engine: server %s (API %s), client %s", eng.ServerVersion, eng.APIVersion, eng.ClientVersion)
