@@ -13,6 +13,7 @@ import (
 
 	"github.com/swarmlint/swarmlint/analyzer"
 	"github.com/swarmlint/swarmlint/lint"
+	"github.com/swarmlint/swarmlint/lint/linttest"
 	"github.com/swarmlint/swarmlint/report"
 	"github.com/swarmlint/swarmlint/rules"
 )
@@ -25,7 +26,7 @@ const fixturesRoot = "../fixtures"
 // with.
 const swarmInitFile = "swarm-init.txt"
 
-// Kinds of fixture, as lint/fixture_inputs_test.go lints them.
+// Kinds of fixture, as lint/linttest lints them.
 const (
 	kindStack  = "stack"  // one compose file, one stack
 	kindMulti  = "multi"  // a sub-folder: one stack merged from its files in name order
@@ -47,7 +48,7 @@ func (f fixture) Files() []string {
 	if f.Kind != kindMulti {
 		return []string{f.Path}
 	}
-	files, _ := lint.FixtureFiles(f.Path)
+	files, _ := linttest.StackFiles(f.Path)
 	return files
 }
 
@@ -85,7 +86,7 @@ func ruleFixtures() (map[string][]fixture, error) {
 		if !d.IsDir() {
 			continue
 		}
-		id, ok := lint.FixtureRuleID(d.Name())
+		id, ok := linttest.RuleID(d.Name())
 		if !ok {
 			continue
 		}
@@ -119,28 +120,17 @@ func ruleFixtures() (map[string][]fixture, error) {
 }
 
 // lintFixture lints one fixture with only its rule enabled and an empty
-// environment, exactly as lint's golden test does (checkInputFixture in
-// lint/fixture_inputs_test.go): a sub-folder as one merged stack, a script
-// alone as --script, a daemon*.json as --daemon-json, a stack file as its
-// own stack, each with the folder's swarm-init.txt as --swarm-init.
+// environment, exactly as lint's golden test does (linttest.Fixture.Config):
+// a sub-folder as one merged stack, a script alone as --script, a
+// daemon*.json as --daemon-json, a stack file as its own stack, each file
+// fixture with the folder's swarm-init.txt as --swarm-init.
 func lintFixture(ctx context.Context, eng *rules.Engine, f fixture) ([]report.Finding, error) {
-	cfg := lint.Config{Enable: []string{f.Rule}, Env: map[string]string{}}
-	switch f.Kind {
-	case kindMulti:
-		// checkMultiFixture passes no swarm-init.txt.
-		cfg.Stacks = []analyzer.StackInput{{Files: f.Files()}}
-	case kindScript:
-		cfg.Scripts = []string{f.Path}
-	case kindDaemon:
-		cfg.DaemonJSON = f.Path
-	default:
-		cfg.Stacks = []analyzer.StackInput{{Files: []string{f.Path}}}
+	cfg, _, params, err := linttest.Fixture(f).Config()
+	if err != nil {
+		return nil, err
 	}
-	if f.Kind != kindMulti {
-		initFile := filepath.Join(f.Dir, swarmInitFile)
-		if src, err := os.ReadFile(initFile); err == nil {
-			cfg.SwarmInit, cfg.SwarmInitName = string(src), initFile
-		}
+	if params != nil {
+		return nil, fmt.Errorf("%s: per-fixture --data is not supported by the engine verification", f.Path)
 	}
 	res, _, err := lint.RunWith(ctx, eng, cfg)
 	if err != nil {

@@ -1,4 +1,4 @@
-package lint
+package lint_test
 
 import (
 	"context"
@@ -6,13 +6,15 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/swarmlint/swarmlint/lint/linttest"
 	"github.com/swarmlint/swarmlint/rules"
 )
 
 // TestFixtures is the golden test: every `# want:` must be matched by a
 // finding starting on that line, and every finding must be wanted. In
 // fixtures/<ID>-*/ only that rule runs; in fixtures/_stacks/ all rules run.
-// The want contract lives in want.go, shared with `swarmlint test`.
+// The fixture forms and the want contract are linttest's, shared with
+// `swarmlint test`.
 func TestFixtures(t *testing.T) {
 	ctx := context.Background()
 	eng, err := rules.New(ctx, rules.Options{})
@@ -27,31 +29,24 @@ func TestFixtures(t *testing.T) {
 		if !d.IsDir() {
 			continue
 		}
-		dir := filepath.Join("../fixtures", d.Name())
-		var enable []string
-		if id, ok := FixtureRuleID(d.Name()); ok {
-			enable = []string{id}
-		} else if d.Name() != "_stacks" {
+		id, ok := linttest.RuleID(d.Name())
+		if !ok && d.Name() != "_stacks" {
 			continue
 		}
-		files, err := fixtureInputFiles(dir) // stacks and *.sh scripts (fixture_inputs_test.go)
+		fixtures, err := linttest.Fixtures(filepath.Join("../fixtures", d.Name()), id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, file := range files {
-			t.Run(d.Name()+"/"+filepath.Base(file), func(t *testing.T) {
-				checkFixture(t, ctx, eng, file, enable)
+		for _, f := range fixtures {
+			t.Run(d.Name()+"/"+f.Name, func(t *testing.T) {
+				res, err := linttest.Check(ctx, eng, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range res.Problems {
+					t.Error(p)
+				}
 			})
 		}
-	}
-}
-
-func checkFixture(t *testing.T, ctx context.Context, eng *rules.Engine, file string, enable []string) {
-	problems, err := checkInputFixture(ctx, eng, file, enable)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range problems {
-		t.Error(p)
 	}
 }

@@ -56,6 +56,9 @@ type Engine struct {
 	byPkg   map[string]*Rule
 	timeout time.Duration
 	Modules map[string]*ast.Module
+	params  map[string]any
+	debug   bool
+	printTo io.Writer
 }
 
 // RawFinding is a finding as a rule returned it, before it is located.
@@ -244,34 +247,55 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{compiler: comp, catalog: cat, byPkg: byPkg, timeout: opts.Timeout, Modules: mods,
-		queries: map[string]rego.PreparedEvalQuery{}}
+	e := &Engine{compiler: comp, catalog: cat, byPkg: byPkg, timeout: opts.Timeout, Modules: mods, debug: opts.Debug}
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}
-	var w io.Writer
 	if opts.Debug {
-		w = opts.PrintTo
+		e.printTo = opts.PrintTo
 	}
-	params, err := normalizeParams(opts.Params)
-	if err != nil {
+	if err := e.prepare(ctx, opts.Params); err != nil {
 		return nil, err
 	}
+	return e, nil
+}
+
+// prepare prepares one query per rule with params as data.swarmlint.params.
+func (e *Engine) prepare(ctx context.Context, params map[string]any) error {
+	params, err := normalizeParams(params)
+	if err != nil {
+		return err
+	}
+	e.params = params
+	e.queries = map[string]rego.PreparedEvalQuery{}
 	store := newStore(ParamsData(params))
-	for _, r := range cat {
+	for _, r := range e.catalog {
 		pq, err := rego.New(
-			rego.Compiler(comp),
+			rego.Compiler(e.compiler),
 			rego.Query(r.Package+".report"),
-			rego.PrintHook(printHook{w}),
-			rego.EnablePrintStatements(opts.Debug),
+			rego.PrintHook(printHook{e.printTo}),
+			rego.EnablePrintStatements(e.debug),
 			rego.Store(store),
 		).PrepareForEval(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("rule %s (%s): preparing its query: %w", r.ID, r.File, err)
+			return fmt.Errorf("rule %s (%s): preparing its query: %w", r.ID, r.File, err)
 		}
 		e.queries[r.Package] = pq
 	}
-	return e, nil
+	return nil
+}
+
+// Params returns the rule parameters the engine evaluates with.
+func (e *Engine) Params() map[string]any { return e.params }
+
+// WithParams returns an engine with the same compiled policies evaluating
+// with other parameters (a fixture's own --data); e is unchanged.
+func (e *Engine) WithParams(ctx context.Context, params map[string]any) (*Engine, error) {
+	c := *e
+	if err := c.prepare(ctx, params); err != nil {
+		return nil, err
+	}
+	return &c, nil
 }
 
 // ParamsData is the data document that holds params at data.swarmlint.params;

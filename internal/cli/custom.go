@@ -14,7 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/swarmlint/swarmlint/lint"
+	"github.com/swarmlint/swarmlint/lint/linttest"
 	"github.com/swarmlint/swarmlint/rules"
 )
 
@@ -48,9 +48,17 @@ func newTest(stdout, stderr io.Writer) *cobra.Command {
 
   - every rule named test_* in DIR's .rego files runs with OPA's tester,
     in the same sandbox as linting, with swarmlint's libraries loaded;
-  - every stack file DIR/fixtures/<ID>-<name>/*.yml is linted with only rule
-    <ID> enabled, and its findings must match the file's "# want: <ID>"
-    comments exactly (a missing or an unexpected finding fails).
+  - every fixture in DIR/fixtures/<ID>-<name>/ is linted with only rule <ID>
+    enabled, and its findings must match its "# want: <ID>" comments exactly
+    (a missing or an unexpected finding fails). A fixture is a stack file
+    (*.yml), a sub-folder (one stack merged from its files in name order),
+    a bootstrap script (*.sh) or a daemon*.json; a swarm-init.txt in the
+    folder is passed as --swarm-init to its file fixtures. A comment
+    "# fixture: --stack NAME --data FILE" in a fixture sets its stack name
+    and adds parameters (FILE relative to the fixture).
+
+--data applies to the fixtures only: Rego tests set their parameters with
+"with data.swarmlint.params as {...}".
 
 Without DIR, the built-in rules' own Rego tests run.
 Exit codes: 0 all passed, 1 a test failed, 2 the policies do not load or
@@ -64,11 +72,11 @@ no test was found.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&tf.run, "run", "", "run only tests whose package.name (or fixture ID-name/file.yml) matches `REGEX`")
+	f.StringVar(&tf.run, "run", "", "run only tests whose package.name (or fixture ID-name/file.yml, ID-name/folder/) matches `REGEX`")
 	f.BoolVar(&tf.coverage, "coverage", false, "print line coverage of the rules under test")
 	f.BoolVarP(&tf.verbose, "verbose", "v", false, "print the print() output of passing tests too")
 	f.DurationVar(&tf.timeout, "timeout", rules.DefaultTestTimeout, "stop a test (or a fixture's evaluation) after this long")
-	f.StringArrayVar(&tf.data, "data", nil, "rule parameters from a JSON or YAML `FILE`, as data.swarmlint.params (repeatable)")
+	f.StringArrayVar(&tf.data, "data", nil, "rule parameters for the fixtures from a JSON or YAML `FILE`, as data.swarmlint.params (repeatable)")
 	return c
 }
 
@@ -102,7 +110,10 @@ func runTest(ctx context.Context, tf *testFlags, dirs []string, stdout, stderr i
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
 	}
-	rep, err := rules.RunTests(ctx, rules.TestOptions{Custom: custom, Run: tf.run, Coverage: tf.coverage, Timeout: tf.timeout, Params: params})
+	// --data is for the fixtures; a Rego test that needs parameters sets
+	// them itself (with data.swarmlint.params as ...), so that its outcome
+	// does not depend on the command line.
+	rep, err := rules.RunTests(ctx, rules.TestOptions{Custom: custom, Run: tf.run, Coverage: tf.coverage, Timeout: tf.timeout})
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
 	}
@@ -189,8 +200,9 @@ func writeCoverage(w io.Writer, rep *rules.TestReport) {
 	}
 }
 
-// checkFixtures runs the golden check on DIR/fixtures/<ID>-*/*.yml, with
-// only rule <ID> enabled (the same contract as swarmlint's own fixtures).
+// checkFixtures checks every fixture of DIR/fixtures/<ID>-*/ with only rule
+// <ID> enabled: the same fixture forms and want contract as swarmlint's own
+// fixtures (package linttest).
 func checkFixtures(ctx context.Context, eng *rules.Engine, dir string, runRe *regexp.Regexp) ([]fixtureResult, error) {
 	root := filepath.Join(dir, "fixtures")
 	ents, err := os.ReadDir(root)
@@ -202,34 +214,27 @@ func checkFixtures(ctx context.Context, eng *rules.Engine, dir string, runRe *re
 	}
 	var out []fixtureResult
 	for _, d := range ents {
-		id, ok := lint.FixtureRuleID(d.Name())
+		id, ok := linttest.RuleID(d.Name())
 		if !d.IsDir() || !ok {
 			continue
 		}
-		files, err := lint.FixtureFiles(filepath.Join(root, d.Name()))
+		fixtures, err := linttest.Fixtures(filepath.Join(root, d.Name()), id)
 		if err != nil {
 			return nil, err
 		}
-		for _, file := range files {
-			if runRe != nil && !runRe.MatchString(d.Name()+"/"+filepath.Base(file)) {
+		for _, f := range fixtures {
+			if runRe != nil && !runRe.MatchString(d.Name()+"/"+f.Name) {
 				continue
 			}
-			res := fixtureResult{file: file}
-			if src, err := os.ReadFile(file); err == nil {
-				if ws, err := lint.ParseWants(file, src); err == nil {
-					res.wants = len(ws)
-				}
-			}
-			problems, err := lint.CheckFixture(ctx, eng, file, []string{id})
+			res, err := linttest.Check(ctx, eng, f)
 			if err != nil {
 				var te *rules.TimeoutError
 				if errors.As(err, &te) {
 					return nil, err
 				}
-				problems = []string{err.Error()}
+				res.Problems = []string{err.Error()}
 			}
-			res.problems = problems
-			out = append(out, res)
+			out = append(out, fixtureResult{file: f.Path, wants: res.Wants, problems: res.Problems})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].file < out[j].file })

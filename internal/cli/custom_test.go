@@ -571,3 +571,50 @@ func TestLabelRuleFirstTry(t *testing.T) {
 		t.Errorf("an unlabelled service was reported:\n%s", stdout)
 	}
 }
+
+// TestTestFixtureForms: `swarmlint test` checks every fixture form the
+// built-ins use — a sub-folder merged as one stack, a bootstrap script, a
+// swarm-init.txt — and per-fixture arguments; an unmet want inside a
+// multi-file folder fails the run.
+func TestTestFixtureForms(t *testing.T) {
+	imageRule := "\tsome service in input.services\n" +
+		"\tservice.image in object.get(data.swarmlint.params, \"banned\", [\"nginx\"])\n" +
+		"\tfinding := result.finding_at(rego.metadata.chain(), service, [\"image\"], sprintf(\"banned image in stack %s\", [service.stack]))"
+	files := map[string]string{
+		"pol/x.rego": customRule("ACME001", "acme.rules.x", imageRule),
+		// a sub-folder: one stack merged in name order; the override's image wins
+		"pol/fixtures/ACME001-banned/merged/1-base.yml":     "services:\n  web:\n    image: redis\n",
+		"pol/fixtures/ACME001-banned/merged/2-override.yml": "services:\n  web:\n    image: nginx # want: ACME001\n",
+		"pol/fixtures/ACME001-banned/boot.sh":               "#!/bin/sh\ndocker service create --name web nginx # want: ACME001\n",
+		"pol/fixtures/ACME001-banned/named.yml":             "# fixture: --stack shop\nservices:\n  web:\n    image: nginx # want: ACME001 \"in stack shop$\"\n",
+		"pol/fixtures/ACME001-banned/data.yml":              "# fixture: --data banned-redis.json\nservices:\n  web:\n    image: redis # want: ACME001\n  db:\n    image: nginx\n",
+		"pol/fixtures/ACME001-banned/banned-redis.json":     `{"banned": ["redis"]}`,
+	}
+	inTempDir(t, files)
+	out, stderr, code := run(t, "test", "pol")
+	if code != ExitOK {
+		t.Fatalf("exit %d, want %d:\n%s%s", code, ExitOK, out, stderr)
+	}
+	for _, want := range []string{
+		"PASS  pol/fixtures/ACME001-banned/merged: fixture, 1 wanted finding",
+		"PASS  pol/fixtures/ACME001-banned/boot.sh: fixture, 1 wanted finding",
+		"PASS  pol/fixtures/ACME001-banned/named.yml: fixture, 1 wanted finding",
+		"PASS  pol/fixtures/ACME001-banned/data.yml: fixture, 1 wanted finding",
+		"4 passed, 0 failed",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// An unmet want inside the multi-file folder fails the run.
+	writeAll(t, ".", map[string]string{"pol/fixtures/ACME001-banned/merged/1-base.yml": "services:\n  web:\n    image: redis # want: ACME001\n"})
+	out, _, code = run(t, "test", "pol")
+	if code != ExitFindings || !strings.Contains(out, "FAIL  pol/fixtures/ACME001-banned/merged: fixture, 2 wanted findings\n      pol/fixtures/ACME001-banned/merged/1-base.yml:3: missing ACME001") {
+		t.Errorf("unmet want in a folder: exit %d:\n%s", code, out)
+	}
+	// An unknown fixture argument is a failure naming the line.
+	writeAll(t, ".", map[string]string{"pol/fixtures/ACME001-banned/named.yml": "# fixture: --stak shop\nservices: {}\n"})
+	if out, _, _ = run(t, "test", "pol"); !strings.Contains(out, "named.yml:1: # fixture: unknown argument --stak") {
+		t.Errorf("unknown fixture argument:\n%s", out)
+	}
+}
