@@ -81,7 +81,7 @@ func (b *builder) stack(sd *stackData) {
 		sc := p.Services[key]
 		b.service(sd, key, sc, netByKey)
 	}
-	// networks used by no service are never created (GT019)
+	// networks used by no service are never created (docs/swarm-behaviour.md#unused-network-not-created)
 	for _, key := range sortedKeys(netByKey) {
 		n := netByKey[key]
 		if !n.External && n.Used && n.SubnetSource == "" {
@@ -473,7 +473,7 @@ func (b *builder) variables(sd *stackData, d *Doc, n *yaml.Node, path []any) {
 	}
 }
 
-// Key classes from docker/cli's stack loader (engineering-notes.md §8.2).
+// Key classes from docker/cli's stack loader (docs/swarm-behaviour.md#stack-file-keys).
 var (
 	topLevelV3   = set("version", "services", "networks", "volumes", "secrets", "configs")
 	forbiddenSvc = set("extends", "volume_driver", "volumes_from", "cpu_quota", "cpu_shares", "cpuset", "mem_limit", "memswap_limit")

@@ -22,7 +22,7 @@ func (b *builder) facts() {
 
 // allocate simulates swarm's allocation of subnets from the default address
 // pools. The global IPAM sorts the pools by address, drops a pool that
-// overlaps an earlier one (GT064) and hands out, for each network without a
+// overlaps an earlier one (docs/swarm-behaviour.md#default-pools-overlap) and hands out, for each network without a
 // subnet, the first mask-sized subnet of the pools that overlaps no subnet
 // already allocated (moby defaultipam, first fit). The order simulated is:
 // the ingress network at swarm init; then the explicit subnets of the
@@ -155,7 +155,7 @@ var localDrivers = set("bridge", "macvlan", "ipvlan", "host", "none", "null")
 
 // createdInSwarm reports whether n is a swarm-scoped network that exists or
 // will be created: the ingress network, inventory and script networks, and
-// stack networks that some service uses (GT019) and that are not external.
+// stack networks that some service uses (docs/swarm-behaviour.md#unused-network-not-created) and that are not external.
 func createdInSwarm(n *Network) bool {
 	if n.Ingress || n.Origin == "inventory" || n.Origin == "script" {
 		return !localDrivers[n.Driver]
@@ -193,7 +193,7 @@ func v4Subnet(sn Subnet) (netip.Prefix, bool) {
 
 // effectivePools returns the IPv4 pools as the global IPAM uses them: sorted
 // by address (the shorter prefix first on a tie), a pool that overlaps the
-// previous kept one dropped (GT064; it then lies inside that one). It notes
+// previous kept one dropped (docs/swarm-behaviour.md#default-pools-overlap; it then lies inside that one). It notes
 // each dropped pool's MergedInto.
 func effectivePools(pools []Pool) []netip.Prefix {
 	type entry struct {
@@ -361,7 +361,7 @@ func v4addr(n uint64) netip.Addr {
 }
 
 // Usable is the number of addresses swarm can hand out in an IPv4 subnet:
-// all minus network, broadcast and gateway (GT051). A /31 reserves no
+// all minus network, broadcast and gateway (docs/swarm-behaviour.md#overlay-address-demand). A /31 reserves no
 // network or broadcast address, so its gateway leaves one; a /32 has none.
 func Usable(p netip.Prefix) int {
 	if !p.Addr().Is4() {
@@ -397,7 +397,7 @@ func usable(n *Network) int {
 	return total
 }
 
-// demand computes the address demand per network (rules-catalog.md §SWL2xx).
+// demand computes the address demand per network (docs/swarm-behaviour.md#overlay-address-demand).
 func (b *builder) demand() {
 	nodes := b.settings.NodeCount
 	ing := b.m.Networks[b.m.Swarm.Ingress]

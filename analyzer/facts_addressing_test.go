@@ -89,7 +89,7 @@ func TestAllocationDefaults(t *testing.T) {
 	}
 }
 
-// Swarm sorts the pools by address and drops one inside another (GT064).
+// Swarm sorts the pools by address and drops one inside another (docs/swarm-behaviour.md#default-pools-overlap).
 func TestAllocationPoolsSortedAndMerged(t *testing.T) {
 	m := loadAddressingStack(t, twoAutoNetworks, Settings{DefaultAddrPools: []string{"10.30.0.0/16", "10.20.0.0/16", "10.20.128.0/17"}})
 	if got := subnetOf(t, m, "ingress"); got != "10.20.0.0/24" {
@@ -186,7 +186,7 @@ networks:
 	}
 }
 
-// Only networks stack deploy creates take part: unused ones (GT019) and
+// Only networks stack deploy creates take part: unused ones (docs/swarm-behaviour.md#unused-network-not-created) and
 // node-local drivers neither reserve nor take pool subnets.
 func TestAllocationSkipsNetworksNeverCreated(t *testing.T) {
 	m := loadAddressingStack(t, `

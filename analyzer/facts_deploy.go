@@ -356,7 +356,7 @@ func networkKeys(sd *stackData) []string {
 // deployReplacements finds, in a multi-file stack, the networks that a
 // later file declares again: docker/cli merges top-level networks with
 // mergo.Map(WithOverride), so the last file's entry replaces the earlier ones
-// whole (engineering-notes.md §8.2), and every setting only the earlier
+// whole (docs/swarm-behaviour.md#network-override-replaces), and every setting only the earlier
 // files make is dropped. A later entry that makes the network external
 // drops only the name: nothing is created from the others.
 func (b *builder) deployReplacements(sd *stackData) {
@@ -646,7 +646,7 @@ func variableOperator(syntax, name string) string {
 }
 
 // deployNameCollisions finds the objects swarm would create under names
-// equal ignoring case: SwarmKit's store compares names lower-cased (GT010).
+// equal ignoring case: SwarmKit's store compares names lower-cased (docs/swarm-behaviour.md#network-name-taken).
 // Networks: those the linted stacks create (not external, used by a service)
 // against each other and against networks that already exist (inventory,
 // scripts) unless that network belongs to the same stack (a redeploy).

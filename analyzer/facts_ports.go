@@ -21,7 +21,7 @@ func (b *builder) factsPorts() {
 	b.effectiveMTU()
 }
 
-// Overlay encapsulation overheads (GT095): VXLAN adds 50 bytes (inner
+// Overlay encapsulation overheads (docs/swarm-behaviour.md#overlay-mtu): VXLAN adds 50 bytes (inner
 // Ethernet 14, outer IP 20, UDP 8, VXLAN 8); IPsec ESP adds 26 more.
 const (
 	defaultMTU  = 1500
@@ -67,8 +67,8 @@ func (b *builder) expandPublishedRanges() {
 }
 
 // duplicatePorts finds, per file, `ports` items that repeat an earlier item
-// (GT032: the stack schema has uniqueItems) or publish the same
-// (published, protocol) as an earlier item (GT031). It reads the raw YAML:
+// (docs/swarm-behaviour.md#identical-port-entries: the stack schema has uniqueItems) or publish the same
+// (published, protocol) as an earlier item (docs/swarm-behaviour.md#duplicate-published-port). It reads the raw YAML:
 // compose-go silently keeps one of two identical items, and docker stack
 // deploy validates each file before merging them (a later file's port with
 // the same published port replaces the earlier one, so clashes across files
@@ -145,7 +145,7 @@ func clash(items []portItem, i int) (DuplicatePort, bool) {
 }
 
 // dockerProtocol is the protocol Docker uses: it maps unknown strings to
-// tcp (GT036).
+// tcp (docs/swarm-behaviour.md#port-protocol-mode-values).
 func dockerProtocol(p string) string {
 	p = strings.ToLower(p)
 	switch p {
@@ -227,11 +227,11 @@ func publishedRange(s string) (lo, hi int, ok bool) {
 }
 
 // effectiveMTU fills mtu.effective for every overlay network whose options
-// are known, also those without the option (GT095): (option or 1500) − 50,
+// are known, also those without the option (docs/swarm-behaviour.md#overlay-mtu): (option or 1500) − 50,
 // then − 26 and rounded down to a multiple of 4 when encrypted. It uses
 // Docker's own parse (strconv.Atoi on the raw value, no trimming); when
 // that fails or the value is negative, Docker cannot create the network
-// (GT094) and effective stays 0.
+// (docs/swarm-behaviour.md#mtu-option-value) and effective stays 0.
 func (b *builder) effectiveMTU() {
 	for _, id := range sortedKeys(b.m.Networks) {
 		n := b.m.Networks[id]
@@ -259,7 +259,7 @@ func (b *builder) effectiveMTU() {
 }
 
 // EffectiveMTU is the MTU Docker gives the containers of an overlay network
-// whose com.docker.network.driver.mtu is base (GT095).
+// whose com.docker.network.driver.mtu is base (docs/swarm-behaviour.md#overlay-mtu).
 func EffectiveMTU(base int, encrypted bool) int {
 	mtu := base - vxlanEncap
 	if encrypted {

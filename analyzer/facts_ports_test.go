@@ -21,7 +21,7 @@ func loadText(t *testing.T, text string, env map[string]string) *Model {
 	return a.Model
 }
 
-// TestEffectiveMTU: GT095's figures, 1450 and 1424 by default.
+// TestEffectiveMTU: the figures of docs/swarm-behaviour.md#overlay-mtu, 1450 and 1424 by default.
 func TestEffectiveMTU(t *testing.T) {
 	for _, c := range []struct {
 		base      int
@@ -68,8 +68,8 @@ networks:
 	}
 }
 
-// TestDuplicatePorts: identical items (GT032) and the same published port
-// written twice (GT031), per file, after interpolation.
+// TestDuplicatePorts: identical items (docs/swarm-behaviour.md#identical-port-entries) and the same published port
+// written twice (docs/swarm-behaviour.md#duplicate-published-port), per file, after interpolation.
 func TestDuplicatePorts(t *testing.T) {
 	m := loadText(t, `
 services:

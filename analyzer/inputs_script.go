@@ -307,7 +307,7 @@ func (b *builder) swarmInit(c *Command) {
 			si.ListenAddr = &a
 		}
 	}
-	// What Docker validates (GT070, GT071, GT075). Known pools always enter
+	// What Docker validates (docs/swarm-behaviour.md#pool-mask-length-range, docs/swarm-behaviour.md#pool-mask-shorter-than-pool, docs/swarm-behaviour.md#data-path-port-range). Known pools always enter
 	// the model (pool rules point at them); the mask length and the data
 	// path port only when Docker accepts them.
 	mask := 24
@@ -371,7 +371,7 @@ func (b *builder) nodeAddresses(c *Command, flags ...string) []NodeAddress {
 }
 
 // checkNodeAddr splits and checks an address flag value as Docker reads it
-// (GT077–GT079): an IP address or a network interface name, with an
+// (docs/swarm-behaviour.md#advertise-addr, #data-path-addr, #listen-addr): an IP address or a network interface name, with an
 // optional port except for --data-path-addr; 0.0.0.0 only for --listen-addr.
 func checkNodeAddr(flag, raw string) (host, port string, isIP bool, problem string) {
 	v := strings.TrimSpace(raw)
@@ -556,7 +556,7 @@ func (b *builder) gwbridge(c *Command, st *runState) {
 }
 
 // scriptNetworkRm removes networks; removing the ingress network records
-// the services that publish through it at that point (GT103).
+// the services that publish through it at that point (docs/swarm-behaviour.md#ingress-removal).
 func (b *builder) scriptNetworkRm(c *Command, st *runState) {
 	for _, w := range c.Positionals {
 		if !w.Known {

@@ -94,7 +94,7 @@ func (s Settings) Defaults() Settings {
 }
 
 // Merger loads one stack from its files. It is the seam where compose-go's
-// merge and `docker stack deploy`'s merge differ (engineering-notes.md §8).
+// merge and `docker stack deploy`'s merge differ (docs/swarm-behaviour.md#stack-deploy-vs-compose).
 type Merger interface {
 	Load(ctx context.Context, files []types.ConfigFile, env map[string]string) (*types.Project, error)
 }

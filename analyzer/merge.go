@@ -11,8 +11,8 @@ import (
 )
 
 // StackDeployMerger merges a stack's files the way `docker stack deploy -c a
-// -c b` does (docker/cli cli/compose/loader merge.go, engineering-notes.md
-// §8.2), then loads the merged document with compose-go:
+// -c b` does (docker/cli cli/compose/loader merge.go;
+// docs/swarm-behaviour.md#network-override-replaces), then loads the merged document with compose-go:
 //
 //   - a later file's top-level networks/volumes/secrets/configs entry
 //     replaces the earlier entry whole (so `encrypted`, MTU and ipam set by

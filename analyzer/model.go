@@ -221,7 +221,7 @@ type Pool struct {
 	Prefix string `json:"prefix"` // canonical, "" when invalid
 	Valid  bool   `json:"valid"`
 	// MergedInto is the pool this one overlaps and is dropped for: swarm sorts
-	// the pools by address and silently discards a later overlapping one (GT064).
+	// the pools by address and silently discards a later overlapping one (docs/swarm-behaviour.md#default-pools-overlap).
 	MergedInto string `json:"merged_into"`
 	Ref        *Ref   `json:"ref,omitempty"`
 }
@@ -320,7 +320,7 @@ type MTU struct {
 	Valid bool   `json:"valid"`
 	// Effective is the MTU containers get: value (or 1500) − 50, −26 and rounded down to 4 if encrypted.
 	// It is filled for every overlay network whose options are known, also without the option;
-	// 0 when Docker cannot parse the option (GT094, GT095).
+	// 0 when Docker cannot parse the option (docs/swarm-behaviour.md#mtu-option-value, docs/swarm-behaviour.md#overlay-mtu).
 	Effective int `json:"effective"`
 	// Set is true when com.docker.network.driver.mtu is written; false for an
 	// overlay network that gets the default (Raw "", Value 0, Valid true).
@@ -349,7 +349,7 @@ type Subnet struct {
 	Ref          Ref               `json:"ref"`
 }
 
-// Demand is the address demand on a network (rules-catalog.md §SWL2xx).
+// Demand is the address demand on a network (docs/swarm-behaviour.md#overlay-address-demand).
 type Demand struct {
 	Total       int `json:"total"`
 	VIPs        int `json:"vips"`
@@ -399,7 +399,7 @@ type Service struct {
 	Hostnames    []Hostname    `json:"hostnames"`
 	Expose       []string      `json:"expose"`
 	// DuplicatePorts are `ports` items that repeat an earlier item or its
-	// published port in the same file (GT031, GT032). compose-go drops
+	// published port in the same file (docs/swarm-behaviour.md#duplicate-published-port, docs/swarm-behaviour.md#identical-port-entries). compose-go drops
 	// identical items, so this is read from the raw YAML.
 	DuplicatePorts []DuplicatePort `json:"duplicate_ports"`
 	// Labels are the container labels (services.<s>.labels,
@@ -462,7 +462,7 @@ type Port struct {
 
 // DuplicatePort is a `ports` item that clashes with an earlier item of the
 // same list in the same file: written identically (the schema's uniqueItems,
-// GT032), or publishing the same (published, protocol) (GT031). Unknown
+// docs/swarm-behaviour.md#identical-port-entries), or publishing the same (published, protocol) (docs/swarm-behaviour.md#duplicate-published-port). Unknown
 // protocols count as tcp, as Docker maps them.
 type DuplicatePort struct {
 	Index     int    `json:"index"`     // position of the later item in the file's ports list

@@ -35,18 +35,18 @@ func writeNotes(path string) error {
 	}
 	b.WriteString("\n\n")
 
-	b.WriteString("| GT | experiment | outcome | exact message | vs ground truth |\n|---|---|---|---|---|\n")
+	b.WriteString("| behaviour | experiment | outcome | exact message | vs swarm-behaviour.md |\n|---|---|---|---|---|\n")
 	for _, o := range observations {
 		msg := code(o.Verdict.Message)
 		if silent, ok := silentFailure(o.Verdict.Message); ok {
 			msg = "— (nothing printed; " + silent + ")"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", o.GT, cell(o.Experiment), o.Verdict.Outcome,
+		fmt.Fprintf(&b, "| [%s](swarm-behaviour.md#%s) | %s | %s | %s | %s |\n", o.Behaviour, o.Behaviour, cell(o.Experiment), o.Verdict.Outcome,
 			cell(msg), cell(short(o.Agreement)))
 	}
 	b.WriteString("\n### Details\n")
 	for _, o := range observations {
-		fmt.Fprintf(&b, "\n#### %s — %s\n\n", o.GT, o.Experiment)
+		fmt.Fprintf(&b, "\n#### %s — %s\n\n", o.Behaviour, o.Experiment)
 		fmt.Fprintf(&b, "- Command: `%s`\n", o.Command)
 		fmt.Fprintf(&b, "- Outcome: **%s**\n", o.Verdict.Outcome)
 		if silent, ok := silentFailure(o.Verdict.Message); ok {
@@ -59,7 +59,7 @@ func writeNotes(path string) error {
 		for _, e := range o.Evidence {
 			fmt.Fprintf(&b, "- Evidence: %s\n", e)
 		}
-		fmt.Fprintf(&b, "- Ground truth: %s\n", o.GroundTruth)
+		fmt.Fprintf(&b, "- Expected ([swarm-behaviour.md](swarm-behaviour.md#%s)): %s\n", o.Behaviour, o.Expected)
 		fmt.Fprintf(&b, "- Verdict: %s\n", o.Agreement)
 	}
 	b.WriteString("\n" + endGenerated + "\n")

@@ -39,13 +39,13 @@ const (
 
 // observation is one experiment's result, as written to the notes.
 type observation struct {
-	GT          string
-	Experiment  string
-	Command     string
-	Verdict     enginetest.Verdict
-	Evidence    []string // inspect output, task states, daemon log lines
-	GroundTruth string   // what docker-ground-truth.md says
-	Agreement   string   // "agrees" or "differs: why"
+	Behaviour  string // anchor in docs/swarm-behaviour.md
+	Experiment string
+	Command    string
+	Verdict    enginetest.Verdict
+	Evidence   []string // inspect output, task states, daemon log lines
+	Expected   string   // what docs/swarm-behaviour.md says
+	Agreement  string   // "agrees" or "differs: why"
 }
 
 var (
@@ -60,8 +60,8 @@ func record(t *testing.T, o observation) {
 	obsMu.Lock()
 	observations = append(observations, o)
 	obsMu.Unlock()
-	t.Logf("%s %s\n  command: %s\n  outcome: %s\n  message: %q\n  evidence: %q\n  ground truth: %s\n  %s",
-		o.GT, o.Experiment, o.Command, o.Verdict.Outcome, o.Verdict.Message, o.Evidence, o.GroundTruth, o.Agreement)
+	t.Logf("%s %s\n  command: %s\n  outcome: %s\n  message: %q\n  evidence: %q\n  expected: %s\n  %s",
+		o.Behaviour, o.Experiment, o.Command, o.Verdict.Outcome, o.Verdict.Message, o.Evidence, o.Expected, o.Agreement)
 }
 
 func testdata(name string) string { return filepath.Join("testdata", name) }
@@ -137,39 +137,39 @@ func TestOnDefaultSwarm(t *testing.T) {
 		t.Fatalf("ingress IPAM = %+v, want 10.0.0.0/24", ing.IPAM.Config)
 	}
 
-	t.Run("GT030/dnsrr-ingress-port", func(t *testing.T) {
+	t.Run("dnsrr-with-ingress-port/dnsrr-ingress-port", func(t *testing.T) {
 		v, _ := deploy(t, "gt030", runWait, "gt030-dnsrr-ingress-port.yml")
 		want(t, v, enginetest.OutcomeRejected, `^failed to create service gt030_cache: Error response from daemon: rpc error: code = (InvalidArgument|3) desc = EndpointSpec: port published with ingress mode can't be used with dnsrr mode$`)
-		record(t, observation{GT: "GT030", Experiment: "dnsrr + short-syntax port",
+		record(t, observation{Behaviour: "dnsrr-with-ingress-port", Experiment: "dnsrr + short-syntax port",
 			Command: deployCmd("gt030", "gt030-dnsrr-ingress-port.yml"), Verdict: v,
-			GroundTruth: "error: `EndpointSpec: port published with ingress mode can't be used with dnsrr mode`", Agreement: "agrees"})
+			Expected: "error: `EndpointSpec: port published with ingress mode can't be used with dnsrr mode`", Agreement: "agrees"})
 	})
 
-	t.Run("GT030/dnsrr-host-port", func(t *testing.T) {
+	t.Run("dnsrr-with-ingress-port/dnsrr-host-port", func(t *testing.T) {
 		v, tasks := deploy(t, "gt030h", runWait, "gt030-dnsrr-host-port.yml")
 		want(t, v, enginetest.OutcomeRunning, `^$`)
-		record(t, observation{GT: "GT030", Experiment: "dnsrr + host-mode port (allowed side)",
+		record(t, observation{Behaviour: "dnsrr-with-ingress-port", Experiment: "dnsrr + host-mode port (allowed side)",
 			Command: deployCmd("gt030h", "gt030-dnsrr-host-port.yml"), Verdict: v, Evidence: []string{taskSummary(tasks)},
-			GroundTruth: "host-mode ports are allowed with dnsrr", Agreement: "agrees"})
+			Expected: "host-mode ports are allowed with dnsrr", Agreement: "agrees"})
 	})
 
-	t.Run("GT031/duplicate-published-port", func(t *testing.T) {
+	t.Run("duplicate-published-port/duplicate-published-port", func(t *testing.T) {
 		v, _ := deploy(t, "gt031", runWait, "gt031-duplicate-published-port.yml")
 		want(t, v, enginetest.OutcomeRejected, `^failed to create service gt031_web: Error response from daemon: rpc error: code = (InvalidArgument|3) desc = EndpointSpec: duplicate published ports provided$`)
-		record(t, observation{GT: "GT031", Experiment: "18080 ingress + 18080 host in one service",
+		record(t, observation{Behaviour: "duplicate-published-port", Experiment: "18080 ingress + 18080 host in one service",
 			Command: deployCmd("gt031", "gt031-duplicate-published-port.yml"), Verdict: v,
-			GroundTruth: "error regardless of publish mode: `EndpointSpec: duplicate published ports provided`", Agreement: "agrees"})
+			Expected: "error regardless of publish mode: `EndpointSpec: duplicate published ports provided`", Agreement: "agrees"})
 	})
 
-	t.Run("GT031/same-port-other-protocol", func(t *testing.T) {
+	t.Run("duplicate-published-port/same-port-other-protocol", func(t *testing.T) {
 		v, tasks := deploy(t, "gt031p", runWait, "gt031-same-port-other-protocol.yml")
 		want(t, v, enginetest.OutcomeRunning, `^$`)
-		record(t, observation{GT: "GT031", Experiment: "18053/tcp + 18053/udp (allowed side)",
+		record(t, observation{Behaviour: "duplicate-published-port", Experiment: "18053/tcp + 18053/udp (allowed side)",
 			Command: deployCmd("gt031p", "gt031-same-port-other-protocol.yml"), Verdict: v, Evidence: []string{taskSummary(tasks)},
-			GroundTruth: "duplicates are (published, protocol) pairs", Agreement: "agrees"})
+			Expected: "duplicates are (published, protocol) pairs", Agreement: "agrees"})
 	})
 
-	t.Run("GT033/two-services-same-ingress-port", func(t *testing.T) {
+	t.Run("published-port-conflict/two-services-same-ingress-port", func(t *testing.T) {
 		v, _ := deploy(t, "gt033", runWait, "gt033-two-services-same-port.yml")
 		// Services, like networks, are created in Go map order: either one
 		// may be the one refused.
@@ -180,27 +180,27 @@ func TestOnDefaultSwarm(t *testing.T) {
 		if _, err := enginetest.ServiceInspect("gt033_" + m[3]); err != nil {
 			t.Errorf("gt033_%s should exist (created before the conflict): %v", m[3], err)
 		}
-		record(t, observation{GT: "GT033", Experiment: "services a and b both publish 18081 (ingress)",
+		record(t, observation{Behaviour: "published-port-conflict", Experiment: "services a and b both publish 18081 (ingress)",
 			Command: deployCmd("gt033", "gt033-two-services-same-port.yml"), Verdict: v,
-			Evidence:    []string{"created: gt033_" + m[3] + "; refused: gt033_" + m[1]},
-			GroundTruth: "error: `port '%d' is already in use by service '%s' (%s) as an ingress port`",
-			Agreement:   "agrees; the first service created stays (half-deployed stack), and which of the two is refused changes from run to run (map order)"})
+			Evidence:  []string{"created: gt033_" + m[3] + "; refused: gt033_" + m[1]},
+			Expected:  "error: `port '%d' is already in use by service '%s' (%s) as an ingress port`",
+			Agreement: "agrees; the first service created stays (half-deployed stack), and which of the two is refused changes from run to run (map order)"})
 	})
 
-	t.Run("GT033/host-vs-host-same-port", func(t *testing.T) {
+	t.Run("published-port-conflict/host-vs-host-same-port", func(t *testing.T) {
 		v, tasks := deploy(t, "gt033h", stuckWait, "gt033-host-vs-host.yml")
 		want(t, v, enginetest.OutcomeFailed, `host-mode port already in use on 1 node`)
-		record(t, observation{GT: "GT033", Experiment: "services a and b both publish 18083 in host mode, one node",
+		record(t, observation{Behaviour: "published-port-conflict", Experiment: "services a and b both publish 18083 in host mode, one node",
 			Command: deployCmd("gt033h", "gt033-host-vs-host.yml"), Verdict: v, Evidence: []string{taskSummary(tasks)},
-			GroundTruth: "host vs host is not a controlapi conflict; left to the scheduler (GT034: `host-mode port already in use on 1 node`)",
-			Agreement:   "agrees: deploy accepted, the second task stays Pending with the scheduler message"})
+			Expected:  "host vs host is not a controlapi conflict; left to the scheduler (swarm-behaviour.md#host-port-per-node: `host-mode port already in use on 1 node`)",
+			Agreement: "agrees: deploy accepted, the second task stays Pending with the scheduler message"})
 	})
 
-	t.Run("GT004/subnet-host-bits", func(t *testing.T) {
+	t.Run("subnet-host-bits/subnet-host-bits", func(t *testing.T) {
 		v, tasks := deploy(t, "gt004", runWait, "gt004-subnet-host-bits.yml")
-		obs := observation{GT: "GT004", Experiment: "subnet 10.77.1.1/24",
+		obs := observation{Behaviour: "subnet-host-bits", Experiment: "subnet 10.77.1.1/24",
 			Command: deployCmd("gt004", "gt004-subnet-host-bits.yml"), Verdict: v,
-			GroundTruth: "error: `invalid network config:\\n%w` wrapping `invalid subnet %s: it should be %s`"}
+			Expected: "error: `invalid network config:\\n%w` wrapping `invalid subnet %s: it should be %s`"}
 		switch v.Outcome {
 		case enginetest.OutcomeRejected:
 			want(t, v, enginetest.OutcomeRejected, `invalid subnet 10\.77\.1\.1/24: it should be 10\.77\.1\.0/24`)
@@ -217,21 +217,21 @@ func TestOnDefaultSwarm(t *testing.T) {
 		record(t, obs)
 	})
 
-	t.Run("GT005/bridge-driver", func(t *testing.T) {
+	t.Run("driver-not-swarm-scoped/bridge-driver", func(t *testing.T) {
 		v, _ := deploy(t, "gt005", runWait, "gt005-bridge-driver.yml")
 		want(t, v, enginetest.OutcomeRejected, `^failed to create service gt005_app: Error response from daemon: The network gt005_local cannot be used with services\. Only networks scoped to the swarm can be used, such as those created with the overlay driver\.$`)
 		n, ev := ipamSummary(t, "gt005_local")
 		if n.Scope != "local" || n.Driver != "bridge" {
 			t.Errorf("gt005_local scope/driver = %s/%s, want local/bridge", n.Scope, n.Driver)
 		}
-		record(t, observation{GT: "GT005", Experiment: "stack network with driver: bridge",
+		record(t, observation{Behaviour: "driver-not-swarm-scoped", Experiment: "stack network with driver: bridge",
 			Command: deployCmd("gt005", "gt005-bridge-driver.yml"), Verdict: v,
-			Evidence:    []string{ev + fmt.Sprintf(" Scope=%q (node-local network left on the manager)", n.Scope)},
-			GroundTruth: "error: `The network %s cannot be used with services. Only networks scoped to the swarm can be used, such as those created with the overlay driver.`",
-			Agreement:   "agrees (no rpc prefix: the daemon rejects it before SwarmKit); the local bridge network is created first and stays"})
+			Evidence:  []string{ev + fmt.Sprintf(" Scope=%q (node-local network left on the manager)", n.Scope)},
+			Expected:  "error: `The network %s cannot be used with services. Only networks scoped to the swarm can be used, such as those created with the overlay driver.`",
+			Agreement: "agrees (no rpc prefix: the daemon rejects it before SwarmKit); the local bridge network is created first and stays"})
 	})
 
-	t.Run("GT008/undefined-network", func(t *testing.T) {
+	t.Run("undefined-network/undefined-network", func(t *testing.T) {
 		v, _ := deploy(t, "gt008", runWait, "gt008-undefined-network.yml")
 		want(t, v, enginetest.OutcomeRejected, `^service app: undefined network "missing"$`)
 		var ev []string
@@ -239,42 +239,42 @@ func TestOnDefaultSwarm(t *testing.T) {
 			_, s := ipamSummary(t, n)
 			ev = append(ev, s)
 		}
-		record(t, observation{GT: "GT008", Experiment: "service uses undeclared network `missing`",
+		record(t, observation{Behaviour: "undefined-network", Experiment: "service uses undeclared network `missing`",
 			Command: deployCmd("gt008", "gt008-undefined-network.yml"), Verdict: v, Evidence: ev,
-			GroundTruth: "error: `undefined network %q`, wrapped `service %s: …`; `<stack>_<name>` created before the failure (code-derived)",
-			Agreement:   "agrees, including the side effect: gt008_missing and gt008_front exist after the failed deploy"})
+			Expected:  "error: `undefined network %q`, wrapped `service %s: …`; `<stack>_<name>` created before the failure (code-derived)",
+			Agreement: "agrees, including the side effect: gt008_missing and gt008_front exist after the failed deploy"})
 	})
 
 	for _, tc := range []struct{ name, re, note string }{
-		{"host", `^failed to create network host: Error response from daemon: network with name host already exists$`, "agrees (the `already exists` check fires first, as the ground truth predicts)"},
+		{"host", `^failed to create network host: Error response from daemon: network with name host already exists$`, "agrees (the `already exists` check fires first, as docs/swarm-behaviour.md predicts)"},
 		{"bridge", `^failed to create network bridge: Error response from daemon: network with name bridge already exists$`, "agrees (`already exists` fires first)"},
 		{"none", `^failed to create network none: Error response from daemon: operation is not permitted on predefined none network$`, "agrees on the text; the CLI prints it without the trailing space the daemon's format has"},
 		{"default", `^failed to create network default: Error response from daemon: operation is not permitted on predefined default network$`, "agrees on the text; no trailing space as printed"},
 		{"ingress", `^failed to create network ingress: Error response from daemon: network with name ingress already exists$`, "agrees with SWL008 (ingress is an existing swarm network)"},
 		{"docker_gwbridge", `^failed to create network docker_gwbridge: Error response from daemon: network with name docker_gwbridge already exists$`, "agrees with SWL008 (docker_gwbridge exists once the node is in a swarm)"},
 	} {
-		t.Run("GT011/name-"+tc.name, func(t *testing.T) {
+		t.Run("predefined-network-name/name-"+tc.name, func(t *testing.T) {
 			stack := "gt011" + strings.ReplaceAll(tc.name, "_", "")
 			file := "gt011-name-" + tc.name + ".yml"
 			v, _ := deploy(t, stack, runWait, file)
 			want(t, v, enginetest.OutcomeRejected, tc.re)
-			record(t, observation{GT: "GT011", Experiment: "network `name: " + tc.name + "`",
+			record(t, observation{Behaviour: "predefined-network-name", Experiment: "network `name: " + tc.name + "`",
 				Command: deployCmd(stack, file), Verdict: v,
-				GroundTruth: "error: `operation is not permitted on predefined %s network ` or `network with name … already exists`",
-				Agreement:   tc.note})
+				Expected:  "error: `operation is not permitted on predefined %s network ` or `network with name … already exists`",
+				Agreement: tc.note})
 		})
 	}
 
-	t.Run("GT011/key-host", func(t *testing.T) {
+	t.Run("predefined-network-name/key-host", func(t *testing.T) {
 		v, tasks := deploy(t, "gt011k", runWait, "gt011-key-host.yml")
 		want(t, v, enginetest.OutcomeRunning, `^$`)
 		_, ev := ipamSummary(t, "gt011k_host")
-		record(t, observation{GT: "GT011", Experiment: "network key `host` without `name:` (allowed side)",
+		record(t, observation{Behaviour: "predefined-network-name", Experiment: "network key `host` without `name:` (allowed side)",
 			Command: deployCmd("gt011k", "gt011-key-host.yml"), Verdict: v, Evidence: []string{taskSummary(tasks), ev},
-			GroundTruth: "only the resulting name matters", Agreement: "agrees: the network is `gt011k_host`, an ordinary overlay"})
+			Expected: "only the resulting name matters", Agreement: "agrees: the network is `gt011k_host`, an ordinary overlay"})
 	})
 
-	t.Run("GT017/host-ip-ignored", func(t *testing.T) {
+	t.Run("host-ip-ignored/host-ip-ignored", func(t *testing.T) {
 		v, tasks := deploy(t, "gt017", runWait, "gt017-host-ip.yml")
 		want(t, v, enginetest.OutcomeRunning, `^time="[^"]+" level=warning msg="ignoring IP-address \(127\.0\.0\.1:15432:80/tcp\) service will listen on '0\.0\.0\.0'"$`)
 		s, err := enginetest.ServiceInspect("gt017_db")
@@ -288,14 +288,14 @@ func TestOnDefaultSwarm(t *testing.T) {
 		if strings.Contains(string(s.Raw), "127.0.0.1") {
 			t.Errorf("service inspect mentions 127.0.0.1: %s", s.Raw)
 		}
-		record(t, observation{GT: "GT017", Experiment: "`127.0.0.1:15432:80`",
+		record(t, observation{Behaviour: "host-ip-ignored", Experiment: "`127.0.0.1:15432:80`",
 			Command: deployCmd("gt017", "gt017-host-ip.yml"), Verdict: v,
-			Evidence:    []string{taskSummary(tasks), "service inspect gt017_db: Endpoint.Ports=" + string(ports) + "; no address anywhere in the spec"},
-			GroundTruth: "warning: `ignoring IP-address (%s:%s) service will listen on '0.0.0.0'`",
-			Agreement:   "agrees (printed by the CLI as a logrus line on stderr; the API has no host-IP field)"})
+			Evidence:  []string{taskSummary(tasks), "service inspect gt017_db: Endpoint.Ports=" + string(ports) + "; no address anywhere in the spec"},
+			Expected:  "warning: `ignoring IP-address (%s:%s) service will listen on '0.0.0.0'`",
+			Agreement: "agrees (printed by the CLI as a logrus line on stderr; the API has no host-IP field)"})
 	})
 
-	t.Run("GT060/overlapping-subnets", func(t *testing.T) {
+	t.Run("subnet-overlap/overlapping-subnets", func(t *testing.T) {
 		mark := enginetest.MarkDaemonLog()
 		v, tasks := deploy(t, "gt060", stuckWait, "gt060-overlapping-subnets.yml")
 		want(t, v, enginetest.OutcomeFailed, `gt060_[ab]\.1 new`)
@@ -323,14 +323,14 @@ func TestOnDefaultSwarm(t *testing.T) {
 		}
 		ev := []string{taskSummary(tasks), ev1, ev2, "network that lost this run: " + loser}
 		ev = append(ev, logEvidence(mark, "Failed allocation for network")...)
-		record(t, observation{GT: "GT060", Experiment: "networks one 10.80.0.0/16 and two 10.80.1.0/24",
+		record(t, observation{Behaviour: "subnet-overlap", Experiment: "networks one 10.80.0.0/16 and two 10.80.1.0/24",
 			Command: deployCmd("gt060", "gt060-overlapping-subnets.yml"), Verdict: v, Evidence: ev,
-			GroundTruth: "error-async: create succeeds; allocator logs `failed allocating pools and gateway IP for network %s: invalid pool request: Pool overlaps with other one on this address space`; tasks never start",
+			Expected: "error-async: create succeeds; allocator logs `failed allocating pools and gateway IP for network %s: invalid pool request: Pool overlaps with other one on this address space`; tasks never start",
 			Agreement: "agrees; `docker service ps` shows the task in New with an empty ERROR column, the only client-side sign is the network inspect (Driver \"\", IPAM.Config null); the log text has no `invalid pool request:` prefix on 20.10. " +
 				"Which of the two networks fails changes from run to run (the CLI creates networks in map order), so the linter must report the pair, not pick a loser"})
 	})
 
-	t.Run("GT061/subnet-overlaps-ingress", func(t *testing.T) {
+	t.Run("subnet-overlaps-ingress/subnet-overlaps-ingress", func(t *testing.T) {
 		mark := enginetest.MarkDaemonLog()
 		v, tasks := deploy(t, "gt061", stuckWait, "gt061-subnet-overlaps-ingress.yml")
 		want(t, v, enginetest.OutcomeFailed, `gt061_app\.1 new`)
@@ -339,13 +339,13 @@ func TestOnDefaultSwarm(t *testing.T) {
 			t.Errorf("gt061_wide should be unallocated: %s", ev)
 		}
 		evs := append([]string{taskSummary(tasks), ev}, logEvidence(mark, "Failed allocation for network")...)
-		record(t, observation{GT: "GT061", Experiment: "subnet 10.0.0.0/16 while ingress is 10.0.0.0/24",
+		record(t, observation{Behaviour: "subnet-overlaps-ingress", Experiment: "subnet 10.0.0.0/16 while ingress is 10.0.0.0/24",
 			Command: deployCmd("gt061", "gt061-subnet-overlaps-ingress.yml"), Verdict: v, Evidence: evs,
-			GroundTruth: "error-async: same `Pool overlaps…` error; ingress is 10.0.0.0/24 on swarms created after swarmkit 9ccb20b",
-			Agreement:   "agrees: ingress here is 10.0.0.0/24; the network stays unallocated and the task stays New"})
+			Expected:  "error-async: same `Pool overlaps…` error; ingress is 10.0.0.0/24 on swarms created after swarmkit 9ccb20b",
+			Agreement: "agrees: ingress here is 10.0.0.0/24; the network stays unallocated and the task stays New"})
 	})
 
-	t.Run("GT090/encrypted-false", func(t *testing.T) {
+	t.Run("encrypted-option-presence/encrypted-false", func(t *testing.T) {
 		v, tasks := deploy(t, "gt090", runWait, "gt090-encrypted-false.yml")
 		want(t, v, enginetest.OutcomeRunning, `^$`)
 		n, err := enginetest.NetworkInspect("gt090_enc")
@@ -371,19 +371,19 @@ func TestOnDefaultSwarm(t *testing.T) {
 			t.Errorf("eth0 MTU secret/plain = %d/%d, want 1424/1450", mtu["gt090_secret"], mtu["gt090_plain"])
 		}
 		opts, _ := json.Marshal(n.Options)
-		record(t, observation{GT: "GT090", Experiment: "`driver_opts: {encrypted: \"false\"}` next to a plain network",
+		record(t, observation{Behaviour: "encrypted-option-presence", Experiment: "`driver_opts: {encrypted: \"false\"}` next to a plain network",
 			Command: deployCmd("gt090", "gt090-encrypted-false.yml"), Verdict: v,
 			Evidence: []string{taskSummary(tasks), "network inspect gt090_enc: Options=" + string(opts),
 				fmt.Sprintf("eth0 MTU inside the task (docker exec … /probe ifaces): encrypted:\"false\" network %d, plain network %d (host eth0 MTU is not consulted)", mtu["gt090_secret"], mtu["gt090_plain"])},
-			GroundTruth: "warning: only the key's presence is checked, so `encrypted: \"false\"` still encrypts (code-derived); GT095: MTU 1450 plain, 1424 encrypted",
-			Agreement:   "agrees, now shown at runtime: the encrypted:\"false\" network gets the encrypted MTU 1424 (1500−50−26, rounded to 4) while the plain one gets 1450"})
+			Expected:  "warning: only the key's presence is checked, so `encrypted: \"false\"` still encrypts (code-derived); swarm-behaviour.md#overlay-mtu: MTU 1450 plain, 1424 encrypted",
+			Agreement: "agrees, now shown at runtime: the encrypted:\"false\" network gets the encrypted MTU 1424 (1500−50−26, rounded to 4) while the plain one gets 1450"})
 	})
 
 	for _, tc := range []struct {
 		replicas int
 		outcome  string
 	}{{3, enginetest.OutcomeRunning}, {4, enginetest.OutcomeFailed}, {6, enginetest.OutcomeFailed}} {
-		t.Run(fmt.Sprintf("GT051/slash29-%d-replicas", tc.replicas), func(t *testing.T) {
+		t.Run(fmt.Sprintf("overlay-address-demand/slash29-%d-replicas", tc.replicas), func(t *testing.T) {
 			stack := fmt.Sprintf("gt051r%d", tc.replicas)
 			file := fmt.Sprintf("gt051-slash29-%d-replicas.yml", tc.replicas)
 			mark := enginetest.MarkDaemonLog()
@@ -404,31 +404,31 @@ func TestOnDefaultSwarm(t *testing.T) {
 			if tc.outcome == enginetest.OutcomeFailed {
 				agree = fmt.Sprintf("agrees: demand %d > 5 usable; no task reaches Running — tasks that got an address wait in Preparing because the node's load-balancer address cannot be allocated, the rest stay New", tc.replicas+2)
 			}
-			record(t, observation{GT: "GT051", Experiment: fmt.Sprintf("/29 (5 usable) with %d replicas (demand %d)", tc.replicas, tc.replicas+2),
+			record(t, observation{Behaviour: "overlay-address-demand", Experiment: fmt.Sprintf("/29 (5 usable) with %d replicas (demand %d)", tc.replicas, tc.replicas+2),
 				Command: deployCmd(stack, file), Verdict: v, Evidence: ev,
-				GroundTruth: "usable = 2^(32-p) − 3; need = VIPs + tasks + 1 LB per node; failure is async (`could not find an available IP`), tasks stuck",
-				Agreement:   agree})
+				Expected:  "usable = 2^(32-p) − 3; need = VIPs + tasks + 1 LB per node; failure is async (`could not find an available IP`), tasks stuck",
+				Agreement: agree})
 		})
 	}
 
-	t.Run("GT100/second-ingress", func(t *testing.T) {
+	t.Run("one-ingress-network/second-ingress", func(t *testing.T) {
 		v, steps := script(t, "gt100-second-ingress.sh")
 		want(t, v, enginetest.OutcomeRejected, `^Error response from daemon: rpc error: code = (AlreadyExists|6) desc = ingress network \([a-z0-9]{25}\) is already present$`)
-		record(t, observation{GT: "GT100", Experiment: "`docker network create --driver overlay --ingress … ingress-two`",
+		record(t, observation{Behaviour: "one-ingress-network", Experiment: "`docker network create --driver overlay --ingress … ingress-two`",
 			Command: "bash testdata/gt100-second-ingress.sh (via RunScript)", Verdict: v, Evidence: stepEvidence(steps),
-			GroundTruth: "error: `ingress network (%s) is already present`", Agreement: "agrees"})
+			Expected: "error: `ingress network (%s) is already present`", Agreement: "agrees"})
 	})
 
-	t.Run("GT101/ingress-attachable", func(t *testing.T) {
+	t.Run("ingress-not-attachable/ingress-attachable", func(t *testing.T) {
 		v, steps := script(t, "gt101-ingress-attachable.sh")
 		want(t, v, enginetest.OutcomeRejected, `^Error response from daemon: rpc error: code = (InvalidArgument|3) desc = ingress network cannot be attachable$`)
-		record(t, observation{GT: "GT101", Experiment: "`docker network create --driver overlay --ingress --attachable ingress-att`",
+		record(t, observation{Behaviour: "ingress-not-attachable", Experiment: "`docker network create --driver overlay --ingress --attachable ingress-att`",
 			Command: "bash testdata/gt101-ingress-attachable.sh (via RunScript)", Verdict: v, Evidence: stepEvidence(steps),
-			GroundTruth: "error: `ingress network cannot be attachable`",
-			Agreement:   "agrees; checked before the one-ingress rule, so it is reported even while ingress exists"})
+			Expected:  "error: `ingress network cannot be attachable`",
+			Agreement: "agrees; checked before the one-ingress rule, so it is reported even while ingress exists"})
 	})
 
-	t.Run("GT103/remove-ingress-in-use", func(t *testing.T) {
+	t.Run("ingress-removal/remove-ingress-in-use", func(t *testing.T) {
 		v, tasks := deploy(t, "gt103", runWait, "gt103-publisher.yml")
 		want(t, v, enginetest.OutcomeRunning, "")
 		_, steps := script(t, "gt103-remove-ingress-in-use.sh")
@@ -451,16 +451,16 @@ Are you sure you want to continue? [y/N] `
 			t.Errorf("ingress must still exist: %v", err)
 		}
 		confirmed := enginetest.Verdict{Outcome: enginetest.OutcomeRejected, Message: strings.TrimPrefix(steps[1].Output, prompt)}
-		record(t, observation{GT: "GT103", Experiment: "`echo y | docker network rm ingress` while gt103_web publishes 18090",
+		record(t, observation{Behaviour: "ingress-removal", Experiment: "`echo y | docker network rm ingress` while gt103_web publishes 18090",
 			Command: "bash testdata/gt103-remove-ingress-in-use.sh (via RunScript), step 2", Verdict: confirmed,
-			Evidence:    append([]string{taskSummary(tasks)}, stepEvidence(steps)...),
-			GroundTruth: "error: `ingress network cannot be removed because service %s depends on it`; CLI prompt `WARNING! Before removing the routing-mesh network, …`",
-			Agreement:   "agrees (the %s is the service ID, not its name). Unattended (stdin at EOF) the prompt is answered No: exit status 0, nothing printed after the prompt, ingress kept, so the next `network create --ingress … ingress` fails with `network with name ingress already exists`"})
+			Evidence:  append([]string{taskSummary(tasks)}, stepEvidence(steps)...),
+			Expected:  "error: `ingress network cannot be removed because service %s depends on it`; CLI prompt `WARNING! Before removing the routing-mesh network, …`",
+			Agreement: "agrees (the %s is the service ID, not its name). Unattended (stdin at EOF) the prompt is answered No: exit status 0, nothing printed after the prompt, ingress kept, so the next `network create --ingress … ingress` fails with `network with name ingress already exists`"})
 		unattended := enginetest.Verdict{Outcome: enginetest.OutcomeAccepted, Message: steps[0].Output}
-		record(t, observation{GT: "GT103", Experiment: "`docker network rm ingress` in a script (stdin not a terminal)",
+		record(t, observation{Behaviour: "ingress-removal", Experiment: "`docker network rm ingress` in a script (stdin not a terminal)",
 			Command: "bash testdata/gt103-remove-ingress-in-use.sh (via RunScript), step 1", Verdict: unattended,
-			GroundTruth: "not covered: the ground truth lists the prompt only",
-			Agreement:   "new fact: exit 0 without removing anything (the prompt reads EOF = No). A bootstrap script that removes ingress without `echo y |`/`yes |` silently keeps the old ingress"})
+			Expected:  "not covered: swarm-behaviour.md listed the prompt only",
+			Agreement: "new fact: exit 0 without removing anything (the prompt reads EOF = No). A bootstrap script that removes ingress without `echo y |`/`yes |` silently keeps the old ingress"})
 
 		// The documented order: remove the publishing services first.
 		enginetest.RemoveStack(t, "gt103")
@@ -473,12 +473,12 @@ Are you sure you want to continue? [y/N] `
 		if !gt040.MatchString(steps2[2].Output) {
 			t.Errorf("service create without ingress printed %q", steps2[2].Output)
 		}
-		record(t, observation{GT: "GT040", Experiment: "`docker service create --publish 18091:80 …` right after ingress was removed",
-			Command:     "bash testdata/gt103-recreate-ingress.sh (via RunScript), line 6",
-			Verdict:     enginetest.Verdict{Outcome: enginetest.OutcomeRejected, Message: steps2[2].Output},
-			Evidence:    stepEvidence(steps2[:3]),
-			GroundTruth: "error: `service needs ingress network, but no ingress network is present`",
-			Agreement:   "agrees; once the publishing stack is gone, `echo y | docker network rm ingress` succeeds (prints `ingress`)"})
+		record(t, observation{Behaviour: "ingress-network-required", Experiment: "`docker service create --publish 18091:80 …` right after ingress was removed",
+			Command:   "bash testdata/gt103-recreate-ingress.sh (via RunScript), line 6",
+			Verdict:   enginetest.Verdict{Outcome: enginetest.OutcomeRejected, Message: steps2[2].Output},
+			Evidence:  stepEvidence(steps2[:3]),
+			Expected:  "error: `service needs ingress network, but no ingress network is present`",
+			Agreement: "agrees; once the publishing stack is gone, `echo y | docker network rm ingress` succeeds (prints `ingress`)"})
 
 		// Recreating under the same name right away races with the node
 		// dropping its local copy of the old ingress (about 2 s here).
@@ -510,11 +510,11 @@ Are you sure you want to continue? [y/N] `
 		if _, ok := n.Options["encrypted"]; !ok {
 			t.Errorf("recreated ingress lacks the encrypted option: %v", n.Options)
 		}
-		record(t, observation{GT: "GT103", Experiment: "recreate `ingress` under the same name right after `echo y | docker network rm ingress`",
+		record(t, observation{Behaviour: "ingress-removal", Experiment: "recreate `ingress` under the same name right after `echo y | docker network rm ingress`",
 			Command: "bash testdata/gt103-recreate-ingress.sh (via RunScript), line 7", Verdict: immediate,
-			Evidence:    []string{stepEvidence(steps2)[3], ev + fmt.Sprintf(" Ingress=%v Options=%v", n.Ingress, n.Options)},
-			GroundTruth: "not covered: the docs' procedure is remove, then create",
-			Agreement:   "new fact (timing-dependent): the removal is asynchronous on the node, so an immediate create with the same name can fail with `network with name ingress already exists`; waiting until `docker network inspect ingress` fails makes it succeed"})
+			Evidence:  []string{stepEvidence(steps2)[3], ev + fmt.Sprintf(" Ingress=%v Options=%v", n.Ingress, n.Options)},
+			Expected:  "not covered: the docs' procedure is remove, then create",
+			Agreement: "new fact (timing-dependent): the removal is asynchronous on the node, so an immediate create with the same name can fail with `network with name ingress already exists`; waiting until `docker network inspect ingress` fails makes it succeed"})
 	})
 }
 
@@ -523,35 +523,35 @@ Are you sure you want to continue? [y/N] `
 func TestSwarmInitFlags(t *testing.T) {
 	engineInfo = enginetest.RequireEngine(t)
 	for _, tc := range []struct {
-		gt, name string
-		flags    []string
-		re       string
-		truth    string
-		note     string
+		behaviour, name string
+		flags           []string
+		re              string
+		truth           string
+		note            string
 	}{
-		{"GT070", "mask-length-30", []string{"--default-addr-pool", "10.60.0.0/16", "--default-addr-pool-mask-length", "30"},
+		{"pool-mask-length-range", "mask-length-30", []string{"--default-addr-pool", "10.60.0.0/16", "--default-addr-pool-mask-length", "30"},
 			`^Error response from daemon: subnet size is out of range: 30$`, "error: `subnet size is out of range: %d`", "agrees"},
-		{"GT070", "mask-length-30-without-pool", []string{"--default-addr-pool-mask-length", "30"},
+		{"pool-mask-length-range", "mask-length-30-without-pool", []string{"--default-addr-pool-mask-length", "30"},
 			`^Error response from daemon: subnet size is out of range: 30$`, "validated whenever the (possibly empty) pool list is sent (code-derived)",
 			"agrees: the mask is validated even without --default-addr-pool"},
-		{"GT071", "mask-shorter-than-pool", []string{"--default-addr-pool", "10.60.0.0/16", "--default-addr-pool-mask-length", "8"},
+		{"pool-mask-shorter-than-pool", "mask-shorter-than-pool", []string{"--default-addr-pool", "10.60.0.0/16", "--default-addr-pool-mask-length", "8"},
 			`^Error response from daemon: invalid CIDR: "10\.60\.0\.0/16"\. Subnet size is too small for pool: 8$`, "error: `invalid CIDR: %q. Subnet size is too small for pool: %d`", "agrees"},
-		{"GT075", "data-path-port-80", []string{"--data-path-port", "80"},
+		{"data-path-port-range", "data-path-port-80", []string{"--data-path-port", "80"},
 			`^Error response from daemon: Datapath port number is not in valid range \(1024-49151\) : 80$`, "error: `Datapath port number is not in valid range (1024-49151) : %d`", "agrees (space before the colon included)"},
-		{"GT075", "data-path-port-50000", []string{"--data-path-port", "50000"},
+		{"data-path-port-range", "data-path-port-50000", []string{"--data-path-port", "50000"},
 			`^Error response from daemon: Datapath port number is not in valid range \(1024-49151\) : 50000$`, "error: same message", "agrees"},
 	} {
-		t.Run(tc.gt+"/"+tc.name, func(t *testing.T) {
+		t.Run(tc.behaviour+"/"+tc.name, func(t *testing.T) {
 			out, err := enginetest.TryInitSwarm(t, tc.flags...)
 			v := enginetest.Classify(out, err, nil, nil)
 			want(t, v, enginetest.OutcomeRejected, tc.re)
-			record(t, observation{GT: tc.gt, Experiment: strings.Join(tc.flags, " "),
+			record(t, observation{Behaviour: tc.behaviour, Experiment: strings.Join(tc.flags, " "),
 				Command: "docker swarm init --advertise-addr " + advertiseAddr() + " " + strings.Join(tc.flags, " "), Verdict: v,
-				GroundTruth: tc.truth, Agreement: tc.note})
+				Expected: tc.truth, Agreement: tc.note})
 		})
 	}
 
-	t.Run("GT072/mask-length-0", func(t *testing.T) {
+	t.Run("pool-mask-without-pool/mask-length-0", func(t *testing.T) {
 		mark := enginetest.MarkDaemonLog()
 		flags := []string{"--default-addr-pool", "10.60.0.0/16", "--default-addr-pool-mask-length", "0"}
 		out, err := enginetest.TryInitSwarm(t, flags...)
@@ -570,14 +570,14 @@ func TestSwarmInitFlags(t *testing.T) {
 		}
 		ev := []string{fmt.Sprintf("network inspect ingress: Driver=%q IPAM.Config=%s (after 5 s)", ing.Driver, cfg)}
 		ev = append(ev, logEvidence(mark, "allocator exited")...)
-		record(t, observation{GT: "GT072", Experiment: strings.Join(flags, " "),
+		record(t, observation{Behaviour: "pool-mask-without-pool", Experiment: strings.Join(flags, " "),
 			Command: "docker swarm init --advertise-addr " + advertiseAddr() + " " + strings.Join(flags, " "),
 			Verdict: enginetest.Verdict{Outcome: enginetest.OutcomeAccepted, Message: firstLine(out)}, Evidence: ev,
-			GroundTruth: "mask 0 passes validation but Size 0 reaches IPAM, which rejects it (code-derived, unverified at runtime)",
-			Agreement:   "agrees and is worse than a rejected network: init succeeds, then the whole allocator stops (`invalid pools size: 0` in the log), so not even ingress gets a subnet and no network or task is ever allocated"})
+			Expected:  "mask 0 passes validation but Size 0 reaches IPAM, which rejects it (code-derived, unverified at runtime)",
+			Agreement: "agrees and is worse than a rejected network: init succeeds, then the whole allocator stops (`invalid pools size: 0` in the log), so not even ingress gets a subnet and no network or task is ever allocated"})
 	})
 
-	t.Run("GT073/pool-mask-28-data-path-port-7777", func(t *testing.T) {
+	t.Run("pools-at-init-only/pool-mask-28-data-path-port-7777", func(t *testing.T) {
 		flags := []string{"--default-addr-pool", "10.60.0.0/16", "--default-addr-pool-mask-length", "28", "--data-path-port", "7777"}
 		enginetest.InitSwarm(t, flags...)
 		info, err := dockerInfoSwarm()
@@ -607,11 +607,11 @@ func TestSwarmInitFlags(t *testing.T) {
 		}
 		_, clashEv := ipamSummary(t, "gt061p_clash")
 		_, fineEv := ipamSummary(t, "gt061p_fine")
-		record(t, observation{GT: "GT073", Experiment: strings.Join(flags, " ") + ", then a stack with subnets 10.60.0.0/24, 10.0.0.0/16 and one without",
+		record(t, observation{Behaviour: "pools-at-init-only", Experiment: strings.Join(flags, " ") + ", then a stack with subnets 10.60.0.0/24, 10.0.0.0/16 and one without",
 			Command: "docker swarm init --advertise-addr " + advertiseAddr() + " " + strings.Join(flags, " ") + "; " + deployCmd("gt061p", "gt061-pool-ingress-overlap.yml"),
 			Verdict: v, Evidence: []string{"docker info: DefaultAddrPool SubnetSize DataPathPort = " + info, ingEv, autoEv, clashEv, fineEv, taskSummary(tasks)},
-			GroundTruth: "pools set only at init; ingress takes the first pool subnet; later networks are allocated sequentially; GT061 overlap is with the ingress subnet wherever it is",
-			Agreement:   "agrees: ingress 10.60.0.0/28, the first auto network 10.60.0.16/28, an explicit 10.60.0.0/24 overlaps ingress and never allocates, 10.0.0.0/16 is fine once the pool moved"})
+			Expected:  "pools set only at init; ingress takes the first pool subnet; later networks are allocated sequentially; swarm-behaviour.md#subnet-overlaps-ingress overlap is with the ingress subnet wherever it is",
+			Agreement: "agrees: ingress 10.60.0.0/28, the first auto network 10.60.0.16/28, an explicit 10.60.0.0/24 overlaps ingress and never allocates, 10.0.0.0/16 is fine once the pool moved"})
 	})
 }
 

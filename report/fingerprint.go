@@ -5,7 +5,7 @@ import (
 	"unicode/utf16"
 )
 
-// Parameters of GitHub's primaryLocationLineHash (docs/sarif.md §2.7): a
+// Parameters of GitHub's primaryLocationLineHash (github/codeql-action src/fingerprints.ts): a
 // polynomial rolling hash, base 37, modulo 2^64, over a window of 100
 // characters with spaces and tabs left out.
 const (

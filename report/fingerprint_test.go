@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// Test vectors from docs/sarif.md §2.7 (GitHub codeql-action fingerprints tests).
+// Test vectors from GitHub codeql-action's fingerprint tests (src/fingerprints.test.ts).
 func TestLineHashesVectors(t *testing.T) {
 	greetings := []string{
 		"e9496ae3ebfced30:1", "fb7c023a8b9ccb3f:1", "ce8ba1a563dcdaca:1", "e20e36e16fcb0cc8:1",
@@ -41,7 +41,7 @@ func TestLineHashesVectors(t *testing.T) {
 	}
 }
 
-// The example stack of docs/sarif.md §7.
+// A small example stack.
 func TestLineHashExampleStack(t *testing.T) {
 	src := []byte("version: \"3.8\"\nservices:\n  web:\n    image: nginx:1.25\n    privileged: true\n" +
 		"    deploy:\n      replicas: 2\n  db:\n    image: postgres\n")

@@ -13,7 +13,7 @@ import (
 	"github.com/swarmlint/swarmlint/rules"
 )
 
-// SARIF constants (docs/sarif.md §0, §2).
+// SARIF constants (OASIS SARIF 2.1.0; GitHub: https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).
 const (
 	// SARIFSchemaURI is the $schema GitHub's documentation uses.
 	SARIFSchemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -273,7 +273,7 @@ func resultMessage(msg, fallback string) string {
 }
 
 // automationID turns a category into automationDetails.id. A trailing slash
-// makes the whole string the category for GitHub (docs/sarif.md §2.6).
+// makes the whole string the category for GitHub (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning#runautomationdetails-object).
 func automationID(category string) string {
 	if strings.HasSuffix(category, "/") {
 		return category

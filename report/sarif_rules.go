@@ -13,7 +13,7 @@ import (
 	"github.com/swarmlint/swarmlint/rules"
 )
 
-// GitHub's limits on rule metadata (docs/sarif.md §2.2 S2, S4).
+// GitHub's limits on rule metadata (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning#reportingdescriptor-object).
 const (
 	maxRuleName    = 255
 	maxDescription = 1024
@@ -22,7 +22,7 @@ const (
 
 // ruleDescriptor builds the complete tool.driver.rules entry for one rule:
 // every member GitHub marks required or recommended is filled, so the rule
-// never serialises a null description (docs/sarif.md §4.2).
+// never serialises a null description.
 func ruleDescriptor(r rules.Rule, docsBase string, help map[string]string) *sarif.ReportingDescriptor {
 	title := oneLine(r.Title)
 	if title == "" {

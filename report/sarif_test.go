@@ -32,7 +32,7 @@ func parseSARIF(t *testing.T, log []byte) *sarif.Run {
 	return rep.Runs[0]
 }
 
-// Every fixture log passes the schema and the §5.3 checks.
+// Every fixture log passes the schema and the checks of sariftest.Check.
 func TestSARIFValid(t *testing.T) {
 	for name, mk := range cases {
 		t.Run(name, func(t *testing.T) {

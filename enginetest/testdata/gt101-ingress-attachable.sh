@@ -1,3 +1,3 @@
 #!/usr/bin/env bash
-# GT101: an attachable ingress network.
+# docs/swarm-behaviour.md#ingress-not-attachable: an attachable ingress network.
 docker network create --driver overlay --ingress --attachable ingress-att

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# GT103: recreate ingress with a custom subnet while a service still publishes a port.
+# docs/swarm-behaviour.md#ingress-removal: recreate ingress with a custom subnet while a service still publishes a port.
 # Unattended, the confirmation prompt reads EOF.
 docker network rm ingress
 # Confirmed.

@@ -312,7 +312,7 @@ func mustRun(t *testing.T, args ...string) string {
 	return out
 }
 
-// Rule metadata in SARIF as GitHub wants it (docs: sarif.md §2.2): security
+// Rule metadata in SARIF as GitHub wants it (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning#reportingdescriptor-object): security
 // rules get security-severity and the security tag, the others
 // problem.severity; all get precision and Markdown help; --category sets
 // automationDetails.id.

@@ -7,7 +7,7 @@
 #   `docker swarm init`. When the pools are fully subnetted, the network is
 #   still created, but the allocator fails it with `all predefined address
 #   pools have been fully subnetted` in the manager's log, and its tasks
-#   never start (GT066).
+#   never start.
 #
 #   swarmlint simulates the allocation from the configured pools and mask
 #   length, with the explicit subnets of the linted stacks and the cluster
@@ -19,6 +19,8 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/
 #   - description: docker swarm init, --default-addr-pool-mask-length
 #     ref: https://docs.docker.com/reference/cli/docker/swarm/init/
+#   - description: "swarmlint, how Docker behaves: Default address pools run out"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#default-pool-exhausted
 # custom:
 #   id: SWL217
 #   name: default-pool-exhausted

@@ -3,14 +3,14 @@
 # description: |
 #   Swarm hands overlay subnets out of the default address pools without
 #   looking at the hosts' routes: host routes are excluded only for
-#   node-local networks, never for the swarm's global ones (GT063). The
+#   node-local networks, never for the swarm's global ones. The
 #   Docker docs warn: "if the default `10.0.0.0/8` range conflicts with
 #   already allocated address space in your network, then it is desirable
 #   to ensure that networks use a different range". A pool that overlaps
 #   the hosts' LAN or VPN, the nodes' own addresses, `docker0`
 #   (172.17.0.0/16) or `docker_gwbridge` (172.18.0.0/16 by default) sooner
 #   or later gives an overlay network a subnet that clashes with them, and
-#   Docker says nothing (GT062, GT063).
+#   Docker says nothing.
 #
 #   swarmlint reads the pools from the swarm init flags and the
 #   configuration (10.0.0.0/8 by default), the host networks from the
@@ -22,6 +22,10 @@
 #     ref: https://docs.docker.com/engine/swarm/swarm-mode/
 #   - description: Docker docs, swarm networking
 #     ref: https://docs.docker.com/engine/swarm/networking/
+#   - description: "swarmlint, how Docker behaves: Overlays and the hosts' own networks"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#overlay-vs-host-routes
+#   - description: "swarmlint, how Docker behaves: Overlays and node-local bridges"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#overlay-vs-local-bridges
 # custom:
 #   id: SWL216
 #   name: default-pool-overlaps-host-network

@@ -5,8 +5,8 @@
 #   reject overlapping pools: the global IPAM sorts them by address and
 #   silently discards a pool that overlaps an earlier one, with only a code
 #   comment to say so, "We need to discard longer overlapping prefixes"
-#   (moby/moby `daemon/libnetwork/ipams/defaultipam/address_space.go`,
-#   GT064). The swarm then has fewer addresses, or other ranges, than the
+#   (moby/moby `daemon/libnetwork/ipams/defaultipam/address_space.go`).
+#   The swarm then has fewer addresses, or other ranges, than the
 #   command line suggests.
 #
 #   swarmlint reads the pools from the swarm init flags and the
@@ -16,6 +16,8 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/
 #   - description: docker swarm init, --default-addr-pool
 #     ref: https://docs.docker.com/reference/cli/docker/swarm/init/
+#   - description: "swarmlint, how Docker behaves: Overlapping default address pools"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#default-pools-overlap
 # custom:
 #   id: SWL215
 #   name: default-pools-overlap

@@ -4,7 +4,7 @@
 #   Every service that publishes a port in ingress mode (short syntax always
 #   does) is attached to the single cluster-wide ingress network: it takes a
 #   virtual IP there, each of its tasks one more address, and every node one
-#   address for its `ingress-sbox` endpoint (GT041). The ingress subnet is a
+#   address for its `ingress-sbox` endpoint. The ingress subnet is a
 #   /24 by default (the first subnet of the default address pool, 10.0.0.0/24;
 #   10.255.0.0/16 on swarms created before 2019), shared by every stack of
 #   the cluster. See moby/swarmkit#2958, "Ingress Network limited to 128
@@ -12,7 +12,7 @@
 #
 #   Docker accepts the services; when the subnet runs out the allocator only
 #   logs `could not find an available IP` on the manager and the tasks stay
-#   in the `NEW` state (GT051). swarmlint reports an error when the demand on
+#   in the `NEW` state. swarmlint reports an error when the demand on
 #   the ingress subnet exceeds its usable addresses, and a warning above 80 %.
 #   The ingress network is not in any stack file, so the finding points at
 #   the first ingress-published port of the service with the most tasks in
@@ -22,6 +22,10 @@
 #     ref: https://docs.docker.com/engine/swarm/ingress/
 #   - description: Docker docs, customize the ingress network
 #     ref: https://docs.docker.com/engine/swarm/networking/
+#   - description: "swarmlint, how Docker behaves: The ingress subnet is shared by every publishing service"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#ingress-subnet-demand
+#   - description: "swarmlint, how Docker behaves: Addresses an overlay network uses"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#overlay-address-demand
 # custom:
 #   id: SWL204
 #   name: ingress-subnet-exhausted

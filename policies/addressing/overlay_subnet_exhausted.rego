@@ -5,14 +5,14 @@
 #   every VIP-mode service one more (its virtual IP), and every node that runs
 #   a task on the network one more for its load-balancer endpoint
 #   (`lb-<network>`). Swarm also keeps the network address, the broadcast
-#   address and the gateway, so a /24 has 253 usable addresses, not 256
-#   (GT051). With `update_config.order: start-first`, the new tasks of an
+#   address and the gateway, so a /24 has 253 usable addresses, not 256.
+#   With `update_config.order: start-first`, the new tasks of an
 #   update hold addresses while the old ones still run.
 #
 #   Docker accepts the stack. When the subnet runs out, the allocator only
 #   logs `could not find an available IP while allocating VIP` or `could not
 #   find an available IP` on the manager, and the tasks stay in the `NEW`
-#   state without an error on the command line (GT051).
+#   state without an error on the command line.
 #
 #   swarmlint counts the demand from the stack: replicas (or the configured
 #   node count for global services), one VIP per service not in `dnsrr`
@@ -25,6 +25,8 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/
 #   - description: Docker docs, overlay network driver
 #     ref: https://docs.docker.com/engine/network/drivers/overlay/
+#   - description: "swarmlint, how Docker behaves: Addresses an overlay network uses"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#overlay-address-demand
 # custom:
 #   id: SWL201
 #   name: overlay-subnet-exhausted

@@ -7,7 +7,7 @@
 #   has to carry). The docs go on: "If you need more than 256 IP addresses,
 #   do not increase the IP block size. You can either use `dnsrr` endpoint
 #   mode with an external load balancer, or use multiple smaller overlay
-#   networks" (GT050).
+#   networks".
 #
 #   Docker accepts the larger subnet without a message. swarmlint reports an
 #   explicit IPv4 `subnet:` (or `--subnet` in a script) shorter than /24 (a /23, /16, ...) on a
@@ -19,6 +19,8 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/
 #   - description: docker network create, overlay network limitations
 #     ref: https://docs.docker.com/reference/cli/docker/network/create/
+#   - description: "swarmlint, how Docker behaves: Docker recommends /24 overlay networks"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#overlay-larger-than-24
 # custom:
 #   id: SWL202
 #   name: overlay-subnet-larger-than-24

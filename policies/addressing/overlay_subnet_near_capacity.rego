@@ -2,7 +2,7 @@
 # title: Overlay network close to the capacity of its subnet
 # description: |
 #   Every task, VIP and per-node load-balancer endpoint on an overlay network
-#   takes an address of its subnet, and a /24 has 253 usable ones (GT051).
+#   takes an address of its subnet, and a /24 has 253 usable ones.
 #   A network that is nearly full today fails at the next scale-up, or in
 #   the middle of a rolling update: swarm's updater creates each new task in
 #   the same step as it asks the old one to stop, and the old task keeps its
@@ -10,7 +10,7 @@
 #   `update_config.parallelism` more addresses (code-derived from
 #   moby/swarmkit's updater and allocator). When the subnet runs out, the
 #   manager only logs `could not find an available IP` and the new tasks stay
-#   in the `NEW` state (GT051).
+#   in the `NEW` state.
 #
 #   swarmlint warns when the demand (see SWL201) is above 80 % of the usable
 #   addresses, or when the addresses left are fewer than the largest update
@@ -21,6 +21,8 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/
 #   - description: Docker docs, rolling updates
 #     ref: https://docs.docker.com/engine/swarm/swarm-tutorial/rolling-update/
+#   - description: "swarmlint, how Docker behaves: Addresses an overlay network uses"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#overlay-address-demand
 # custom:
 #   id: SWL203
 #   name: overlay-subnet-near-capacity

@@ -4,14 +4,13 @@
 #   A network without `subnet:` gets one from the default address pool:
 #   "the subnet for this network will be allocated sequentially from the
 #   next available subnet from the pool. If the specified network is already
-#   allocated, that network will not be used for Swarm" (Docker docs, GT061
-#   and the ground truth's notes on default address pools). `docker stack
+#   allocated, that network will not be used for Swarm" (Docker docs). `docker stack
 #   deploy` creates a stack's networks in no fixed order. So an explicit
 #   subnet inside the range the pool is about to hand out works only if its
 #   network happens to be created first; otherwise a network without
 #   `subnet:` takes the range, and the explicit one fails in the manager's
 #   log with `invalid pool request: Pool overlaps with other one on this
-#   address space` (GT060, GT061).
+#   address space`.
 #
 #   swarmlint simulates the pool (ingress first, then the networks of the
 #   linted stacks and inventory) and reports an explicit subnet that some
@@ -24,6 +23,10 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/
 #   - description: docker swarm init, --default-addr-pool
 #     ref: https://docs.docker.com/reference/cli/docker/swarm/init/
+#   - description: "swarmlint, how Docker behaves: Subnets that collide with the pool"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#subnet-overlaps-ingress
+#   - description: "swarmlint, how Docker behaves: Overlapping overlay subnets"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#subnet-overlap
 # custom:
 #   id: SWL213
 #   name: subnet-in-allocation-path

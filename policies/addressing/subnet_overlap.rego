@@ -6,7 +6,7 @@
 #   the manager's allocator reserves it, and fails with `failed allocating
 #   pools and gateway IP for network %s: invalid pool request: Pool overlaps
 #   with other one on this address space` in the manager's log. The tasks on
-#   that network never start (GT060; moby/swarmkit#2398, "Subnet overlap
+#   that network never start (moby/swarmkit#2398, "Subnet overlap
 #   error is ignored").
 #
 #   swarmlint compares the explicit subnets, the subnets the default address
@@ -17,6 +17,8 @@
 # related_resources:
 #   - description: Docker docs, swarm networking and address pools
 #     ref: https://docs.docker.com/engine/swarm/networking/
+#   - description: "swarmlint, how Docker behaves: Overlapping overlay subnets"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#subnet-overlap
 # custom:
 #   id: SWL211
 #   name: subnet-overlap

@@ -5,12 +5,12 @@
 #   bridges from the local one, and Docker does not compare the two: a
 #   libnetwork maintainer explains that "the two pools belong to two
 #   distinct address spaces and respective bridges are located on two
-#   distinct network namespaces" (moby/moby#26912, GT062). Yet every
+#   distinct network namespaces" (moby/moby#26912). Yet every
 #   container on an overlay network also has an interface on
 #   `docker_gwbridge` (by default 172.18.0.0/16, the first free local pool,
 #   not fixed) and the node has `docker0` (172.17.0.0/16), so an overlapping
 #   overlay subnet makes the container's routes ambiguous. Nor does swarm
-#   exclude the hosts' own LAN or VPN routes from overlay subnets (GT063):
+#   exclude the hosts' own LAN or VPN routes from overlay subnets:
 #   an overlay subnet that covers them cuts the containers off from those
 #   hosts. Docker says nothing at deploy time. On the node it is worse for
 #   docker0 and docker_gwbridge: Engine 20.10 refuses to create an overlay
@@ -27,6 +27,10 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/
 #   - description: Docker docs, overlay network driver
 #     ref: https://docs.docker.com/engine/network/drivers/overlay/
+#   - description: "swarmlint, how Docker behaves: Overlays and node-local bridges"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#overlay-vs-local-bridges
+#   - description: "swarmlint, how Docker behaves: Overlays and the hosts' own networks"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#overlay-vs-host-routes
 # custom:
 #   id: SWL214
 #   name: subnet-overlaps-host-network

@@ -5,10 +5,10 @@
 #   before any stack, and takes the first subnet of the default address pool:
 #   10.0.0.0/24 with the default pool 10.0.0.0/8, or the first
 #   `--default-addr-pool` subnet. Swarms created before moby/swarmkit commit
-#   9ccb20b (2019) have 10.255.0.0/16 instead (GT061). A stack network whose
+#   9ccb20b (2019) have 10.255.0.0/16 instead. A stack network whose
 #   subnet overlaps it is created, but the allocator then fails it with
 #   `invalid pool request: Pool overlaps with other one on this address
-#   space` in the manager's log, and its tasks never start (GT060, GT061).
+#   space` in the manager's log, and its tasks never start.
 #   So `subnet: 10.0.0.0/16` collides on a default swarm.
 #
 #   swarmlint takes the ingress subnet from the cluster inventory when one is
@@ -19,6 +19,10 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/
 #   - description: docker swarm init, --default-addr-pool
 #     ref: https://docs.docker.com/reference/cli/docker/swarm/init/
+#   - description: "swarmlint, how Docker behaves: Subnets that collide with the pool"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#subnet-overlaps-ingress
+#   - description: "swarmlint, how Docker behaves: Overlapping overlay subnets"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#subnet-overlap
 # custom:
 #   id: SWL212
 #   name: subnet-overlaps-ingress

@@ -4,7 +4,7 @@
 #   Docker documents a connection limit for overlay networks: "Due to
 #   limitations set by the Linux kernel, overlay networks become unstable and
 #   inter-container communications may break when 1000 containers are
-#   co-located on the same host" (GT053, moby/moby#44973). Docker does not
+#   co-located on the same host" (moby/moby#44973). Docker does not
 #   check it.
 #
 #   swarmlint counts the tasks of every service attached to a swarm-scoped
@@ -15,6 +15,8 @@
 # related_resources:
 #   - description: Docker docs, overlay network driver, connection limit
 #     ref: https://docs.docker.com/engine/network/drivers/overlay/
+#   - description: "swarmlint, how Docker behaves: About 1000 containers per node"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#containers-per-node
 # custom:
 #   id: SWL205
 #   name: too-many-containers-per-node

@@ -4,8 +4,8 @@
 #   `default-address-pools` in `daemon.json` feeds only the local address space:
 #   bridge networks such as `docker0`, `docker_gwbridge` and compose networks.
 #   Overlay networks take their subnets from the swarm's default address pools,
-#   set only with `docker swarm init --default-addr-pool`, or from `10.0.0.0/8`
-#   (GT074). Setting `default-address-pools` to move containers off addresses the
+#   set only with `docker swarm init --default-addr-pool`, or from `10.0.0.0/8`.
+#   Setting `default-address-pools` to move containers off addresses the
 #   site already uses therefore leaves every overlay network, ingress included, in
 #   `10.0.0.0/8`.
 #
@@ -17,6 +17,8 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/#using-custom-default-address-pools
 #   - description: dockerd reference, daemon configuration file
 #     ref: https://docs.docker.com/reference/cli/dockerd/#daemon-configuration-file
+#   - description: "swarmlint, how Docker behaves: daemon.json pools do not reach overlays"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#daemon-default-address-pools
 # custom:
 #   id: SWL508
 #   name: daemon-pools-not-for-overlay

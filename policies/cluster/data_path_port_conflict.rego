@@ -2,7 +2,7 @@
 # title: data path port equal to a swarm control port or a published port
 # description: |
 #   The VXLAN data path (`--data-path-port`, default 4789/udp) must have its port to
-#   itself on every node. Docker only checks the range (GT076: no other check
+#   itself on every node. Docker only checks the range (no other check
 #   exists), so it accepts a data path port that collides with:
 #
 #   - 2377, the managers' cluster management port (TCP), or 7946, the node
@@ -19,6 +19,8 @@
 #     ref: https://docs.docker.com/reference/cli/docker/swarm/init/#data-path-port
 #   - description: Docker docs, ports swarm nodes use
 #     ref: https://docs.docker.com/engine/swarm/swarm-tutorial/#open-protocols-and-ports-between-the-hosts
+#   - description: "swarmlint, how Docker behaves: Data path port against other ports"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#data-path-port-conflicts
 # custom:
 #   id: SWL505
 #   name: data-path-port-conflict

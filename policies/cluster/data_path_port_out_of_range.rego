@@ -5,7 +5,7 @@
 #   for the whole swarm. Docker's reference: "The provided port number must be
 #   within the 1024 - 49151 range. If this flag isn't set, or if it's set to 0, the
 #   default port number 4789 is used." The daemon refuses other values with
-#   `Datapath port number is not in valid range (1024-49151) : <n>` (GT075). The
+#   `Datapath port number is not in valid range (1024-49151) : <n>`. The
 #   flag is an unsigned integer, so a value that is not a number makes the docker
 #   CLI refuse the command.
 # related_resources:
@@ -13,6 +13,8 @@
 #     ref: https://docs.docker.com/reference/cli/docker/swarm/init/#data-path-port
 #   - description: Docker docs, swarm networking
 #     ref: https://docs.docker.com/engine/swarm/networking/
+#   - description: "swarmlint, how Docker behaves: Data path port 1024–49151"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#data-path-port-range
 # custom:
 #   id: SWL504
 #   name: data-path-port-out-of-range

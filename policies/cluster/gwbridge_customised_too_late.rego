@@ -4,12 +4,12 @@
 #   `docker_gwbridge` is the local bridge that connects a node's overlay networks
 #   (ingress included) to the host. Docker creates it with default settings (a
 #   subnet from the local pools, typically `172.18.0.0/16`) when the node runs
-#   `docker swarm init` or `docker swarm join` (GT062). Docker's documentation:
+#   `docker swarm init` or `docker swarm join`. Docker's documentation:
 #   "If you need to customize its settings, you must do so before joining the
 #   Docker host to the swarm, or after temporarily removing the host from the
 #   swarm." Created after init or join, the create fails because
 #   `docker_gwbridge` already exists (`network with name docker_gwbridge already
-#   exists`, GT010) and the node keeps the default subnet.
+#   exists`) and the node keeps the default subnet.
 #
 #   swarmlint follows each script's commands in order: `swarm init` or `swarm join`
 #   puts the node in a swarm, `swarm leave` takes it out. `--swarm-init` says how the
@@ -19,6 +19,10 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/#customize-the-docker_gwbridge
 #   - description: Docker docs, overlay network driver
 #     ref: https://docs.docker.com/engine/network/drivers/overlay/
+#   - description: "swarmlint, how Docker behaves: Overlays and node-local bridges"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#overlay-vs-local-bridges
+#   - description: "swarmlint, how Docker behaves: Network name already taken"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#network-name-taken
 # custom:
 #   id: SWL509
 #   name: gwbridge-customised-too-late

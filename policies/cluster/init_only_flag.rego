@@ -3,9 +3,9 @@
 # description: |
 #   The default address pools and the data path port are fixed for the whole swarm
 #   when it is created. Docker's documentation: "Default address pools can only be
-#   configured on `swarm init` and cannot be altered after cluster creation" (GT073),
+#   configured on `swarm init` and cannot be altered after cluster creation",
 #   and "The data path port can only be configured when initializing the swarm, and
-#   applies to all nodes that join the swarm" (GT075). `docker swarm join` and
+#   applies to all nodes that join the swarm". `docker swarm join` and
 #   `docker swarm update` have no `--default-addr-pool`,
 #   `--default-addr-pool-mask-length` or `--data-path-port` flag, so the docker CLI
 #   refuses the command as an unknown flag and the node never joins (or the update
@@ -17,6 +17,10 @@
 #     ref: https://docs.docker.com/reference/cli/docker/swarm/update/
 #   - description: docker swarm init reference
 #     ref: https://docs.docker.com/reference/cli/docker/swarm/init/
+#   - description: "swarmlint, how Docker behaves: Pools are set once, at init"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#pools-at-init-only
+#   - description: "swarmlint, how Docker behaves: Data path port 1024–49151"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#data-path-port-range
 # custom:
 #   id: SWL506
 #   name: init-only-flag

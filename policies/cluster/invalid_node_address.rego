@@ -5,13 +5,13 @@
 #   address or a network interface name, and Docker refuses malformed ones:
 #
 #   - `--advertise-addr` (optional port): `advertise address must be a non-zero IP
-#     address or network interface (with optional port number)` (GT077), so
+#     address or network interface (with optional port number)`, so
 #     `0.0.0.0` is refused;
 #   - `--data-path-addr` (no port): `data path address must be a non-zero IP address
-#     or network interface (without a port number)` (GT078);
+#     or network interface (without a port number)`;
 #   - `--listen-addr` (optional port, `0.0.0.0` allowed, only `tcp://`):
 #     `listen address must be an IP address or network interface (with optional port
-#     number)`, or the CLI's `invalid proto, expected tcp: ...` (GT079).
+#     number)`, or the CLI's `invalid proto, expected tcp: ...`
 #
 #   One exception, code-derived and seen on Engine 20.10: `docker swarm join`
 #   does not refuse a malformed `--advertise-addr`. The daemon drops it without a
@@ -31,6 +31,12 @@
 #     ref: https://docs.docker.com/reference/cli/docker/swarm/init/
 #   - description: docker swarm join reference
 #     ref: https://docs.docker.com/reference/cli/docker/swarm/join/
+#   - description: "swarmlint, how Docker behaves: Advertise address"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#advertise-addr
+#   - description: "swarmlint, how Docker behaves: Data path address"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#data-path-addr
+#   - description: "swarmlint, how Docker behaves: Listen address"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#listen-addr
 # custom:
 #   id: SWL507
 #   name: invalid-node-address

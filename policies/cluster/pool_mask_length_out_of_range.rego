@@ -4,7 +4,7 @@
 #   `docker swarm init --default-addr-pool-mask-length` sets the size of the
 #   subnets swarm hands to overlay networks. The daemon allows at most 29, because
 #   every overlay network keeps 4 addresses for internal use, and refuses larger
-#   values with `subnet size is out of range: <n>` (GT070). The check runs even
+#   values with `subnet size is out of range: <n>`. The check runs even
 #   without `--default-addr-pool`, since the docker CLI always sends a pool list.
 #   The flag is an unsigned integer, so a value that is not a number makes the
 #   docker CLI refuse the command before it reaches the daemon.
@@ -13,6 +13,8 @@
 #     ref: https://docs.docker.com/reference/cli/docker/swarm/init/
 #   - description: Docker docs, configure default address pools
 #     ref: https://docs.docker.com/engine/swarm/networking/#using-custom-default-address-pools
+#   - description: "swarmlint, how Docker behaves: Pool mask length at most 29"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#pool-mask-length-range
 # custom:
 #   id: SWL501
 #   name: pool-mask-length-out-of-range

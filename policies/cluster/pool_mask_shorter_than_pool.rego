@@ -5,13 +5,15 @@
 #   `--default-addr-pool-mask-length` bits (24 when not given). A mask shorter than
 #   the pool's own prefix (pool `10.20.0.0/16` with mask `12`) asks for subnets
 #   larger than the pool, and Docker refuses `docker swarm init`:
-#   `invalid CIDR: "<pool>". Subnet size is too small for pool: <mask>` (GT071).
+#   `invalid CIDR: "<pool>". Subnet size is too small for pool: <mask>`.
 #   A mask length of 0 is validated as 24.
 # related_resources:
 #   - description: docker swarm init reference
 #     ref: https://docs.docker.com/reference/cli/docker/swarm/init/
 #   - description: Docker docs, configure default address pools
 #     ref: https://docs.docker.com/engine/swarm/networking/#using-custom-default-address-pools
+#   - description: "swarmlint, how Docker behaves: Mask length shorter than the pool"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#pool-mask-shorter-than-pool
 # custom:
 #   id: SWL502
 #   name: pool-mask-shorter-than-pool

@@ -4,7 +4,7 @@
 #   `--default-addr-pool-mask-length` only sizes the subnets cut from the pools
 #   given with `--default-addr-pool`. Without a pool, swarm falls back to its
 #   built-in `10.0.0.0/8` split into /24 subnets, so the mask length is silently
-#   ignored (GT072, code-derived) and overlay networks do not get the size the
+#   ignored (code-derived) and overlay networks do not get the size the
 #   command asks for. A mask length of 24 (the default) or 0 changes nothing and is
 #   not reported; a value above 29 is SWL501.
 # related_resources:
@@ -12,6 +12,8 @@
 #     ref: https://docs.docker.com/reference/cli/docker/swarm/init/
 #   - description: Docker docs, configure default address pools
 #     ref: https://docs.docker.com/engine/swarm/networking/#using-custom-default-address-pools
+#   - description: "swarmlint, how Docker behaves: Mask length without a pool"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#pool-mask-without-pool
 # custom:
 #   id: SWL503
 #   name: pool-mask-without-pool

@@ -9,7 +9,7 @@
 #   - top-level keys other than `version`, `services`, `networks`, `volumes`,
 #     `secrets`, `configs` and `x-*` (`name`, `include`, ...), and service keys
 #     outside the v3 schema (`profiles`, `platform`, `pull_policy`, ...):
-#     `Additional property profiles is not allowed` (GT022);
+#     `Additional property profiles is not allowed`;
 #   - `extends`, `volumes_from`, `volume_driver`, `cpu_quota`, `cpu_shares`,
 #     `cpuset`, `mem_limit`, `memswap_limit`:
 #     `compose file contains unsupported options`;
@@ -26,8 +26,8 @@
 #
 #   compose-go, which `docker compose` uses, accepts all of these, so a file
 #   that works with `docker compose up` can still fail to deploy. swarmlint
-#   reads these rules from docker/cli's loader and schemas
-#   (engineering-notes.md §8). A numeric `version: 3.8` without quotes is
+#   reads these rules from docker/cli's loader and schemas.
+#   A numeric `version: 3.8` without quotes is
 #   refused by both loaders (`version must be a string`) and stops the lint.
 # related_resources:
 #   - description: Docker docs, docker stack deploy
@@ -36,6 +36,10 @@
 #     ref: https://github.com/docker/cli/blob/master/cli/compose/schema/data/config_schema_v3.13.json
 #   - description: Docker docs, compose file legacy versions
 #     ref: https://docs.docker.com/reference/compose-file/legacy-versions/
+#   - description: "swarmlint, how Docker behaves: Compose file version decides the schema"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#compose-file-version
+#   - description: "swarmlint, how Docker behaves: Keys docker stack deploy accepts"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#stack-file-keys
 # custom:
 #   id: SWL013
 #   name: compose-only-feature

@@ -5,13 +5,15 @@
 #   reach each other's containers on every port, and nothing is published.
 #   `docker stack deploy` lists it under `Ignoring deprecated options` with
 #   `Exposing ports is unnecessary - services on the same network can access
-#   each other's containers on any port.` (GT016). It suggests a port
+#   each other's containers on any port.` It suggests a port
 #   restriction that does not exist.
 # related_resources:
 #   - description: Docker docs, compose file services (expose)
 #     ref: https://docs.docker.com/reference/compose-file/services/#expose
 #   - description: Docker docs, manage swarm service networks
 #     ref: https://docs.docker.com/engine/swarm/networking/
+#   - description: "swarmlint, how Docker behaves: expose and container_name"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#expose-deprecated
 # custom:
 #   id: SWL017
 #   name: expose-ignored

@@ -5,7 +5,7 @@
 #   checks that it is there and swarm-scoped. Everything else written for it
 #   (`driver`, `driver_opts`, `ipam`, `labels`, `internal`, `attachable`) is
 #   silently ignored: the network keeps the settings it was created with
-#   (GT020; docker/cli `convert.Networks` skips external networks). A reader
+#   (docker/cli `convert.Networks` skips external networks). A reader
 #   of the file, and `docker compose config`, see an encrypted or
 #   fixed-subnet network that may not be one. With several `-c` files only the
 #   last file's entry for the network counts.
@@ -14,6 +14,8 @@
 #     ref: https://docs.docker.com/reference/compose-file/networks/#external
 #   - description: Docker docs, deploy a stack to a swarm
 #     ref: https://docs.docker.com/engine/swarm/stack-deploy/
+#   - description: "swarmlint, how Docker behaves: Settings on an external network are ignored"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#external-network-options-ignored
 # custom:
 #   id: SWL009
 #   name: external-network-options-ignored

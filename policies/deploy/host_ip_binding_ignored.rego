@@ -5,8 +5,8 @@
 #   `127.0.0.1:5432:5432`, does not restrict anything: swarm publishes ports
 #   through the routing mesh on every address of every node. The docker CLI
 #   drops the address and only logs
-#   `ignoring IP-address (127.0.0.1:5432:5432/tcp) service will listen on '0.0.0.0'`
-#   (GT017). A database meant to be reachable from the host only is then open
+#   `ignoring IP-address (127.0.0.1:5432:5432/tcp) service will listen on '0.0.0.0'`.
+#   A database meant to be reachable from the host only is then open
 #   to the whole network: this is a security finding. The long syntax has no
 #   `host_ip` in stack files at all (see SWL013).
 # related_resources:
@@ -14,6 +14,8 @@
 #     ref: https://docs.docker.com/engine/swarm/ingress/
 #   - description: Docker docs, compose file services (ports)
 #     ref: https://docs.docker.com/reference/compose-file/services/#ports
+#   - description: "swarmlint, how Docker behaves: Host IP in the short port syntax"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#host-ip-ignored
 # custom:
 #   id: SWL012
 #   name: host-ip-binding-ignored

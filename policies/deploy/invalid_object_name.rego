@@ -7,11 +7,11 @@
 #   (`^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$`), at most 63 characters. The compose
 #   schema allows `.` in keys, but swarm does not: creation fails with
 #   `name must be valid as a DNS name component` or
-#   `name must be 63 characters or fewer` (GT009). Swarm also compares names
+#   `name must be 63 characters or fewer`. Swarm also compares names
 #   ignoring case, so `MyNet` and `mynet` cannot both exist
 #   (`name conflicts with an existing object`), and a network name already
 #   taken in the cluster, by another stack or outside any stack, fails with
-#   `network with name <name> already exists` (GT010). Two entries of one stack
+#   `network with name <name> already exists`. Two entries of one stack
 #   with the same `name:` are not an error, but stack deploy keeps only one of
 #   the two definitions (reported as a warning). The stack name comes from
 #   `--stack`, the configuration, or the directory of the first file; a name
@@ -22,6 +22,10 @@
 #     ref: https://docs.docker.com/engine/swarm/stack-deploy/
 #   - description: Docker docs, compose file networks (name)
 #     ref: https://docs.docker.com/reference/compose-file/networks/#name
+#   - description: "swarmlint, how Docker behaves: Network and service names must be DNS labels"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#object-name-dns-label
+#   - description: "swarmlint, how Docker behaves: Network name already taken"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#network-name-taken
 # custom:
 #   id: SWL007
 #   name: invalid-object-name

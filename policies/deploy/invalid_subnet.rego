@@ -4,8 +4,8 @@
 #   `docker stack deploy` parses each `ipam.config[].subnet` and ignores the
 #   parse error: a value that is not a CIDR (`10.1.1/24`, `10.1.0.0`, a typo)
 #   is sent as an empty subnet, and swarm refuses to create the network with
-#   `ipam configuration: invalid subnet` followed by the empty value (GT003;
-#   derived from the code of docker/cli `convert.Networks` and SwarmKit
+#   `ipam configuration: invalid subnet` followed by the empty value
+#   (derived from the code of docker/cli `convert.Networks` and SwarmKit
 #   `validateIPAMConfiguration`). The deploy stops at that network. swarmlint
 #   parses the subnet the way the docker CLI does and reports every network the
 #   stack would create (networks no service uses are never created).
@@ -14,6 +14,8 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/
 #   - description: Docker docs, compose file networks (ipam)
 #     ref: https://docs.docker.com/reference/compose-file/networks/
+#   - description: "swarmlint, how Docker behaves: A subnet that is not a CIDR"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#invalid-subnet
 # custom:
 #   id: SWL003
 #   name: invalid-subnet

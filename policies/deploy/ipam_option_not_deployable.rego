@@ -6,14 +6,16 @@
 #   `ip_range` and `aux_addresses` are compose-only: the v3 schema forbids any
 #   other key, so the whole deploy fails before anything is created, with a
 #   schema error such as
-#   `networks.front.ipam.config.0 Additional property gateway is not allowed`
-#   (GT001). Even through the API, swarm drops auxiliary addresses, so these
+#   `networks.front.ipam.config.0 Additional property gateway is not allowed`.
+#   Even through the API, swarm drops auxiliary addresses, so these
 #   settings cannot be carried into a swarm network from a stack file.
 # related_resources:
 #   - description: docker/cli v3.13 stack file schema (networks.ipam.config)
 #     ref: https://github.com/docker/cli/blob/master/cli/compose/schema/data/config_schema_v3.13.json
 #   - description: Docker docs, docker stack deploy
 #     ref: https://docs.docker.com/reference/cli/docker/stack/deploy/
+#   - description: "swarmlint, how Docker behaves: Only subnet in ipam.config"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#ipam-config-subnet-only
 # custom:
 #   id: SWL001
 #   name: ipam-option-not-deployable

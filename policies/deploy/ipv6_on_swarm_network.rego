@@ -8,7 +8,7 @@
 #   `cannot find address pool for poolID`. A Docker maintainer on
 #   moby/moby#48116: "Swarm pretends it doesn't support IPv6 ... the compose
 #   file format used by `docker stack` doesn't support `enable_ipv6` (since
-#   Swarm isn't supposed to support IPv6 networks)" (GT023). `enable_ipv6`
+#   Swarm isn't supposed to support IPv6 networks)". `enable_ipv6`
 #   itself is a schema error (SWL002). Networks with a node-local driver
 #   (`bridge`, `macvlan`, ...) are not swarm networks and are left to SWL005.
 # related_resources:
@@ -16,6 +16,8 @@
 #     ref: https://github.com/moby/moby/issues/48116
 #   - description: Docker docs, manage swarm service networks
 #     ref: https://docs.docker.com/engine/swarm/networking/
+#   - description: "swarmlint, how Docker behaves: IPv6 on swarm networks"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#ipv6-swarm-networks
 # custom:
 #   id: SWL015
 #   name: ipv6-on-swarm-network

@@ -4,7 +4,7 @@
 #   `docker stack deploy` validates every file against the v3 schema of its
 #   version, and a network entry may only use `name` (3.5+), `driver`,
 #   `driver_opts`, `ipam` (`driver`, `config`), `external`, `internal`,
-#   `attachable` (3.2+), `labels` and `x-*` keys (GT002, GT022). Compose-only
+#   `attachable` (3.2+), `labels` and `x-*` keys. Compose-only
 #   keys such as `enable_ipv6`, `enable_ipv4` or `ipam.options` make the whole
 #   deploy fail with a schema error like
 #   `networks.front Additional property enable_ipv6 is not allowed`. compose-go
@@ -16,6 +16,10 @@
 #     ref: https://github.com/docker/cli/blob/master/cli/compose/schema/data/config_schema_v3.13.json
 #   - description: Docker docs, docker stack deploy
 #     ref: https://docs.docker.com/reference/cli/docker/stack/deploy/
+#   - description: "swarmlint, how Docker behaves: Network keys a stack file may use"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#stack-network-keys
+#   - description: "swarmlint, how Docker behaves: Compose file version decides the schema"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#compose-file-version
 # custom:
 #   id: SWL002
 #   name: network-key-not-deployable

@@ -3,7 +3,7 @@
 # description: |
 #   `docker stack deploy` creates only the networks that at least one service
 #   of the stack attaches to; a declared network nobody uses is silently never
-#   created (GT019, docker/cli `convert.Networks` iterates over the services'
+#   created (docker/cli `convert.Networks` iterates over the services'
 #   networks). Anything that expects it to exist, such as `docker run
 #   --network` on an attachable network or another stack declaring it
 #   external, fails. Often the service that should use it lists another name.
@@ -12,6 +12,8 @@
 #     ref: https://docs.docker.com/engine/swarm/stack-deploy/
 #   - description: Docker docs, compose file networks
 #     ref: https://docs.docker.com/reference/compose-file/networks/
+#   - description: "swarmlint, how Docker behaves: Unused networks are not created"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#unused-network-not-created
 # custom:
 #   id: SWL016
 #   name: network-never-created

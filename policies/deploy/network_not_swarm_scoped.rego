@@ -8,7 +8,7 @@
 #   every service on them is refused with `The network <name> cannot be used
 #   with services. Only networks scoped to the swarm can be used, such as those
 #   created with the overlay driver.` The `host` and `null` drivers fail at
-#   once with `only one instance of "host" network is allowed` (GT005). There
+#   once with `only one instance of "host" network is allowed`. There
 #   is no `none` driver at all. External networks are not checked: they are not
 #   created by the stack.
 # related_resources:
@@ -16,6 +16,8 @@
 #     ref: https://docs.docker.com/engine/network/drivers/overlay/
 #   - description: Docker docs, manage swarm service networks
 #     ref: https://docs.docker.com/engine/swarm/networking/
+#   - description: "swarmlint, how Docker behaves: A stack network must be swarm-scoped"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#driver-not-swarm-scoped
 # custom:
 #   id: SWL005
 #   name: network-not-swarm-scoped

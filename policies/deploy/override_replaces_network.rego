@@ -7,7 +7,7 @@
 #   `docker compose` does. An override that only adds `labels` to `backend`
 #   silently drops the base file's `driver_opts.encrypted`, the MTU option and
 #   `ipam`: the network is created unencrypted, with the default MTU, from the
-#   default address pool (engineering-notes.md §8, tested against docker/cli,
+#   default address pool (tested against docker/cli,
 #   whose own tests expect the replacement). `docker compose config` shows the
 #   deep-merged result and hides the loss. swarmlint compares the raw entries
 #   of the files in merge order and lists each setting that only earlier files
@@ -21,6 +21,8 @@
 #     ref: https://docs.docker.com/reference/cli/docker/stack/deploy/
 #   - description: Docker docs, overlay network driver (encryption, MTU)
 #     ref: https://docs.docker.com/engine/network/drivers/overlay/
+#   - description: "swarmlint, how Docker behaves: A later file replaces a network entry whole"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#network-override-replaces
 # custom:
 #   id: SWL014
 #   name: override-replaces-network

@@ -4,19 +4,25 @@
 #   A network given `name: bridge`, `host`, `none` or `default` (without
 #   `external: true`) asks Docker to create a network with a predefined name,
 #   which it refuses: `operation is not permitted on predefined host network`
-#   (GT011; for `bridge` and `host`, `network with name host already exists`
+#   (for `bridge` and `host`, `network with name host already exists`
 #   may come first). `ingress` is the swarm's routing-mesh network and
 #   `docker_gwbridge` exists on every node, so those names fail with
-#   `network with name ingress already exists` (GT010). The label
+#   `network with name ingress already exists`. The label
 #   `com.docker.swarm.predefined` is reserved too: `label
 #   com.docker.swarm.predefined is for internally created predefined networks
-#   and cannot be applied by users` (GT012). Names are compared ignoring case,
+#   and cannot be applied by users`. Names are compared ignoring case,
 #   as swarm does.
 # related_resources:
 #   - description: Docker docs, manage swarm service networks
 #     ref: https://docs.docker.com/engine/swarm/networking/
 #   - description: Docker docs, networking overview (predefined networks)
 #     ref: https://docs.docker.com/engine/network/
+#   - description: "swarmlint, how Docker behaves: Predefined network names"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#predefined-network-name
+#   - description: "swarmlint, how Docker behaves: Network name already taken"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#network-name-taken
+#   - description: "swarmlint, how Docker behaves: The predefined-network label"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#predefined-label
 # custom:
 #   id: SWL008
 #   name: predefined-network-name

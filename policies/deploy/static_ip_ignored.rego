@@ -4,7 +4,7 @@
 #   `ipv4_address` and `ipv6_address` under a service's network are allowed by
 #   the v3 schema, but `docker stack deploy` drops them without a word: a swarm
 #   network attachment carries only the target, aliases and driver options
-#   (GT014, docker/cli `convertServiceNetworks`). Every task gets an address
+#   (docker/cli `convertServiceNetworks`). Every task gets an address
 #   that swarm allocates from the subnet, and with several replicas a single
 #   fixed address could not work anyway. Anything that trusts the written
 #   address (firewall rules, allow-lists, `extra_hosts`) points at nothing.
@@ -13,6 +13,8 @@
 #     ref: https://docs.docker.com/reference/compose-file/services/#ipv4_address-ipv6_address
 #   - description: Docker docs, manage swarm service networks
 #     ref: https://docs.docker.com/engine/swarm/networking/
+#   - description: "swarmlint, how Docker behaves: Static addresses are dropped"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#static-ip-dropped
 # custom:
 #   id: SWL010
 #   name: static-ip-ignored

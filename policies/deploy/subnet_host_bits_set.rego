@@ -5,7 +5,7 @@
 #   last octet lies inside the host part. compose-go and the docker CLI accept
 #   it, but the daemon refuses to create the network with
 #   `invalid network config: invalid subnet 10.0.1.1/24: it should be 10.0.1.0/24`
-#   (GT004, moby `validateIpamConfig`), so `docker stack deploy` stops at that
+#   (moby `validateIpamConfig`), so `docker stack deploy` stops at that
 #   network. IPv6 subnets are not checked by the daemon while IPv6 is off (see
 #   SWL015 for IPv6 on swarm networks).
 # related_resources:
@@ -13,6 +13,8 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/
 #   - description: Docker docs, docker network create (subnet)
 #     ref: https://docs.docker.com/reference/cli/docker/network/create/
+#   - description: "swarmlint, how Docker behaves: Subnet with host bits set"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#subnet-host-bits
 # custom:
 #   id: SWL004
 #   name: subnet-host-bits-set

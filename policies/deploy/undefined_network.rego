@@ -4,7 +4,7 @@
 #   Every network a service lists under `networks:` must be declared in the
 #   top-level `networks:` section (only `default` is implicit). `docker stack
 #   deploy` fails when it converts the service:
-#   `service web: undefined network "backend"` (GT008). Worse, the networks are
+#   `service web: undefined network "backend"`. Worse, the networks are
 #   converted first, so stack deploy has already created `<stack>_backend`
 #   with default settings before it stops. swarmlint loads the file without
 #   compose-go's consistency check so that this is a finding with a position
@@ -14,6 +14,8 @@
 #     ref: https://docs.docker.com/reference/compose-file/services/#networks
 #   - description: Docker docs, deploy a stack to a swarm
 #     ref: https://docs.docker.com/engine/swarm/stack-deploy/
+#   - description: "swarmlint, how Docker behaves: Service on a network the file does not declare"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#undefined-network
 # custom:
 #   id: SWL006
 #   name: undefined-network

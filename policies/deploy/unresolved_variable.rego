@@ -10,13 +10,15 @@
 #   the deploy fail instead:
 #   `error while interpolating services.web.ports.[].published: failed to cast to expected type`
 #   (reported as an error). compose-go, and thus `docker compose`, only warns
-#   and leaves the port unpublished (engineering-notes.md §6.3, §8). swarmlint
+#   and leaves the port unpublished. swarmlint
 #   looks variables up in its own environment and any `--env-file`.
 # related_resources:
 #   - description: Docker docs, interpolation in compose files
 #     ref: https://docs.docker.com/reference/compose-file/interpolation/
 #   - description: Docker docs, docker stack deploy
 #     ref: https://docs.docker.com/reference/cli/docker/stack/deploy/
+#   - description: "swarmlint, how Docker behaves: Variables: environment only, empty when unset"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#variable-interpolation
 # custom:
 #   id: SWL018
 #   name: unresolved-variable

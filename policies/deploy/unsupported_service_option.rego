@@ -2,8 +2,8 @@
 # title: Service option that stack deploy ignores
 # description: |
 #   `docker stack deploy` accepts some compose service keys but does not apply
-#   them, printing only `Ignoring unsupported options: network_mode, links`
-#   (GT015): `network_mode`, `links`, `external_links`, `mac_address`,
+#   them, printing only `Ignoring unsupported options: network_mode, links`:
+#   `network_mode`, `links`, `external_links`, `mac_address`,
 #   `domainname`, and also `build`, `cgroupns_mode`, `cgroup_parent`,
 #   `devices`, `ipc`, `pid`, `privileged`, `restart`, `security_opt`,
 #   `shm_size` and `userns_mode`. `container_name` is ignored as deprecated
@@ -16,6 +16,8 @@
 #     ref: https://docs.docker.com/engine/swarm/stack-deploy/
 #   - description: Docker docs, docker stack deploy
 #     ref: https://docs.docker.com/reference/cli/docker/stack/deploy/
+#   - description: "swarmlint, how Docker behaves: Service options stack deploy ignores"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#unsupported-service-options
 # custom:
 #   id: SWL011
 #   name: unsupported-service-option

@@ -3,7 +3,7 @@
 # description: |
 #   The overlay driver only checks whether the `encrypted` option is
 #   present, never its value (`if _, ok := optMap[secureOption]; ok {
-#   n.secure = true }`, GT090, code-derived and consistent with user
+#   n.secure = true }`, code-derived and consistent with user
 #   reports). So `encrypted: "false"`, `"0"`, `"no"` or `"off"` all turn
 #   IPsec **on**, with its throughput cost, its need for ESP between nodes
 #   and its smaller MTU.
@@ -19,6 +19,8 @@
 # related_resources:
 #   - description: Docker docs, overlay network driver (encryption)
 #     ref: https://docs.docker.com/engine/network/drivers/overlay/#encrypt-traffic-on-an-overlay-network
+#   - description: "swarmlint, how Docker behaves: encrypted is read by presence"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#encrypted-option-presence
 # custom:
 #   id: SWL302
 #   name: encrypted-false-still-encrypts

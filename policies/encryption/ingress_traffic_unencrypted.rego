@@ -7,7 +7,7 @@
 #   and that network is created at `swarm init` without encryption. Docker's
 #   docs: "You must customize the automatically created ingress to enable
 #   encryption. By default, all ingress traffic is unencrypted, as
-#   encryption is a network-level option." (GT093). A stack that encrypts
+#   encryption is a network-level option." A stack that encrypts
 #   its own networks probably expects the published traffic to be
 #   encrypted too.
 #
@@ -19,6 +19,8 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/#customize-ingress
 #   - description: Docker docs, encrypt traffic on an overlay network
 #     ref: https://docs.docker.com/engine/network/drivers/overlay/#encrypt-traffic-on-an-overlay-network
+#   - description: "swarmlint, how Docker behaves: Ingress is not encrypted"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#ingress-unencrypted
 # custom:
 #   id: SWL305
 #   name: ingress-traffic-unencrypted

@@ -4,14 +4,14 @@
 #   `com.docker.network.driver.mtu` is parsed by the overlay driver on each
 #   node when it creates the network there, not when the stack is deployed:
 #   a value that is not an integer fails with `failed to parse %v: %v`, a
-#   negative one with `invalid MTU value: %v` (GT094). The service is
+#   negative one with `invalid MTU value: %v`. The service is
 #   accepted, but its tasks cannot join the network on any node.
 #
 #   swarmlint parses the value as Docker does (a plain decimal integer; no
 #   spaces, no unit, no decimal point). It also reports a value outside the
 #   range the kernel accepts, which Docker does not check: the containers'
 #   MTU is the option minus 50 bytes of VXLAN overhead (minus 26 more and
-#   rounded down to a multiple of 4 when encrypted, GT095), and Linux
+#   rounded down to a multiple of 4 when encrypted), and Linux
 #   refuses an interface MTU below 68, the IPv4 minimum, so the option must
 #   be at least 118 (144 encrypted); and no IPv4 packet is larger than
 #   65535 bytes. The value 0 means "default" (1500) to Docker and is
@@ -21,6 +21,10 @@
 #     ref: https://docs.docker.com/engine/network/drivers/overlay/#options
 #   - description: Docker docs, docker network create (driver options)
 #     ref: https://docs.docker.com/reference/cli/docker/network/create/
+#   - description: "swarmlint, how Docker behaves: MTU option value"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#mtu-option-value
+#   - description: "swarmlint, how Docker behaves: Overlay MTU"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#overlay-mtu
 # custom:
 #   id: SWL303
 #   name: invalid-mtu

@@ -4,7 +4,7 @@
 #   The overlay driver gives containers an MTU of `(com.docker.network.driver.mtu
 #   or 1500) − 50` for the VXLAN header, and when the network is encrypted
 #   26 bytes less for ESP, rounded down to a multiple of 4: **1450** by
-#   default, **1424** encrypted (GT095). It never looks at the MTU of the
+#   default, **1424** encrypted. It never looks at the MTU of the
 #   hosts' own network (the underlay). Every full-size container packet
 #   therefore leaves the node as `container MTU + 50` (`+ 26` encrypted)
 #   bytes, which must fit the underlay MTU, or the packets are dropped or
@@ -24,6 +24,8 @@
 #     ref: https://docs.docker.com/engine/network/drivers/overlay/#options
 #   - description: moby/libnetwork#2661, overlay network broken when the outside MTU is smaller
 #     ref: https://github.com/moby/libnetwork/issues/2661
+#   - description: "swarmlint, how Docker behaves: Overlay MTU"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#overlay-mtu
 # custom:
 #   id: SWL304
 #   name: mtu-exceeds-underlay

@@ -4,7 +4,7 @@
 #   The ingress network carries the routing mesh and nothing else: containers
 #   started with `docker run --network` must not join it. Docker refuses an ingress
 #   network created with `--attachable`: `ingress network cannot be attachable`
-#   (SwarmKit, GT101). The `docker network create` reference lists every overlay
+#   (SwarmKit). The `docker network create` reference lists every overlay
 #   option as available for `--ingress` except `--attachable`.
 #
 #   swarmlint reads `--attachable` as Docker's CLI does: given without a value, or
@@ -14,6 +14,8 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/#customize-ingress
 #   - description: docker network create reference
 #     ref: https://docs.docker.com/reference/cli/docker/network/create/
+#   - description: "swarmlint, how Docker behaves: Ingress cannot be attachable"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#ingress-not-attachable
 # custom:
 #   id: SWL402
 #   name: ingress-attachable

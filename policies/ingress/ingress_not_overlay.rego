@@ -8,12 +8,14 @@
 #   `Ingress network can only be global scope network` for a local-scope driver
 #   (bridge, macvlan, ipvlan, host, null), and SwarmKit answers
 #   `only overlay driver is currently supported for ingress network` for any other
-#   driver (GT102).
+#   driver.
 # related_resources:
 #   - description: Docker docs, customize the ingress network
 #     ref: https://docs.docker.com/engine/swarm/networking/#customize-ingress
 #   - description: docker network create reference
 #     ref: https://docs.docker.com/reference/cli/docker/network/create/
+#   - description: "swarmlint, how Docker behaves: Ingress must be an overlay"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#ingress-overlay-only
 # custom:
 #   id: SWL403
 #   name: ingress-not-overlay

@@ -5,8 +5,8 @@
 #   Docker's documentation: "If you have existing services which publish ports,
 #   those services need to be removed before you can remove the `ingress` network."
 #   SwarmKit refuses the removal with
-#   `ingress network cannot be removed because service <name> depends on it`
-#   (GT103), and a bootstrap script that goes on to create the new ingress network
+#   `ingress network cannot be removed because service <name> depends on it`,
+#   and a bootstrap script that goes on to create the new ingress network
 #   then fails too.
 #
 #   swarmlint follows the scripts' commands in order. A service created earlier by
@@ -19,6 +19,8 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/#customize-ingress
 #   - description: docker network rm reference
 #     ref: https://docs.docker.com/reference/cli/docker/network/rm/
+#   - description: "swarmlint, how Docker behaves: Removing the ingress network"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#ingress-removal
 # custom:
 #   id: SWL405
 #   name: ingress-removed-while-published

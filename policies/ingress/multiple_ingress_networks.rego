@@ -5,7 +5,7 @@
 #   port published in ingress mode. Docker's documentation says "You can name your
 #   `ingress` network something other than `ingress`, but you can only have one. An
 #   attempt to create a second one fails." SwarmKit refuses the create with
-#   `ingress network (...) is already present` (GT100).
+#   `ingress network (...) is already present`.
 #
 #   The usual cause is a bootstrap script that customises the ingress network with
 #   `docker network create --ingress ...` but never runs `docker network rm ingress`
@@ -17,6 +17,8 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/#customize-ingress
 #   - description: docker network create reference
 #     ref: https://docs.docker.com/reference/cli/docker/network/create/
+#   - description: "swarmlint, how Docker behaves: One ingress network"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#one-ingress-network
 # custom:
 #   id: SWL401
 #   name: multiple-ingress-networks

@@ -6,7 +6,7 @@
 #   its networks (in a stack file usually as an `external: true` network called
 #   `ingress`, or `docker service create --network ingress`) is refused:
 #   `Service cannot be explicitly attached to the ingress network "ingress"`
-#   (SwarmKit, GT013).
+#   (SwarmKit).
 #
 #   swarmlint compares each attached network with the swarm's ingress network:
 #   `ingress` by default, or the name a bootstrap script or the cluster inventory
@@ -16,6 +16,8 @@
 #     ref: https://docs.docker.com/engine/swarm/ingress/
 #   - description: Docker docs, swarm networking
 #     ref: https://docs.docker.com/engine/swarm/networking/
+#   - description: "swarmlint, how Docker behaves: Services cannot join the ingress network"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#service-on-ingress-network
 # custom:
 #   id: SWL404
 #   name: service-on-ingress-network

@@ -7,7 +7,7 @@ package swarmlint.lib.overlay
 
 # created is true for an overlay network that the linted inputs create: a
 # stack network that some service uses (stack deploy creates no other,
-# GT019), or a network a script creates. External, inventory and the
+# docs/swarm-behaviour.md#unused-network-not-created), or a network a script creates. External, inventory and the
 # default ingress network are not created here, and their options are not
 # the files' to fix.
 created(network) if {

@@ -6,7 +6,7 @@
 package swarmlint.lib.ports
 
 # ingress is true for a port Docker publishes through the routing mesh:
-# mode ingress, or a mode Docker does not know (it maps those to ingress, GT036).
+# mode ingress, or a mode Docker does not know (it maps those to ingress, docs/swarm-behaviour.md#port-protocol-mode-values).
 ingress(port) if port.mode != "host"
 
 # published describes what a port publishes: "8080/tcp", a host-port range

@@ -3,12 +3,12 @@
 # description: |
 #   Docker refuses a service whose endpoint lists the same published port
 #   and protocol twice, whatever the publish modes:
-#   `EndpointSpec: duplicate published ports provided` (GT031). Ports
+#   `EndpointSpec: duplicate published ports provided`. Ports
 #   without a published port (`"80"`, or long syntax without `published`)
 #   are exempt from that check. Separately, the stack file schema declares
 #   `ports` with `uniqueItems`, so two identical items fail
 #   `docker stack deploy` before anything is sent
-#   (`array items[i,j] must be unique`, GT032); `docker compose` silently
+#   (`array items[i,j] must be unique`); `docker compose` silently
 #   keeps one of them, which is how such files survive local testing.
 #
 #   swarmlint compares the items of each file's `ports` list after variable
@@ -23,6 +23,10 @@
 #     ref: https://docs.docker.com/engine/swarm/ingress/
 #   - description: Compose file reference, ports
 #     ref: https://docs.docker.com/reference/compose-file/services/#ports
+#   - description: "swarmlint, how Docker behaves: One published port twice in a service"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#duplicate-published-port
+#   - description: "swarmlint, how Docker behaves: Identical entries in a ports list"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#identical-port-entries
 # custom:
 #   id: SWL102
 #   name: duplicate-published-port

@@ -5,7 +5,7 @@
 #   task, so two tasks of the service cannot share a node. With more
 #   replicas than nodes, the extra tasks never start: the scheduler leaves
 #   them pending with `host-mode port already in use on 1 node` (or
-#   `on %d nodes`) (GT034). Docker's docs: "If you expect to run multiple
+#   `on %d nodes`). Docker's docs: "If you expect to run multiple
 #   service tasks on each node (such as when you have 5 nodes but run 10
 #   replicas), you cannot specify a static target port. Either allow Docker
 #   to assign a random high-numbered port (by leaving off the `published`),
@@ -23,6 +23,8 @@
 #     ref: https://docs.docker.com/engine/swarm/ingress/#bypass-the-routing-mesh
 #   - description: Compose file reference, deploy placement
 #     ref: https://docs.docker.com/reference/compose-file/deploy/#placement
+#   - description: "swarmlint, how Docker behaves: A fixed host-mode port runs one task per node"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#host-port-per-node
 # custom:
 #   id: SWL105
 #   name: host-port-replicas-exceed-nodes

@@ -5,7 +5,7 @@
 #   (`docker network rm ingress`, for instance to recreate it with another
 #   subnet) and not yet created again, Docker refuses every service that
 #   publishes a port in ingress mode: `service needs ingress network, but no
-#   ingress network is present` (GT040). Short port syntax is always ingress
+#   ingress network is present`. Short port syntax is always ingress
 #   mode.
 #
 #   swarmlint knows the ingress network is missing from the bootstrap
@@ -19,6 +19,8 @@
 # related_resources:
 #   - description: Docker docs, customize the ingress network
 #     ref: https://docs.docker.com/engine/swarm/networking/#customize-ingress
+#   - description: "swarmlint, how Docker behaves: Ingress ports need an ingress network"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#ingress-network-required
 # custom:
 #   id: SWL107
 #   name: ingress-port-without-ingress-network

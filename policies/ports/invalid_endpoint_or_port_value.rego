@@ -5,17 +5,16 @@
 #   as something else:
 #
 #   - `deploy.endpoint_mode` other than `vip` or `dnsrr` (the CLI lower-cases
-#     it first): the service is refused with `invalid resolution mode: %q`
-#     (GT035).
+#     it first): the service is refused with `invalid resolution mode: %q`.
 #   - a long-syntax `protocol` other than tcp, udp or sctp, or `mode` other
 #     than ingress or host: **not validated**, the daemon maps an unknown
 #     string to the first enum value, so the port is silently published as
-#     tcp, in ingress mode (GT036, code-derived). The short syntax rejects a
+#     tcp, in ingress mode (code-derived). The short syntax rejects a
 #     bad protocol itself (`invalid proto: %s`).
 #   - a `target` outside 1–65535, or a `published` outside 0–65535 (0 means
 #     "pick a free port"): the ingress port allocator only has ports
 #     1–65535 and the tasks never get one (`requested id does not belong to
-#     the set`, GT038); a host-mode port cannot be bound either.
+#     the set`); a host-mode port cannot be bound either.
 #   - a long-syntax `published` that is not an integer (`"8080-8081"`,
 #     `"http"`): the stack file schema wants an integer
 #     (`services.web.ports.0.published must be a integer`).
@@ -24,7 +23,7 @@
 #     `"70000:80"`, `"8000-8001:80-82"`): docker stack deploy refuses the
 #     file with the parser's message (`invalid proto: http`, `invalid
 #     hostPort: abc`, `invalid ranges specified for container and host
-#     Ports: ...`, GT037).
+#     Ports: ...`).
 #
 #   For `docker service create --publish` in a script, the docker CLI
 #   checks the protocol and mode itself and refuses the command (`invalid
@@ -37,6 +36,14 @@
 #     ref: https://docs.docker.com/reference/compose-file/deploy/#endpoint_mode
 #   - description: Docker Engine API, EndpointPortConfig
 #     ref: https://docs.docker.com/reference/api/engine/version/v1.47/#tag/Service/operation/ServiceCreate
+#   - description: "swarmlint, how Docker behaves: Endpoint mode values"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#endpoint-mode-values
+#   - description: "swarmlint, how Docker behaves: Port protocol and mode values"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#port-protocol-mode-values
+#   - description: "swarmlint, how Docker behaves: Published ports above 65535"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#published-port-range
+#   - description: "swarmlint, how Docker behaves: Short port syntax errors"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#short-port-syntax
 # custom:
 #   id: SWL106
 #   name: invalid-endpoint-or-port-value

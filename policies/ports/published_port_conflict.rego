@@ -6,7 +6,7 @@
 #   either mode. Only host-mode ports may share a published port (the
 #   scheduler then keeps their tasks on different nodes). Docker refuses the
 #   service created second: `port '%d' is already in use by service '%s'
-#   (%s) as an ingress port`, or `... as a host-published port` (GT033).
+#   (%s) as an ingress port`, or `... as a host-published port`.
 #
 #   swarmlint checks every service of the stacks linted together (and of the
 #   cluster inventory when one is given). Which service Docker creates
@@ -20,6 +20,8 @@
 #     ref: https://docs.docker.com/engine/swarm/ingress/
 #   - description: Docker docs, bypass the routing mesh (host mode)
 #     ref: https://docs.docker.com/engine/swarm/ingress/#bypass-the-routing-mesh
+#   - description: "swarmlint, how Docker behaves: Two services on one published port"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#published-port-conflict
 # custom:
 #   id: SWL103
 #   name: published-port-conflict

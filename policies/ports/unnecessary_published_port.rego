@@ -9,7 +9,7 @@
 #   services reach each other by service name on any port, without
 #   publishing anything (Docker's own words for `expose`: "Exposing ports is
 #   unnecessary - services on the same network can access each other's
-#   containers on any port.", GT016).
+#   containers on any port.").
 #
 #   swarmlint reports a published port only with two kinds of evidence:
 #
@@ -37,6 +37,8 @@
 #     ref: https://docs.docker.com/engine/swarm/ingress/
 #   - description: Docker docs, manage swarm service networks
 #     ref: https://docs.docker.com/engine/swarm/networking/
+#   - description: "swarmlint, how Docker behaves: expose and container_name"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#expose-deprecated
 # custom:
 #   id: SWL104
 #   name: unnecessary-published-port

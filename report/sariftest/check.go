@@ -10,14 +10,14 @@ import (
 	"github.com/owenrumney/go-sarif/v2/sarif"
 )
 
-// GitHub's per-run limits (docs/sarif.md §2.4).
+// GitHub's per-run limits (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning, its upload limits).
 const (
 	maxRules   = 25000
 	maxResults = 25000
 )
 
 // Check fails t unless log is a SARIF log GitHub code scanning accepts and
-// displays as intended. It performs the checks of docs/sarif.md §5.3:
+// displays as intended. It checks:
 //
 //  1. valid against the OASIS schema in testdata/sarif-schema-2.1.0.json;
 //  2. exactly one run, version 2.1.0, $schema ending in 2.1.0.json;

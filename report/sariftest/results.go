@@ -10,7 +10,7 @@ import (
 	"github.com/swarmlint/swarmlint/report"
 )
 
-// result checks one result (§5.3 item 4).
+// result checks one result (Check item 4).
 func (c *checker) result(p string, r *result, rules map[string]int) {
 	c.t.Helper()
 	if r.RuleID == nil || *r.RuleID == "" {

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 )
 
-// rules checks tool.driver.rules (§5.3 items 3 and 5) and returns id → index.
+// rules checks tool.driver.rules (Check items 3 and 5) and returns id → index.
 func (c *checker) rules(path string, raw json.RawMessage) map[string]int {
 	c.t.Helper()
 	ids := map[string]int{}
