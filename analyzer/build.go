@@ -108,12 +108,7 @@ func (b *builder) network(sd *stackData, key string, nc types.NetworkConfig) *Ne
 	if n.Driver == "" {
 		n.Driver = "overlay"
 	}
-	switch {
-	case nc.Name != "" && (n.External || b.hasKey(sd, []any{"networks", key, "name"})):
-		n.Name = nc.Name
-	default:
-		n.Name = sd.name + "_" + key
-	}
+	n.Name = b.stackNetworkName(sd, key, nc.Name, n.External)
 	for k, v := range nc.DriverOpts {
 		n.Options[k] = v
 	}
@@ -167,6 +162,7 @@ func (b *builder) network(sd *stackData, key string, nc types.NetworkConfig) *Ne
 	}
 	if n.External {
 		if inv := b.inventoryNetwork(n.Name); inv != nil {
+			b.liveUse(inv, n)
 			return inv // the stack uses the cluster's existing network
 		}
 		n.SubnetSource = "unknown"
@@ -175,6 +171,16 @@ func (b *builder) network(sd *stackData, key string, nc types.NetworkConfig) *Ne
 	n.ID = b.uniqueNetworkID(n.Name)
 	b.m.Networks[n.ID] = n
 	return n
+}
+
+// stackNetworkName is the name docker stack deploy gives a stack's network:
+// its `name:` (for an external network, or when written in the file), or
+// <stack>_<key>.
+func (b *builder) stackNetworkName(sd *stackData, key, name string, external bool) string {
+	if name != "" && (external || b.hasKey(sd, []any{"networks", key, "name"})) {
+		return name
+	}
+	return sd.name + "_" + key
 }
 
 func (b *builder) uniqueNetworkID(name string) string {

@@ -70,6 +70,8 @@ type ConfigCluster struct {
 	DockerGwbridge string   `yaml:"docker_gwbridge" json:"docker_gwbridge"`
 	// Inventory lists `docker network inspect` / `docker service inspect` JSON files.
 	Inventory []string `yaml:"inventory" json:"inventory"`
+	// DockerHost is the engine --live reads (unix://, tcp://, ssh://user@host).
+	DockerHost string `yaml:"docker_host" json:"docker_host"`
 }
 
 // ConfigStack is one stacks: entry.

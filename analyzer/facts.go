@@ -418,6 +418,7 @@ func (b *builder) demand() {
 			}
 			n.Demand.UpdateExtra += updateExtra(s)
 		}
+		n.Demand.Tasks += n.Attached
 		if len(n.Services) > 0 {
 			lb := min(nodes, tasks)
 			if global {

@@ -56,23 +56,36 @@ type inspectService struct {
 			} `json:"Networks"`
 		} `json:"TaskTemplate"`
 		EndpointSpec *struct {
-			Mode  string `json:"Mode"`
-			Ports []struct {
-				Protocol      string `json:"Protocol"`
-				TargetPort    int    `json:"TargetPort"`
-				PublishedPort int    `json:"PublishedPort"`
-				PublishMode   string `json:"PublishMode"`
-			} `json:"Ports"`
+			Mode  string        `json:"Mode"`
+			Ports []inspectPort `json:"Ports"`
 		} `json:"EndpointSpec"`
 	} `json:"Spec"`
+	// Endpoint holds the ports as the swarm assigned them: a port
+	// published without a number gets one from 30000-32767.
+	Endpoint struct {
+		Ports []inspectPort `json:"Ports"`
+	} `json:"Endpoint"`
 }
 
-// inventoryDoc is one parsed inventory file.
+type inspectPort struct {
+	Protocol      string `json:"Protocol"`
+	TargetPort    int    `json:"TargetPort"`
+	PublishedPort int    `json:"PublishedPort"`
+	PublishMode   string `json:"PublishMode"`
+}
+
+// inventoryDoc is one parsed inventory file, or the live swarm.
 type inventoryDoc struct {
 	file     string
 	src      string
 	networks []inspectNetwork
 	services []inspectService
+	// live is set for the swarm read with --live: attached counts, per
+	// network id, the addresses of containers attached outside services,
+	// and tasks, per service id, the tasks holding addresses now.
+	live     bool
+	attached map[string]int
+	tasks    map[string]int
 }
 
 // readInventory reads one inventory file: a JSON array of network or
@@ -96,22 +109,37 @@ func (a *Analysis) readInventory(file string) (*inventoryDoc, error) {
 	a.Docs[inv.src] = []*Doc{NewDoc(file, src, &node)}
 	a.Files[file] = src
 	a.Model.Sources[inv.src] = Source{Kind: "inventory", Files: []string{file}}
+	err = inv.parse(raw, func(path ...any) (int, int) {
+		r, _ := Locate(a.Docs[inv.src], path)
+		return r.StartLine, r.StartCol
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// parse reads the objects of an inventory: networks (with IPAM) and
+// services (with Spec). at locates a path in the source for errors.
+func (inv *inventoryDoc) parse(raw []map[string]json.RawMessage, at func(path ...any) (int, int)) error {
+	file := inv.file
+	fail := func(msg string, path ...any) error {
+		line, col := at(path...)
+		return &InputError{File: file, Line: line, Col: col, Msg: msg}
+	}
 	for i, obj := range raw {
 		b, _ := json.Marshal(obj)
 		switch {
 		case obj["IPAM"] != nil:
 			var n inspectNetwork
 			if err := json.Unmarshal(b, &n); err != nil {
-				r, _ := Locate(a.Docs[inv.src], []any{i})
-				return nil, &InputError{File: file, Line: r.StartLine, Col: r.StartCol, Msg: "network object: " + err.Error()}
+				return fail("network object: "+err.Error(), i)
 			}
 			for j, c := range n.IPAM.Config {
 				// docker inspect prints subnets Docker parsed; anything else is
 				// not real inspect output, and no rule could check it.
 				if _, err := netip.ParsePrefix(c.Subnet); c.Subnet != "" && err != nil {
-					r, _ := Locate(a.Docs[inv.src], []any{i, "IPAM", "Config", j, "Subnet"})
-					return nil, &InputError{File: file, Line: r.StartLine, Col: r.StartCol,
-						Msg: fmt.Sprintf("network %q: subnet %q is not a CIDR, so this is not docker inspect output", n.Name, c.Subnet)}
+					return fail(fmt.Sprintf("network %q: subnet %q is not a CIDR, so this is not docker inspect output", n.Name, c.Subnet), i, "IPAM", "Config", j, "Subnet")
 				}
 			}
 			n.index = i
@@ -119,21 +147,18 @@ func (a *Analysis) readInventory(file string) (*inventoryDoc, error) {
 		case obj["Spec"] != nil:
 			var s inspectService
 			if err := json.Unmarshal(b, &s); err != nil {
-				r, _ := Locate(a.Docs[inv.src], []any{i})
-				return nil, &InputError{File: file, Line: r.StartLine, Col: r.StartCol, Msg: "service object: " + err.Error()}
+				return fail("service object: "+err.Error(), i)
 			}
 			if err := json.Unmarshal(obj["Spec"], &s.settings); err != nil {
-				r, _ := Locate(a.Docs[inv.src], []any{i, "Spec"})
-				return nil, &InputError{File: file, Line: r.StartLine, Col: r.StartCol, Msg: "service spec: " + err.Error()}
+				return fail("service spec: "+err.Error(), i, "Spec")
 			}
 			s.index = i
 			inv.services = append(inv.services, s)
 		default:
-			r, _ := Locate(a.Docs[inv.src], []any{i})
-			return nil, &InputError{File: file, Line: r.StartLine, Col: r.StartCol, Msg: "object is neither a network (no IPAM) nor a service (no Spec) from docker inspect"}
+			return fail("object is neither a network (no IPAM) nor a service (no Spec) from docker inspect", i)
 		}
 	}
-	return inv, nil
+	return nil
 }
 
 func jsonErrorPos(src []byte, err error) (int, int) {
@@ -174,7 +199,8 @@ func (b *builder) inventory(inv *inventoryDoc) {
 		}
 		n := &Network{Name: in.Name, Key: in.Name, Driver: in.Driver, DriverRaw: in.Driver, Internal: in.Internal,
 			Attachable: in.Attachable, Ingress: in.Ingress || (in.Name == "ingress" && in.Labels["com.docker.swarm.internal"] == "true"),
-			Origin: "inventory", Options: map[string]string{}, Labels: map[string]string{}, LabelRefs: map[string]Ref{}, Subnets: []Subnet{}, Services: []string{},
+			Origin: "inventory", Live: inv.live, CreatedByStack: in.Labels[stackLabel], Attached: inv.attached[in.ID],
+			Options: map[string]string{}, Labels: map[string]string{}, LabelRefs: map[string]Ref{}, Subnets: []Subnet{}, Services: []string{},
 			Used: true, Ref: Ref{Src: inv.src, Path: []any{i, "Name"}}}
 		for k, v := range in.Options {
 			n.Options[k] = v
@@ -213,8 +239,9 @@ func (b *builder) inventory(inv *inventoryDoc) {
 	}
 	for _, is := range inv.services {
 		i := is.index
-		s := &Service{ID: is.Spec.Name, Name: is.Spec.Name, Key: is.Spec.Name, Origin: "inventory", Image: is.Spec.TaskTemplate.ContainerSpec.Image,
-			Mode: "replicated", Replicas: 1, EndpointMode: "vip", UpdateParallelism: 1, UpdateOrder: "stop-first",
+		s := &Service{ID: is.Spec.Name, Name: is.Spec.Name, Key: is.Spec.Name, Origin: "inventory", Live: inv.live, CreatedByStack: is.settings.Labels[stackLabel],
+			Image: is.Spec.TaskTemplate.ContainerSpec.Image,
+			Mode:  "replicated", Replicas: 1, EndpointMode: "vip", UpdateParallelism: 1, UpdateOrder: "stop-first",
 			Networks: []ServiceNetwork{}, Ports: []Port{}, DependsOn: []Dependency{}, Hostnames: []Hostname{}, Expose: []string{},
 			InvalidPorts: []InvalidPort{}, DuplicatePorts: []DuplicatePort{},
 			Ref: Ref{Src: inv.src, Path: []any{i, "Spec", "Name"}}}
@@ -230,14 +257,21 @@ func (b *builder) inventory(inv *inventoryDoc) {
 		if s.Mode == "global" {
 			s.Tasks = b.settings.NodeCount
 		}
+		// Tasks of the live swarm beyond the spec's count still hold
+		// addresses (a rolling update, tasks shutting down).
+		s.Tasks = max(s.Tasks, inv.tasks[is.ID])
 		if es := is.Spec.EndpointSpec; es != nil {
 			if es.Mode != "" {
 				s.EndpointMode, s.EndpointModeRaw = strings.ToLower(es.Mode), es.Mode
 			}
-			for j, p := range es.Ports {
+			ports, where := es.Ports, []any{i, "Spec", "EndpointSpec", "Ports"}
+			if len(is.Endpoint.Ports) > 0 {
+				ports, where = is.Endpoint.Ports, []any{i, "Endpoint", "Ports"}
+			}
+			for j, p := range ports {
 				port := Port{Target: p.TargetPort, Published: p.PublishedPort, PublishedRaw: fmt.Sprint(p.PublishedPort),
 					Protocol: strings.ToLower(p.Protocol), Mode: strings.ToLower(p.PublishMode), Syntax: "long",
-					Ref: Ref{Src: inv.src, Path: []any{i, "Spec", "EndpointSpec", "Ports", j}}}
+					Ref: Ref{Src: inv.src, Path: append(append([]any{}, where...), j)}}
 				if port.Protocol == "" {
 					port.Protocol = "tcp"
 				}
@@ -251,7 +285,7 @@ func (b *builder) inventory(inv *inventoryDoc) {
 			sn := ServiceNetwork{Key: nw.Target, Aliases: append([]string{}, nw.Aliases...),
 				Ref: Ref{Src: inv.src, Path: []any{i, "Spec", "TaskTemplate", "Networks", j}}}
 			for _, n := range b.m.Networks {
-				if n.Origin == "inventory" && (n.Name == nw.Target || inv.networkID(n.Name) == nw.Target) {
+				if n.Origin == "inventory" && n.Live == inv.live && (n.Name == nw.Target || inv.networkID(n.Name) == nw.Target) {
 					sn.Network = n.ID
 					n.Services = append(n.Services, s.ID)
 				}
@@ -265,6 +299,9 @@ func (b *builder) inventory(inv *inventoryDoc) {
 		b.m.Services[s.ID] = s
 	}
 }
+
+// stackLabel is the label docker stack deploy puts on every object it creates.
+const stackLabel = "com.docker.stack.namespace"
 
 func (inv *inventoryDoc) networkID(name string) string {
 	for _, n := range inv.networks {

@@ -55,6 +55,8 @@ type Options struct {
 	// SwarmInitAt, when set, says SwarmInit was read from a file at that place
 	// (the configuration's swarm.init), so findings point into that file.
 	SwarmInitAt *TextAt
+	// Live is the running swarm read with --live (nil otherwise).
+	Live *LiveSwarm
 }
 
 // Settings are cluster facts the files cannot give, with documented defaults.
@@ -353,14 +355,29 @@ func Load(ctx context.Context, opts Options) (*Analysis, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{m: m, settings: opts.Settings.Defaults(), env: env}
+	settings := opts.Settings
+	if opts.Live != nil {
+		settings = opts.Live.applyLive(settings)
+		inv, err := a.liveInventory(opts.Live)
+		if err != nil {
+			return nil, err
+		}
+		invs = append(invs, inv)
+	}
+	b := &builder{m: m, settings: settings.Defaults(), env: env}
 	b.swarm()
 	for _, inv := range invs {
 		b.inventory(inv)
 	}
+	var kept map[string][]Subnet
+	if opts.Live != nil {
+		m.Swarm.Live = &LiveEngine{Engine: opts.Live.Engine, Nodes: append([]Node{}, opts.Live.Nodes...)}
+		kept = b.previousVersions(stacks)
+	}
 	for _, sd := range stacks {
 		b.stack(sd)
 	}
+	b.adoptPrevious(kept)
 	b.scriptInputs(scripts)
 	b.facts()
 	return a, nil

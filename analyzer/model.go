@@ -80,6 +80,29 @@ type Swarm struct {
 	IngressEvents []IngressEvent `json:"ingress_events"`
 	// Daemon is the daemon.json given with --daemon-json (nil when none).
 	Daemon *DaemonConfig `json:"daemon"`
+	// Live is the engine the swarm was read from with --live (nil otherwise).
+	Live *LiveEngine `json:"live"`
+}
+
+// LiveEngine is the running swarm read with --live.
+type LiveEngine struct {
+	// Engine is the address read (unix:///var/run/docker.sock, ssh://...).
+	Engine string `json:"engine"`
+	// Nodes are the swarm's nodes.
+	Nodes []Node `json:"nodes"`
+}
+
+// Node is one node of the live swarm.
+type Node struct {
+	// ID is the node's swarm id.
+	ID string `json:"id"`
+	// Hostname is the node's host name.
+	Hostname     string            `json:"hostname"`
+	Role         string            `json:"role"`         // manager | worker
+	Availability string            `json:"availability"` // active | pause | drain
+	State        string            `json:"state"`        // ready | down | unknown | disconnected
+	Addr         string            `json:"addr"`         // the address the node is reached at
+	Labels       map[string]string `json:"labels"`       // node labels, for placement constraints
 }
 
 // Command is one docker command of a script or of --swarm-init.
@@ -268,7 +291,16 @@ type Network struct {
 	Ingress    bool   `json:"ingress"`
 	Implicit   bool   `json:"implicit"` // created by swarm or stack deploy, not declared
 	Origin     string `json:"origin"`   // stack | default | inventory | script
-	Encrypted  bool   `json:"encrypted"`
+	// Live is true for an inventory network read from the running swarm (--live).
+	Live bool `json:"live"`
+	// CreatedByStack is the stack that created an inventory network (its
+	// com.docker.stack.namespace label), "" when none did.
+	CreatedByStack string `json:"created_by_stack"`
+	// Attached counts the containers attached to a live network outside any
+	// service (docker run --network on an attachable network): each holds an
+	// address of its subnet, counted in Demand.Tasks.
+	Attached  int  `json:"attached"`
+	Encrypted bool `json:"encrypted"`
 	// EncryptedValue is the raw driver_opts.encrypted value (Docker only checks the key).
 	EncryptedValue string `json:"encrypted_value"`
 	// EncryptedBare is true for `--opt encrypted` without a value: the
@@ -370,8 +402,13 @@ type Service struct {
 	Name  string `json:"name"` // <stack>_<key>
 	Key   string `json:"key"`  // key in the stack file
 	Stack string `json:"stack"`
-	// Origin is stack, inventory (docker service inspect) or script.
-	Origin             string `json:"origin"`
+	// Origin is stack, inventory (docker service inspect, --live) or script.
+	Origin string `json:"origin"`
+	// Live is true for an inventory service read from the running swarm (--live).
+	Live bool `json:"live"`
+	// CreatedByStack is the stack that deployed an inventory service (its
+	// com.docker.stack.namespace label), "" when none did.
+	CreatedByStack     string `json:"created_by_stack"`
 	Image              string `json:"image"`
 	Mode               string `json:"mode"` // replicated | global
 	Replicas           int    `json:"replicas"`

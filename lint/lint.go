@@ -37,6 +37,8 @@ type Config struct {
 	SwarmInitAt   *analyzer.TextAt
 	// DaemonJSON is a daemon.json file (--daemon-json).
 	DaemonJSON string
+	// Live is the running swarm read with --live (nil otherwise).
+	Live *analyzer.LiveSwarm
 	// Enable and Disable select rules by id, prefix (SWL2*) or name.
 	Enable  []string
 	Disable []string
@@ -146,6 +148,13 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.A
 	for _, rf := range raw {
 		ref := analyzer.RefFromMap(rf.Ref)
 		reg, ok := a.Locate(ref, rf.Sub)
+		if !ok && a.Model.Sources[ref.Src].Kind == "live" {
+			// about objects of the running swarm alone, which no linted file
+			// creates or uses: a problem the swarm already has
+			res.Notifications = append(res.Notifications, report.Notification{Level: "warning",
+				Message: fmt.Sprintf("the live swarm already has this problem (no linted file involved): %s %s: %s", rf.Rule.ID, rf.Severity, rf.Message)})
+			continue
+		}
 		if !ok {
 			res.Notifications = append(res.Notifications, report.Notification{Level: "warning",
 				Message: fmt.Sprintf("rule %s: a finding has no source location and was dropped: %s", rf.Rule.ID, rf.Message)})
@@ -248,5 +257,5 @@ func applyIgnores(cfg Config, res *report.Result) {
 // LoadOptions are the analyzer options of this run.
 func (cfg Config) LoadOptions() analyzer.Options {
 	return analyzer.Options{Stacks: cfg.Stacks, Env: cfg.Env, Settings: cfg.Settings, Merger: cfg.Merger, Inventory: cfg.Inventory,
-		Scripts: cfg.Scripts, SwarmInit: cfg.SwarmInit, SwarmInitName: cfg.SwarmInitName, SwarmInitAt: cfg.SwarmInitAt, DaemonJSON: cfg.DaemonJSON}
+		Scripts: cfg.Scripts, SwarmInit: cfg.SwarmInit, SwarmInitName: cfg.SwarmInitName, SwarmInitAt: cfg.SwarmInitAt, DaemonJSON: cfg.DaemonJSON, Live: cfg.Live}
 }

@@ -113,11 +113,11 @@ func newInspect(stdout io.Writer) *cobra.Command {
 		Short: "Print the network model (the exact Rego input) as JSON, for writing rules",
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := lf.config(args, io.Discard)
+			cfg, err := lf.config(cmd.Context(), args, io.Discard)
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
 			}
-			if len(cfg.Stacks) == 0 && len(cfg.Scripts) == 0 && cfg.SwarmInit == "" && len(cfg.Inventory) == 0 {
+			if len(cfg.Stacks) == 0 && len(cfg.Scripts) == 0 && cfg.SwarmInit == "" && len(cfg.Inventory) == 0 && cfg.Live == nil {
 				return &exitError{code: ExitError, err: fmt.Errorf("no input files")}
 			}
 			a, err := analyzer.Load(cmd.Context(), cfg.LoadOptions())

@@ -15,6 +15,7 @@ import (
 
 	"github.com/swarmlint/swarmlint/analyzer"
 	"github.com/swarmlint/swarmlint/analyzer/script"
+	"github.com/swarmlint/swarmlint/internal/live"
 	"github.com/swarmlint/swarmlint/lint"
 	"github.com/swarmlint/swarmlint/report"
 	"github.com/swarmlint/swarmlint/rules"
@@ -47,6 +48,9 @@ type lintFlags struct {
 	scripts       []string
 	swarmInit     string
 	daemonJSON    string
+	live          bool
+	dockerHost    string
+	liveTimeout   time.Duration
 
 	// suppression (lint/ignore.go, lint/baseline.go)
 	showSuppressed bool
@@ -86,6 +90,9 @@ func (lf *lintFlags) register(c *cobra.Command) {
 	f.StringArrayVar(&lf.scripts, "script", nil, "bootstrap shell script `FILE` whose docker commands run before the stacks (repeatable; *.sh arguments are scripts too)")
 	f.StringVar(&lf.swarmInit, "swarm-init", "", "the `\"docker swarm init ...\"` command line the swarm was created with")
 	f.StringVar(&lf.daemonJSON, "daemon-json", "", "the nodes' daemon.json `FILE` (default-address-pools)")
+	f.BoolVar(&lf.live, "live", false, "read the running swarm over the Docker Engine API (read-only) and lint the stacks against it: the engine the docker CLI would use (DOCKER_HOST, DOCKER_CONTEXT or the current context, DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, ssh://), unless --docker-host or the config's cluster.docker_host names one; exit 2 when it cannot be read")
+	f.StringVar(&lf.dockerHost, "docker-host", "", "read the swarm of the engine at `URL` (unix://, tcp://, ssh://user@host); implies --live")
+	f.DurationVar(&lf.liveTimeout, "live-timeout", live.DefaultTimeout, "give up reading the live swarm after this long")
 	f.StringVar(&lf.configFile, "config", "", "read `FILE` instead of the "+analyzer.ConfigFileName+" found from the working directory upwards")
 }
 
@@ -102,7 +109,7 @@ func splitList(xs []string) []string {
 }
 
 // config builds the lint configuration from flags and arguments.
-func (lf *lintFlags) config(args []string, stderr io.Writer) (lint.Config, error) {
+func (lf *lintFlags) config(ctx context.Context, args []string, stderr io.Writer) (lint.Config, error) {
 	cfg := lint.Config{Env: environ(), Version: version(), Stderr: stderr, Debug: lf.debug, Timeout: lf.policyTimeout,
 		Enable: splitList(lf.enable), Disable: splitList(lf.disable)}
 	for _, ef := range lf.envFiles {
@@ -154,6 +161,9 @@ func (lf *lintFlags) config(args []string, stderr io.Writer) (lint.Config, error
 	if err := lf.applyConfigFile(&cfg, len(args) == 0 && len(lf.composeFiles) == 0); err != nil {
 		return cfg, err
 	}
+	if err := lf.readLive(ctx, &cfg); err != nil {
+		return cfg, err
+	}
 	for _, dir := range lf.policies {
 		mods, err := rules.LoadDir(dir)
 		if err != nil {
@@ -174,7 +184,30 @@ func (lf *lintFlags) config(args []string, stderr io.Writer) (lint.Config, error
 // hasInputs reports whether flags name inputs besides the positional
 // arguments: -c files, scripts, --swarm-init or a daemon.json.
 func (lf *lintFlags) hasInputs() bool {
-	return len(lf.composeFiles) > 0 || len(lf.scripts) > 0 || lf.swarmInit != "" || lf.daemonJSON != ""
+	return len(lf.composeFiles) > 0 || len(lf.scripts) > 0 || lf.swarmInit != "" || lf.daemonJSON != "" || lf.live || lf.dockerHost != ""
+}
+
+// readLive reads the running swarm for --live (or --docker-host): the
+// engine named by the flag, then by the configuration, then the one the
+// docker CLI would use. Nothing touches the Docker client without it.
+func (lf *lintFlags) readLive(ctx context.Context, cfg *lint.Config) error {
+	choice := live.Choice{Host: lf.dockerHost, HostFrom: "--docker-host"}
+	if choice.Host == "" && cfg.ConfigFile != nil && cfg.ConfigFile.Cluster.DockerHost != "" {
+		choice.Host, choice.HostFrom = cfg.ConfigFile.Cluster.DockerHost, "cluster.docker_host in "+lint.DisplayPath(cfg.ConfigFile.File)
+	}
+	if !lf.live && lf.dockerHost == "" {
+		return nil
+	}
+	ep, err := live.Resolve(choice)
+	if err != nil {
+		return fmt.Errorf("--live: %w", err)
+	}
+	ls, err := live.Read(ctx, ep, lf.liveTimeout)
+	if err != nil {
+		return err
+	}
+	cfg.Live = ls
+	return nil
 }
 
 // isScriptArg reports whether a positional argument is a shell script
@@ -211,7 +244,7 @@ func runLint(ctx context.Context, lf *lintFlags, args []string, stdout, stderr i
 	if err != nil {
 		return &exitError{code: ExitError, err: fmt.Errorf("--format: %w", err)}
 	}
-	cfg, err := lf.config(args, stderr)
+	cfg, err := lf.config(ctx, args, stderr)
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
 	}

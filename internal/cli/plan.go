@@ -28,7 +28,7 @@ of the default address pools, and the firewall openings the nodes need.`,
 			if format != "text" && format != "json" && format != "markdown" {
 				return &exitError{code: ExitError, err: fmt.Errorf("--format %q: want %s", format, strings.Join(plan.Formats, ", "))}
 			}
-			cfg, err := lf.config(args, io.Discard)
+			cfg, err := lf.config(cmd.Context(), args, io.Discard)
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
 			}

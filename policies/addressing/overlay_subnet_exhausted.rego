@@ -47,7 +47,7 @@ report contains finding if {
 	nw.subnet != ""
 	nw.demand.total > nw.usable
 	finding := result.finding(rego.metadata.chain(), addressing.subnet_element(nw), sprintf(
-		"network %q needs about %d addresses for %s, but %s has %d",
-		[nw.key, nw.demand.total, addressing.breakdown(nw.demand), addressing.subnet_text(nw), nw.usable],
+		"network %s needs about %d addresses for %s, but %s has %d",
+		[sprintf("%q%s", [nw.key, addressing.live_note(nw)]), nw.demand.total, addressing.breakdown(nw.demand), addressing.subnet_text(nw), nw.usable],
 	))
 }

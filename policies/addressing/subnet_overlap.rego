@@ -11,7 +11,8 @@
 #
 #   swarmlint compares the explicit subnets, the subnets the default address
 #   pool hands to networks without one, and the networks of the cluster
-#   inventory, within a stack and across the stacks linted together.
+#   inventory or of the running swarm (`--live`), within a stack and across
+#   the stacks linted together.
 #   Overlaps with the ingress network are SWL212. The finding points at the
 #   more specific of the two subnets.
 # related_resources:
@@ -41,8 +42,8 @@ report contains finding if {
 	here := sides[0]
 	there := sides[1]
 	finding := result.finding(rego.metadata.chain(), _element(here), sprintf(
-		"network %q (%s) overlaps network %q (%s)",
-		[addressing.label(here.nw, there.nw), here.subnet, addressing.label(there.nw, here.nw), there.subnet],
+		"network %s (%s) overlaps network %s (%s)",
+		[addressing.named(here.nw, there.nw), here.subnet, addressing.named(there.nw, here.nw), there.subnet],
 	))
 }
 

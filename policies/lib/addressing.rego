@@ -67,3 +67,22 @@ percent(part, whole) := floor((part * 100) / whole) if whole > 0
 label(nw, other) := nw.key if nw.stack == other.stack
 
 label(nw, other) := nw.name if nw.stack != other.stack
+
+# named is how a message names a network: its label quoted, and for a
+# network of the running swarm (--live) where it comes from:
+# `"shop_back" (live, created by stack shop)`.
+named(nw, other) := sprintf("%q%s", [label(nw, other), live_note(nw)])
+
+# live_note is " (live, created by stack NAME)", " (live)" for a live object
+# no stack created, and "" for everything else.
+live_note(obj) := sprintf(" (live, created by stack %s)", [obj.created_by_stack]) if {
+	object.get(obj, "live", false)
+	object.get(obj, "created_by_stack", "") != ""
+}
+
+live_note(obj) := " (live)" if {
+	object.get(obj, "live", false)
+	object.get(obj, "created_by_stack", "") == ""
+}
+
+live_note(obj) := "" if not object.get(obj, "live", false)

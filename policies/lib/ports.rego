@@ -5,6 +5,8 @@
 #   named in messages.
 package swarmlint.lib.ports
 
+import data.swarmlint.lib.addressing
+
 # ingress is true for a port Docker publishes through the routing mesh:
 # mode ingress, or a mode Docker does not know (it maps those to ingress, docs/swarm-behaviour.md#port-protocol-mode-values).
 ingress(port) if port.mode != "host"
@@ -33,3 +35,14 @@ first_ingress(service) := min([i | some i, port in service.ports; ingress(port)]
 label(service, about) := service.key if service.stack == about.stack
 
 label(service, about) := service.name if service.stack != about.stack
+
+# named is how a message names a service: its label quoted, and for a
+# service of the running swarm (--live) where it comes from.
+named(service, about) := sprintf("%q%s", [label(service, about), addressing.live_note(service)])
+
+# before orders two services as Docker meets them: a service that
+# already exists (inventory, live swarm) before one the inputs create, then
+# by id. A clash is reported on the later one.
+before(a, b) if _order_key(a) < _order_key(b)
+
+_order_key(service) := [to_number(object.get(service, "origin", "") != "inventory"), service.id]

@@ -11,7 +11,9 @@
 #   swarmlint checks every service of the stacks linted together (and of the
 #   cluster inventory when one is given). Which service Docker creates
 #   second depends on the deploy order, so the finding is put on the port
-#   of the service whose swarm name sorts later, and names the other one.
+#   of the service whose swarm name sorts later, and names the other one. A
+#   service that already exists (cluster inventory, or the running swarm
+#   read with `--live`) was created first: the finding goes on the new one.
 #   A short-syntax host-port range (`"8000-8010:80"`) reserves every port of
 #   the range. Omitted published ports (`"80"`) get a free port and never
 #   conflict.
@@ -45,7 +47,7 @@ _clash contains {
 	parts := split(key, "/")
 	some use in uses
 	some other in uses
-	other.service < use.service
+	ports.before(input.services[other.service], input.services[use.service])
 	_conflict(use, other)
 }
 
@@ -98,8 +100,8 @@ _keys(clashes) := concat(", ", [sprintf("%d/%s", [n, clashes[0].protocol]) | som
 	count(numbers) != (max(numbers) - min(numbers)) + 1
 }
 
-_others(service, clashes) := concat(", ", sort({sprintf("service %q publishes it in %s mode", [
-	ports.label(input.services[c.other.service], service), _mode(c.other.mode),
+_others(service, clashes) := concat(", ", sort({sprintf("service %s publishes it in %s mode", [
+	ports.named(input.services[c.other.service], service), _mode(c.other.mode),
 ]) |
 	some c in clashes
 }))
