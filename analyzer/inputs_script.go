@@ -65,9 +65,9 @@ func (a *Analysis) loadScriptInputs(opts Options) (*scriptInputs, error) {
 			if err != nil {
 				return nil, err
 			}
-			a.Files[name] = b
+			a.addFile(name, b, false)
 		} else {
-			a.Files[name] = []byte(line)
+			a.addFile(name, []byte(line), true)
 		}
 		a.Model.Sources[src] = Source{Kind: "flag", Files: []string{name}}
 		in.commands = append(in.commands, parsedCommand{src: src, file: name, cmd: *cmd, flagOnly: true})
@@ -85,7 +85,7 @@ func (a *Analysis) loadScriptInputs(opts Options) (*scriptInputs, error) {
 		if _, dup := a.Model.Sources[key]; dup {
 			return nil, &InputError{File: f, Msg: "script given twice"}
 		}
-		a.Files[f] = src
+		a.addFile(f, src, false)
 		a.Model.Sources[key] = Source{Kind: "script", Files: []string{f}}
 		for _, c := range s.Commands {
 			in.commands = append(in.commands, parsedCommand{src: key, file: f, cmd: c})
@@ -102,7 +102,7 @@ func (a *Analysis) loadScriptInputs(opts Options) (*scriptInputs, error) {
 		}
 		d := NewDoc(f, src, node)
 		key := "daemon:" + f
-		a.Files[f] = src
+		a.addFile(f, src, false)
 		a.Docs[key] = []*Doc{d}
 		a.Model.Sources[key] = Source{Kind: "config", Files: []string{f}}
 		in.daemon = d

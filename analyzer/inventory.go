@@ -107,7 +107,7 @@ func (a *Analysis) readInventory(file string) (*inventoryDoc, error) {
 	}
 	inv := &inventoryDoc{file: file, src: "inventory:" + file}
 	a.Docs[inv.src] = []*Doc{NewDoc(file, src, &node)}
-	a.Files[file] = src
+	a.addFile(file, src, false)
 	a.Model.Sources[inv.src] = Source{Kind: "inventory", Files: []string{file}}
 	err = inv.parse(raw, func(path ...any) (int, int) {
 		r, _ := Locate(a.Docs[inv.src], path)

@@ -182,6 +182,19 @@ type Analysis struct {
 	// SubRegions locate keys below an exact-region Ref (a script command's
 	// flags), by Ref.Identity(sub): what Locate's sub-path finds in scripts.
 	SubRegions map[string]Region
+	// Inputs are the input files in the order they were read (stack files,
+	// inventory, configuration, scripts, daemon.json): where a finding
+	// without a position of its own goes last (Fallback).
+	Inputs []string
+}
+
+// addFile records an input file's bytes (flag is true for the text of a
+// command-line flag, which is no file).
+func (a *Analysis) addFile(name string, src []byte, flag bool) {
+	if _, seen := a.Files[name]; !seen && !flag {
+		a.Inputs = append(a.Inputs, name)
+	}
+	a.Files[name] = src
 }
 
 // ReadEnvFile reads a KEY=VALUE file the way compose's --env-file does.
@@ -450,7 +463,7 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 			return nil, err
 		}
 		sd.docs = append(sd.docs, doc)
-		a.Files[f] = src
+		a.addFile(f, src, false)
 		if v, _, _ := mapLookup(node, "version", 0); v != nil {
 			if _, vv, _ := mapLookup(node, "version", 0); vv != nil && deref(vv).Kind == yaml.ScalarNode {
 				sd.version = deref(vv).Value

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // RefFromMap reads a Ref as it comes back from Rego.
@@ -88,4 +89,60 @@ func (ref Ref) Identity(sub []any) string {
 // JSON returns the model as the exact JSON Rego sees.
 func (m *Model) JSON() ([]byte, error) {
 	return json.MarshalIndent(m, "", "  ")
+}
+
+// Fallback is where a finding goes when its element has no position of its
+// own (Locate fails): the ingress network swarm creates at init, or a ref a
+// rule built that names nothing. It returns the most relevant place the
+// inputs have and says what it is:
+//
+//   - for the swarm's own objects (src "swarm"): the `docker swarm init`
+//     in effect (in a script or .swarmlint.yaml), else the first --cluster
+//     inventory file, else the first port published through the ingress
+//     routing mesh (it routes through the ingress network);
+//   - for a ref into a known source: that source's first file;
+//   - otherwise the first input file.
+//
+// ok is false only when the run read no file at all.
+func (a *Analysis) Fallback(ref Ref) (r Region, why string, ok bool) {
+	m := a.Model
+	if ref.Src == "swarm" {
+		if m.Swarm.Init.Present {
+			if r, ok := a.Locate(m.Swarm.Init.Ref, nil); ok {
+				return r, "the docker swarm init that creates it", true
+			}
+		}
+		for _, src := range sortedKeys(m.Sources) {
+			if s := m.Sources[src]; s.Kind == "inventory" && len(s.Files) > 0 {
+				return a.fileStart(s.Files[0]), "the cluster inventory", true
+			}
+		}
+		for _, key := range sortedKeys(m.Indexes.PublishedPorts) {
+			for _, use := range m.Indexes.PublishedPorts[key] {
+				s := m.Services[use.Service]
+				if use.Mode != "ingress" || s == nil || use.Port < 0 || use.Port >= len(s.Ports) {
+					continue
+				}
+				if r, ok := a.Locate(s.Ports[use.Port].Ref, nil); ok {
+					return r, "a port published through the ingress routing mesh", true
+				}
+			}
+		}
+	}
+	if s, known := m.Sources[ref.Src]; known && len(s.Files) > 0 {
+		if _, read := a.Files[s.Files[0]]; read {
+			return a.fileStart(s.Files[0]), "the start of its source", true
+		}
+	}
+	if len(a.Inputs) > 0 {
+		return a.fileStart(a.Inputs[0]), "the first input file", true
+	}
+	return Region{}, "", false
+}
+
+// fileStart is the first line of a file, as a region.
+func (a *Analysis) fileStart(file string) Region {
+	first, _, _ := strings.Cut(string(a.Files[file]), "\n")
+	end := utf8.RuneCountInString(strings.TrimRight(first, "\r")) + 1
+	return Region{File: file, StartLine: 1, StartCol: 1, EndLine: 1, EndCol: end}
 }

@@ -155,10 +155,19 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.A
 				Message: fmt.Sprintf("the live swarm already has this problem (no linted file involved): %s %s: %s", rf.Rule.ID, rf.Severity, rf.Message)})
 			continue
 		}
+		note := ""
 		if !ok {
-			res.Notifications = append(res.Notifications, report.Notification{Level: "warning",
-				Message: fmt.Sprintf("rule %s: a finding has no source location and was dropped: %s", rf.Rule.ID, rf.Message)})
-			continue
+			// No position of its own (the ingress network swarm creates, a
+			// ref naming nothing): the finding still counts, at the most
+			// relevant place the inputs have.
+			var why string
+			if reg, why, ok = a.Fallback(ref); !ok {
+				res.Notifications = append(res.Notifications, report.Notification{Level: "error",
+					Message: fmt.Sprintf("rule %s: a finding has no source location and no input file to report it at: %s", rf.Rule.ID, rf.Message)})
+				res.Successful = false
+				continue
+			}
+			note = fmt.Sprintf("%s has no position of its own in the inputs; reported at %s", describeRef(ref), why)
 		}
 		level := rf.Severity
 		if s, ok := cfg.Severity[rf.Rule.ID]; ok {
@@ -167,6 +176,10 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.A
 		f := report.Finding{RuleID: rf.Rule.ID, Level: level, Message: rf.Message, File: DisplayPath(reg.File),
 			StartLine: reg.StartLine, StartCol: reg.StartCol, EndLine: reg.EndLine, EndCol: reg.EndCol,
 			Identity: rf.Rule.ID + ":" + DisplayPath(reg.File) + ":" + ref.Identity(rf.Sub)}
+		if note != "" {
+			f.Related = append(f.Related, report.Location{File: f.File, StartLine: f.StartLine, StartCol: f.StartCol,
+				EndLine: f.EndLine, EndCol: f.EndCol, Message: note})
+		}
 		if reg.Via != nil {
 			f.Related = append(f.Related, report.Location{File: DisplayPath(reg.Via.File), StartLine: reg.Via.StartLine,
 				StartCol: reg.Via.StartCol, EndLine: reg.Via.EndLine, EndCol: reg.Via.EndCol, Message: "merged in here"})
@@ -192,6 +205,17 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.A
 	}
 	SortFindings(res.Findings)
 	return res, a, nil
+}
+
+// describeRef names what a finding without a position is about.
+func describeRef(ref analyzer.Ref) string {
+	switch {
+	case ref.Src == "swarm":
+		return "the swarm's own network (created by docker swarm init)"
+	case ref.Src == "":
+		return "the element (its ref is empty)"
+	}
+	return fmt.Sprintf("the element (ref %s)", ref.Identity(nil))
 }
 
 // SortFindings orders findings by file, position, rule and message.

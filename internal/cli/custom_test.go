@@ -618,3 +618,56 @@ func TestTestFixtureForms(t *testing.T) {
 		t.Errorf("unknown fixture argument:\n%s", out)
 	}
 }
+
+// TestNoDroppedFindings: a finding about something with no position of its
+// own — the ingress network swarm creates, a ref that names nothing — is
+// reported at the most relevant place and counts for the exit code.
+func TestNoDroppedFindings(t *testing.T) {
+	ingress := "\tsome network in input.networks\n\tnetwork.ingress\n\tnot network.encrypted\n" +
+		"\tfinding := result.finding(rego.metadata.chain(), network, \"ingress is not encrypted\")"
+	badRef := "\tsome service in input.services\n" +
+		"\tfinding := result.finding(rego.metadata.chain(), {\"ref\": {\"src\": \"nowhere\", \"path\": [\"x\"]}}, sprintf(\"bad ref for %s\", [service.key]))"
+	cases := []struct {
+		name  string
+		files map[string]string
+		args  []string
+		want  []string
+	}{
+		{"swarm init in a script", map[string]string{"boot.sh": "#!/bin/sh\nset -e\ndocker swarm init --advertise-addr 10.0.0.1\n"},
+			[]string{"boot.sh"}, []string{"boot.sh:3:1: warning ACME001 ingress is not encrypted"}},
+		{"swarm init in .swarmlint.yaml", map[string]string{".swarmlint.yaml": "swarm:\n  init: docker swarm init --data-path-port 4789\n", "stack.yml": webStack},
+			[]string{"stack.yml"}, []string{".swarmlint.yaml:2:9: warning ACME001 ingress is not encrypted"}},
+		{"a port routed through ingress", map[string]string{"stack.yml": "services:\n  web:\n    image: nginx\n    ports: [\"80:80\"]\n"},
+			[]string{"stack.yml"}, []string{"stack.yml:4:13: warning ACME001 ingress is not encrypted", "reported at a port published through the ingress routing mesh"}},
+		{"first input file", map[string]string{"stack.yml": webStack},
+			[]string{"stack.yml"}, []string{"stack.yml:1:1: warning ACME001 ingress is not encrypted", "reported at the first input file"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.files["pol/ingress.rego"] = customRule("ACME001", "acme.rules.ingress", ingress)
+			inTempDir(t, c.files)
+			out, stderr, code := run(t, append([]string{"--policy", "pol", "--enable", "ACME001"}, c.args...)...)
+			if code != ExitFindings {
+				t.Errorf("exit %d, want %d:\n%s%s", code, ExitFindings, out, stderr)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			if strings.Contains(out+stderr, "dropped") {
+				t.Errorf("a finding was dropped:\n%s%s", out, stderr)
+			}
+		})
+	}
+	t.Run("bad ref", func(t *testing.T) {
+		inTempDir(t, map[string]string{"pol/bad.rego": customRule("ACME002", "acme.rules.bad", badRef), "stack.yml": webStack})
+		out, stderr, code := run(t, "--policy", "pol", "--enable", "ACME002", "-f", "sarif", "stack.yml")
+		if code != ExitFindings {
+			t.Errorf("exit %d, want %d:\n%s", code, ExitFindings, stderr)
+		}
+		if !strings.Contains(out, `"ruleId": "ACME002"`) || !strings.Contains(out, "ref nowhere/x) has no position of its own in the inputs; reported at the first input file") {
+			t.Errorf("SARIF lacks the finding or its note:\n%s", out)
+		}
+	})
+}
