@@ -210,6 +210,7 @@ func (b *builder) service(sd *stackData, key string, sc types.ServiceConfig, net
 		ID: sd.name + "_" + key, Name: sd.name + "_" + key, Key: key, Stack: sd.name, Image: sc.Image,
 		Mode: "replicated", Replicas: 1, EndpointMode: "vip", UpdateParallelism: 1, UpdateOrder: "stop-first", Origin: "stack",
 		Networks: []ServiceNetwork{}, Ports: []Port{}, DependsOn: []Dependency{}, Hostnames: []Hostname{}, Expose: []string{},
+		Environment: map[string]string{}, CommandLine: []string{},
 		Ref: Ref{Src: sd.src, Path: []any{"services", key}},
 	}
 	initSettings(s)
@@ -293,6 +294,12 @@ func (b *builder) service(sd *stackData, key string, sc types.ServiceConfig, net
 		s.Expose = append(s.Expose, e)
 	}
 	finishDeploy(s)
+	for k, v := range sc.Environment {
+		if v != nil {
+			s.Environment[k] = *v
+		}
+	}
+	s.CommandLine = append(append(s.CommandLine, sc.Entrypoint...), sc.Command...)
 	b.m.Services[s.ID] = s
 	if b.texts == nil {
 		b.texts = map[string][]textUse{}

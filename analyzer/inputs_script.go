@@ -212,6 +212,7 @@ func (b *builder) command(pc parsedCommand) *Command {
 	order := len(b.m.Commands)
 	c := Command{Kind: pc.cmd.Kind, Order: order, Source: pc.src, Flags: map[string][]FlagValue{},
 		Positionals: []Word{}, Dynamic: pc.cmd.Dynamic, Func: pc.cmd.Func,
+		Stdin: pc.cmd.Stdin, StdinSource: pc.cmd.StdinSource,
 		Ref: regionRef(pc.src, pc.file, pc.cmd.Pos, "commands", order)}
 	for _, f := range pc.cmd.Flags {
 		k := len(c.Flags[f.Name])
@@ -619,8 +620,17 @@ func (b *builder) scriptService(c *Command, st *runState) {
 	s := &Service{Name: name, Key: key, Image: image, Mode: "replicated", Replicas: 1, EndpointMode: "vip",
 		UpdateParallelism: 1, UpdateOrder: "stop-first", Networks: []ServiceNetwork{}, Ports: []Port{},
 		DependsOn: []Dependency{}, Hostnames: []Hostname{}, Expose: []string{}, Origin: "script", Command: &order, Ref: c.Ref,
-		InvalidPorts: []InvalidPort{}, DuplicatePorts: []DuplicatePort{}}
+		InvalidPorts: []InvalidPort{}, DuplicatePorts: []DuplicatePort{},
+		Environment: map[string]string{}, CommandLine: []string{}}
 	initSettings(s)
+	for _, f := range c.Flags["env"] {
+		if k, v, ok := strings.Cut(f.Value, "="); ok && f.Known {
+			s.Environment[k] = v
+		}
+	}
+	for _, w := range c.Positionals[1:] {
+		s.CommandLine = append(s.CommandLine, w.Value)
+	}
 	if f, ok := c.last("mode"); ok && f.Known {
 		s.Mode = strings.TrimSuffix(f.Value, "-job")
 	}

@@ -244,6 +244,7 @@ func (b *builder) inventory(inv *inventoryDoc) {
 			Mode:  "replicated", Replicas: 1, EndpointMode: "vip", UpdateParallelism: 1, UpdateOrder: "stop-first",
 			Networks: []ServiceNetwork{}, Ports: []Port{}, DependsOn: []Dependency{}, Hostnames: []Hostname{}, Expose: []string{},
 			InvalidPorts: []InvalidPort{}, DuplicatePorts: []DuplicatePort{},
+			Environment: map[string]string{}, CommandLine: []string{},
 			Ref: Ref{Src: inv.src, Path: []any{i, "Spec", "Name"}}}
 		initSettings(s)
 		inventorySettings(inv.src, i, is.settings, s)

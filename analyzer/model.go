@@ -120,7 +120,16 @@ type Command struct {
 	Dynamic bool `json:"dynamic"`
 	// Func is the shell function the command is in ("" at top level).
 	Func string `json:"func"`
-	Ref  Ref    `json:"ref"`
+	// Stdin is where the command reads its standard input from: "" when it
+	// inherits the script's own (a confirmation prompt then reads whatever
+	// the script was started with), "pipe" or "redirect" (`<`, here-document,
+	// here-string), on the command or a compound command around it.
+	Stdin string `json:"stdin"`
+	// StdinSource is, for a pipe, the simple command writing into it when
+	// all its words are known ("echo y", "yes"); for a here-string its text;
+	// "" otherwise.
+	StdinSource string `json:"stdin_source"`
+	Ref         Ref    `json:"ref"`
 }
 
 // FlagValue is one occurrence of a flag on a command line.
@@ -468,6 +477,12 @@ type Service struct {
 	CapAdd          []string          `json:"cap_add"`     // capabilities added
 	CapDrop         []string          `json:"cap_drop"`    // capabilities dropped
 	Sysctls         map[string]string `json:"sysctls"`     // kernel parameters
+	// Environment is the service's environment after interpolation (a
+	// variable without value is absent): environment, --env.
+	Environment map[string]string `json:"environment"`
+	// CommandLine is the service's entrypoint and command, word by word
+	// (empty when the image's defaults are used).
+	CommandLine []string `json:"command_line"`
 	// Command is the index in Model.Commands of the script command that
 	// creates the service (absent otherwise).
 	Command *int `json:"command,omitempty"`

@@ -39,6 +39,9 @@ type spec struct {
 	Fresh     bool          // needs a fresh swarm of its own
 	Tries     int           // fresh swarms to try (outcomes that depend on creation order)
 	Line      map[int]spec  // the expectation for the variant of one finding line, when it differs
+	// Unattended runs a script with nothing on its standard input (as in
+	// CI or cloud-init) instead of answering every prompt with y.
+	Unattended bool
 }
 
 // checkCtx is what a Check sees.
@@ -113,12 +116,17 @@ var specs = map[string]spec{
 	"SWL020/override/": {Expect: expectRejected, Match: []string{`(?m)^service [a-z-]+: replicas can only be used with replicated or replicated-job mode$`}},
 
 	// ---- SWL1xx ----
-	"SWL101/bad.yml":       {Expect: expectRejected, Match: []string{`port published with ingress mode can't be used with dnsrr mode`}},
-	"SWL102/bad.yml":       {Expect: expectRejected, Variants: true, Match: []string{`must be unique`, `duplicate published ports provided`}},
-	"SWL103/bad.yml":       {Expect: expectRejected, Variants: true, Match: []string{`port '(80|8080)' is already in use by service '\S+' \(\w+\) as (an ingress|a host-published) port`}},
+	"SWL101/bad.yml": {Expect: expectRejected, Match: []string{`port published with ingress mode can't be used with dnsrr mode`}},
+	"SWL102/bad.yml": {Expect: expectRejected, Variants: true, Match: []string{`must be unique`, `duplicate published ports provided`}},
+	"SWL103/bad.yml": {Expect: expectRejected, Variants: true, Match: []string{`port '(80|8080)' is already in use by service '\S+' \(\w+\) as (an ingress|a host-published) port`}},
+	"SWL103/bad-host-mode.yml": {Expect: expectStuck, Exclusive: true, Match: []string{`host-mode port already in use on 1 node`},
+		Check: checkOneOfEachPending([2]string{"node-exporter", "node-metrics"}, [2]string{"edge", "stats"}, [2]string{"agent", "agent-managers"})},
+	"SWL103/good-host-mode.yml": {Expect: expectAccepted, Exclusive: true,
+		NotRepro: "sized for 3 nodes: on one node ingest-a and ingest-b (1 + 2 tasks) share one node's port 8081, and no node here has the region labels of the gateways"},
 	"SWL103/good.yml":      {Expect: expectAccepted, Check: checkPendingOnlyFor("placement constraints", "edge-a", "edge-b")},
 	"SWL104/bad.yml":       {Expect: expectRunning, Check: checkPublishedIngress("db", 3306)},
 	"SWL104/bad-queue.yml": {Expect: expectRunning, Check: checkPublishedIngress("rabbitmq", 5672)},
+	"SWL109/bad.yml":       {Expect: expectRunning, Check: checkPublishedIngress("socket-proxy", 2375)},
 	"SWL105/bad.yml": {Expect: expectStuck, Match: []string{`host-mode port already in use on 1 node`},
 		Check: checkHostPortPending("traefik", 1)},
 	"SWL105/good.yml": {Expect: expectAccepted, Exclusive: true,
@@ -171,6 +179,11 @@ var specs = map[string]spec{
 	"SWL401/bad.sh":                     {Match: []string{`ingress network \(\w+\) is already present`}},
 	"SWL402/bad.sh":                     {Match: []string{`ingress network cannot be attachable`}},
 	"SWL403/bad.sh":                     {Match: []string{`(?i)ingress network can only be global scope network|only overlay driver`}},
+	"SWL406/bad.sh":                     {Expect: expectAccepted, Unattended: true, Check: checkIngressNotRemoved},
+	"SWL406/bad-force.sh":               {Expect: expectAccepted, Unattended: true, Check: checkIngressNotRemoved},
+	"SWL406/bad-answer-yes.sh":          {Expect: expectAccepted, Unattended: true, Check: checkIngressNotRemoved},
+	"SWL406/good.sh":                    {Unattended: true, Check: checkIngressReplaced("my-ingress")},
+	"SWL406/good-yes.sh":                {Unattended: true, Check: checkIngressReplaced("edge-ingress")},
 	"SWL405/bad.sh":                     {Match: []string{`ingress network cannot be removed because service \w+ depends on it`}},
 	"SWL405/bad-service-rm-too-late.sh": {Match: []string{`ingress network cannot be removed because service \w+ depends on it`}},
 
@@ -194,6 +207,7 @@ var specs = map[string]spec{
 	"SWL503/good.sh":               {Check: checkPools(`["10.20.0.0/16","10.30.0.0/16"] 26`, "10.20.0.0/26")},
 	"SWL504/bad.sh":                {Match: []string{`Datapath port number is not in valid range \(1024-49151\) : 789`}},
 	"SWL505/bad-discovery-port.sh": {Expect: expectAccepted, Check: checkDataPathPort(7946)},
+	"SWL505/bad-host-mode.yml":     {Expect: expectStuck, Match: []string{`listen udp4 0\.0\.0\.0:1194: bind: address already in use`}},
 	"SWL505/bad.yml": {Expect: expectRunning, Check: checkDataPathPortYml(1194),
 		NotRepro: "the clash is between the VXLAN traffic of two nodes and the service's 1194/udp on the routing mesh: " + oneNode + " (and the routing mesh does not work on this machine)"},
 	"SWL506/bad.sh":  {Match: []string{`unknown flag: --default-addr-pool`, `unknown flag: --data-path-port`}},
@@ -734,5 +748,96 @@ func checkPublishedOutOfRange(svc string, port int) func(*checkCtx) ([]string, e
 		spec, _ := json.Marshal(s.Spec.EndpointSpec)
 		ports, _ := json.Marshal(s.Endpoint.Ports)
 		return []string{fmt.Sprintf("the service is created with published %d (EndpointSpec %s) but its ports are never allocated (Endpoint.Ports %s)", port, spec, ports)}, nil
+	}
+}
+
+// checkIngressNotRemoved: the unanswered `docker network rm ingress` exits
+// 0 but leaves the ingress network, and the `create --ingress` after it is
+// refused.
+func checkIngressNotRemoved(c *checkCtx) ([]string, error) {
+	var ev []string
+	for _, s := range c.steps {
+		if !s.Ran {
+			continue
+		}
+		switch {
+		case strings.Contains(s.Command, "network rm"):
+			ev = append(ev, fmt.Sprintf("`%s` exits %d: %s", oneLine(s.Original), s.ExitCode, code(lastLines(stripPrompt(s.Output)))))
+			if s.ExitCode != 0 {
+				return ev, fmt.Errorf("the unconfirmed removal exited %d, expected 0", s.ExitCode)
+			}
+		case strings.Contains(s.Command, "--ingress"):
+			ev = append(ev, fmt.Sprintf("`%s` exits %d: %s", oneLine(s.Original), s.ExitCode, code(lastLines(enginetest.DockerMessage(s.Output)))))
+			if s.ExitCode == 0 || !regexp.MustCompile(`ingress network \(\w+\) is already present`).MatchString(s.Output) {
+				return ev, fmt.Errorf("the create --ingress after the unconfirmed removal was not refused with `ingress network (...) is already present`")
+			}
+		}
+	}
+	n, err := enginetest.NetworkInspect("ingress")
+	if err != nil || !n.Ingress {
+		return ev, fmt.Errorf("the ingress network was removed: %v", err)
+	}
+	return append([]string{"nothing removed (exit 0), the ingress network " + n.ID[:12] + " is still there and the new ingress network is refused"}, ev...), nil
+}
+
+// checkIngressReplaced: the confirmed removal worked without a terminal:
+// the ingress network is now name.
+func checkIngressReplaced(name string) func(c *checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		n, err := enginetest.NetworkInspect(name)
+		if err != nil {
+			return nil, err
+		}
+		if !n.Ingress {
+			return nil, fmt.Errorf("%s is not the ingress network", name)
+		}
+		// The removal completes in the background: the name stays listed for
+		// a few seconds.
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(time.Second) {
+			if _, err := enginetest.NetworkInspect("ingress"); err != nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				return nil, fmt.Errorf("the old ingress network is still there 20 s after the script")
+			}
+		}
+		return []string{fmt.Sprintf("without a terminal, the answered prompt removed the old ingress network; %s (%s) is the ingress network", name, n.IPAM.Config[0].Subnet)}, nil
+	}
+}
+
+// checkOneOfEachPending: of each pair of services publishing one host-mode
+// port, one runs on the node and the other waits with `host-mode port
+// already in use`.
+func checkOneOfEachPending(pairs ...[2]string) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		c.tasks = settleTasks(c.t, c.stack, c.tasks, runDeadline)
+		var ev []string
+		for _, p := range pairs {
+			run, pend := map[string]bool{}, map[string]string{}
+			for _, s := range c.tasks {
+				if s.DesiredState != "Running" {
+					continue
+				}
+				for _, name := range p {
+					if s.Service != svcName(c, name) {
+						continue
+					}
+					if s.Running() {
+						run[name] = true
+					} else if strings.Contains(s.Error, "host-mode port already in use") {
+						pend[name] = strings.Trim(s.Error, `"`)
+					}
+				}
+			}
+			if len(run) != 1 || len(pend) != 1 {
+				return ev, fmt.Errorf("%s/%s: running %v, pending on the port %v; want one of each", p[0], p[1], run, pend)
+			}
+			for name, why := range pend {
+				for other := range run {
+					ev = append(ev, fmt.Sprintf("%s runs, %s waits: %s", other, name, why))
+				}
+			}
+		}
+		return []string{strings.Join(ev, "; ")}, nil
 	}
 }

@@ -726,8 +726,12 @@ func (r *run) runScript(t *testing.T, f fixture) {
 	if sp.Setup != nil {
 		sp.Setup(t)
 	}
+	stdin, how := yesInput, "prompts answered y"
+	if sp.Unattended {
+		stdin, how = "", "nothing on standard input, as in an unattended run"
+	}
 	steps, runErr := enginetest.RunScriptWith(t, f.Path, enginetest.ScriptOptions{
-		Stdin: yesInput, Rewrite: enginetest.FixtureRewrite(r.image, enginetest.Advertise(t)), KeepGoing: true, Placeholders: true,
+		Stdin: stdin, Rewrite: enginetest.FixtureRewrite(r.image, enginetest.Advertise(t)), KeepGoing: true, Placeholders: true,
 	})
 	if initsSwarm {
 		enginetest.AdoptSwarm(t)
@@ -736,7 +740,7 @@ func (r *run) runScript(t *testing.T, f fixture) {
 		res.fail("running the script: %v", runErr)
 		return
 	}
-	res.detail("`bash %s` (docker statements only; prompts answered y; every statement run even after a failure; see the method)", displayFile(f.Path))
+	res.detail("`bash %s` (docker statements only; %s; every statement run even after a failure; see the method)", displayFile(f.Path), how)
 	wantLines := r.findings[f.Rule][f.Name]
 	isWant := func(s enginetest.ScriptStep) bool {
 		for _, l := range wantLines {

@@ -257,9 +257,66 @@ func (c *collector) walk(stmt *syntax.Stmt, off int) {
 				fn = funcs[len(funcs)-1]
 			}
 			if cmd := c.call(n, useCtx{stmt: off, inFunc: len(funcs) > 0}, fn, false); cmd != nil {
+				cmd.Stdin, cmd.StdinSource = c.stdin(stack, useCtx{stmt: off, inFunc: len(funcs) > 0})
 				c.cmds = append(c.cmds, *cmd)
 			}
 		}
 		return true
 	})
+}
+
+// stdin finds where the command at the end of stack (the path from the
+// top-level statement down to its CallExpr) reads its standard input: the
+// innermost input redirection or pipeline around it wins. A command on the
+// left of a pipe keeps the input of the pipeline as a whole.
+func (c *collector) stdin(stack []syntax.Node, ctx useCtx) (string, string) {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch n := stack[i].(type) {
+		case *syntax.Stmt:
+			for j := len(n.Redirs) - 1; j >= 0; j-- {
+				rd := n.Redirs[j]
+				if rd.N != nil && rd.N.Value != "0" {
+					continue
+				}
+				switch rd.Op {
+				case syntax.WordHdoc:
+					text := ""
+					if rd.Word != nil {
+						if w := c.r.resolve(rd.Word, ctx, true); w.known(0, len(w.text)) {
+							text = string(w.text)
+						}
+					}
+					return StdinRedirect, text
+				case syntax.RdrIn, syntax.RdrInOut, syntax.DplIn, syntax.Hdoc, syntax.DashHdoc:
+					return StdinRedirect, ""
+				}
+			}
+		case *syntax.BinaryCmd:
+			if n.Op != syntax.Pipe && n.Op != syntax.PipeAll || i+1 >= len(stack) || stack[i+1] != n.Y {
+				continue
+			}
+			return StdinPipe, c.simpleText(n.X, ctx)
+		}
+	}
+	return "", ""
+}
+
+// simpleText is the resolved text of a statement that is one simple
+// command with known words, "" otherwise.
+func (c *collector) simpleText(st *syntax.Stmt, ctx useCtx) string {
+	ce, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || len(ce.Assigns) > 0 || len(st.Redirs) > 0 {
+		return ""
+	}
+	var parts []string
+	for _, a := range ce.Args {
+		for _, w := range fields(c.r.resolve(a, ctx, false)) {
+			t, ok := wordText(&w)
+			if !ok {
+				return ""
+			}
+			parts = append(parts, t)
+		}
+	}
+	return strings.Join(parts, " ")
 }

@@ -145,7 +145,25 @@ type Command struct {
 	// be misaligned. An unresolved unquoted word before docker ("$SUDO
 	// docker ...") is taken for a wrapper and also sets Dynamic.
 	Dynamic bool
+	// Stdin is where the command reads its standard input from: "" when it
+	// inherits the script's own, StdinPipe when a pipeline feeds it, or
+	// StdinRedirect for `<`, `<&`, here-documents and here-strings, on the
+	// command itself or on a compound command around it.
+	Stdin string
+	// StdinSource is, for StdinPipe, the command writing into the pipe when
+	// it is one simple command whose words are all known ("echo y",
+	// "yes"), and for a here-string its known text; "" otherwise.
+	StdinSource string
 }
+
+// Where a command's standard input comes from (Command.Stdin).
+const (
+	// StdinPipe is the output of the command before it in a pipeline.
+	StdinPipe = "pipe"
+	// StdinRedirect is a file, a file descriptor, a here-document or a
+	// here-string.
+	StdinRedirect = "redirect"
+)
 
 // Flag returns the last occurrence of the flag with canonical long name
 // name (leading dashes are ignored): the value pflag keeps for a

@@ -547,3 +547,58 @@ func TestCRLF(t *testing.T) {
 		t.Errorf("Pos = %v", c.Pos)
 	}
 }
+
+// TestStdin checks where each docker command reads its standard input:
+// the script's own, a pipe (and what writes into it) or a redirection.
+func TestStdin(t *testing.T) {
+	src := strings.Join([]string{
+		"ANSWER=y",
+		"docker network rm ingress",
+		"echo y | docker network rm ingress",
+		`echo "$ANSWER" | docker network rm ingress`,
+		"yes | sudo docker network rm ingress",
+		"cat answers | docker network rm ingress",
+		"docker network rm ingress < /dev/null",
+		"docker network rm ingress <<< y",
+		"docker network rm ingress <<END",
+		"y",
+		"END",
+		"{ docker network rm ingress; } < answers",
+		"docker network rm ingress | tee log",
+		"echo y | docker network rm ingress | tee log",
+		"if true; then echo y | docker network rm ingress; fi",
+		"docker network rm ingress 2>/dev/null",
+		`printf 'y\n' | docker network rm ingress`,
+		"echo $(date) | docker network rm ingress",
+		"",
+	}, "\n")
+	want := []string{
+		"|",
+		"pipe|echo y",
+		"pipe|echo y",
+		"pipe|yes",
+		"pipe|cat answers",
+		"redirect|",
+		"redirect|y",
+		"redirect|",
+		"redirect|",
+		"|",
+		"pipe|echo y",
+		"pipe|echo y",
+		"|",
+		`pipe|printf y\n`,
+		"pipe|",
+	}
+	s, err := Parse("s.sh", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Commands) != len(want) {
+		t.Fatalf("%d commands, want %d", len(s.Commands), len(want))
+	}
+	for i, c := range s.Commands {
+		if got := c.Stdin + "|" + c.StdinSource; got != want[i] {
+			t.Errorf("line %d: stdin %q, want %q", c.Pos.Line, got, want[i])
+		}
+	}
+}

@@ -8,8 +8,13 @@
 #   - 2377, the managers' cluster management port (TCP), or 7946, the node
 #     discovery port (TCP and UDP): firewall rules for the control plane and the
 #     overlay data then share one number;
-#   - a UDP port a service publishes: the published port's forwarding on every
-#     node then catches the overlay traffic.
+#   - a UDP port a service publishes through the routing mesh: the published
+#     port's forwarding on every node then catches the overlay traffic;
+#   - a UDP port a service publishes in host mode (`mode: host`): this is an
+#     **error**. The task binds the port itself, and on every node with an
+#     overlay network the kernel's VXLAN socket already holds it, so every task
+#     fails to start: `listen udp4 0.0.0.0:4789: bind: address already in use`
+#     (observed on Engine 20.10; see the engine verification report).
 #
 #   swarmlint compares the data path port with 2377, 7946 and every published UDP
 #   port; a TCP port with the same number uses another socket and is not
@@ -27,7 +32,8 @@
 #   severity: warning
 #   remediation: >-
 #     Choose a data path port that is neither 2377, 7946 nor a published port (the
-#     default 4789 is usually right), or publish the service on another port.
+#     default 4789 is usually right), or publish the service on another port; a
+#     host-mode UDP port can never be the data path port.
 package swarmlint.rules.cluster.data_path_port_conflict
 
 import data.swarmlint.lib.result
@@ -52,12 +58,30 @@ report contains finding if {
 report contains finding if {
 	dpp := input.swarm.data_path_port
 	some use in input.indexes.published_ports[sprintf("%d/udp", [dpp])]
+	use.mode != "host"
 	service := input.services[use.service]
 	port := service.ports[use.port]
 	finding := result.finding(rego.metadata.chain(), port, sprintf(
 		"service %q publishes %d/udp, which is the swarm's VXLAN data path port (%s); overlay traffic and the published port collide on every node",
 		[_name(service), dpp, _source(dpp)],
 	))
+}
+
+# A host-mode port is bound by the task itself, and the node's VXLAN socket
+# already holds the port: the bind fails on every node, every time.
+report contains finding if {
+	dpp := input.swarm.data_path_port
+	some use in input.indexes.published_ports[sprintf("%d/udp", [dpp])]
+	use.mode == "host"
+	service := input.services[use.service]
+	port := service.ports[use.port]
+	finding := result.with_severity(
+		result.finding(rego.metadata.chain(), port, sprintf(
+			"service %q publishes %d/udp in host mode, but that is the swarm's VXLAN data path port (%s), which the kernel's VXLAN socket holds on every node with an overlay network; no task can start: listen udp4 0.0.0.0:%d: bind: address already in use",
+			[_name(service), dpp, _source(dpp), dpp],
+		)),
+		"error",
+	)
 }
 
 _source(dpp) := sprintf("--data-path-port %d", [dpp]) if {

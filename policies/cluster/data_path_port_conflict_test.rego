@@ -40,3 +40,18 @@ test_default_port_published_is_reported if {
 test_published_tcp_port_is_fine if {
 	count(rule.report) == 0 with input as _input(8472, [{"published": 8472, "target": 8472, "protocol": "tcp", "mode": "ingress", "ref": {}}])
 }
+
+test_host_mode_publish_of_the_data_path_port_is_an_error if {
+	findings := rule.report with input as _input(4789, [{"published": 4789, "target": 4789, "protocol": "udp", "mode": "host", "ref": {}}])
+	count(findings) == 1
+	some f in findings
+	f.severity == "error"
+	contains(f.message, "bind: address already in use")
+	not contains(f.message, "collide")
+}
+
+test_ingress_publish_of_the_data_path_port_stays_a_warning if {
+	some f in rule.report with input as _input(4789, [{"published": 4789, "target": 4789, "protocol": "udp", "mode": "ingress", "ref": {}}])
+	f.severity == "warning"
+	contains(f.message, "collide")
+}

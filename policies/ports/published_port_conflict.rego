@@ -17,6 +17,23 @@
 #   A short-syntax host-port range (`"8000-8010:80"`) reserves every port of
 #   the range. Omitted published ports (`"80"`) get a free port and never
 #   conflict.
+#
+#   Two **host-mode** publishers of one port are accepted, but a node can
+#   bind the port only once: when both services want a task on the same node,
+#   the second task stays pending (`host-mode port already in use on 1 node`),
+#   observed on Engine 20.10. swarmlint reports such a pair
+#
+#   - as an **error** when it is certain: both services run on the same nodes
+#     (no placement constraints, or the same ones) and their tasks cannot
+#     spread over them: one of them is global (a task on every node), or
+#     their replicas together outnumber the nodes (`--node-count`, default 3);
+#   - as a **warning** when it is only possible: their placement constraints
+#     differ but may select a common node (`node.role == manager` and no
+#     constraint), and one is global or the replicas outnumber the nodes.
+#
+#   Constraints that exclude each other (`node.labels.edge == a` and
+#   `node.labels.edge == b`, or `==` and `!=` of one value) never share a
+#   node and are not reported.
 # related_resources:
 #   - description: Docker docs, publish ports on the routing mesh
 #     ref: https://docs.docker.com/engine/swarm/ingress/
@@ -71,6 +88,127 @@ report contains finding if {
 			first[0], input.services[first[1]].name, first[2],
 		],
 	))
+}
+
+# Host-mode publishers of one port that can land on one node.
+_host_clash contains {
+	"service": use.service, "port": use.port, "key": key,
+	"other": other.service, "level": level,
+} if {
+	some key, uses in input.indexes.published_ports
+	some use in uses
+	use.mode == "host"
+	some other in uses
+	other.mode == "host"
+	other.service < use.service
+	level := _overlap(input.services[use.service], input.services[other.service])
+}
+
+report contains finding if {
+	some pair in {[c.service, c.port, c.level] | some c in _host_clash}
+	[sid, index, level] := pair
+	clashes := [c | some c in _host_clash; c.service == sid; c.port == index; c.level == level]
+	service := input.services[sid]
+	port := service.ports[index]
+	others := sort({ports.label(input.services[c.other], service) | some c in clashes})
+	finding := result.with_severity(
+		result.finding(rego.metadata.chain(), port, sprintf(
+			"service %q publishes %s in host mode, and so does %s; %s, so on %s one task binds it and the other stays pending: host-mode port already in use on 1 node",
+			[service.key, _keys(clashes), _quoted(others), _why(service, input.services[clashes[0].other], level), _where(level)],
+		)),
+		_severity[level],
+	)
+}
+
+_severity := {"certain": "error", "possible": "warning"}
+
+_where("certain") := "such a node"
+
+_where("possible") := "a node both may use"
+
+_quoted(names) := concat(", ", [sprintf("service %q", [n]) | some n in names])
+
+# Certain: the same nodes, and the tasks cannot spread over them.
+_overlap(a, b) := "certain" if {
+	_same_nodes(a, b)
+	_crowded(a, b)
+}
+
+# Possible: constraints that differ but do not exclude each other.
+_overlap(a, b) := "possible" if {
+	not _same_nodes(a, b)
+	not _disjoint(a, b)
+	_crowded(a, b)
+}
+
+_constraint_list(s) := object.get(s, ["deploy", "placement", "constraints"], [])
+
+_constraints(s) := {regex.replace(c.expr, `\s+`, "") | some c in _constraint_list(s)}
+
+_same_nodes(a, b) if _constraints(a) == _constraints(b)
+
+_runs(s) if s.mode == "global"
+
+_runs(s) if {
+	s.mode != "global"
+	s.replicas > 0
+}
+
+# _crowded: a global service wants a task on every node it may use; two
+# replicated ones fit when each task can have a node of its own.
+_crowded(a, b) if {
+	_runs(a)
+	_runs(b)
+	"global" in {a.mode, b.mode}
+}
+
+_crowded(a, b) if {
+	a.mode != "global"
+	b.mode != "global"
+	a.replicas > 0
+	b.replicas > 0
+	a.replicas + b.replicas > input.swarm.node_count
+}
+
+_why(a, b, "certain") := "both run a task on every node" if {
+	a.mode == "global"
+	b.mode == "global"
+}
+
+_why(a, b, "certain") := "one runs a task on every node, so every task of the other lands on a node that already binds it" if {
+	{a.mode, b.mode} == {"global", "replicated"}
+}
+
+_why(a, b, "certain") := sprintf("their %d replicas outnumber the %d nodes", [a.replicas + b.replicas, input.swarm.node_count]) if {
+	a.mode != "global"
+	b.mode != "global"
+}
+
+_why(_, _, "possible") := "their placement constraints differ but may select the same nodes"
+
+# _disjoint: one constraint of each service on the same key that no node
+# can satisfy together: `k == x` and `k == y`, or `k == x` and `k != x`.
+_disjoint(a, b) if {
+	some ca in _parsed(a)
+	some cb in _parsed(b)
+	ca.key == cb.key
+	_exclusive(ca, cb)
+}
+
+_exclusive(x, y) if {
+	x.op == "=="
+	y.op == "=="
+	x.value != y.value
+}
+
+_exclusive(x, y) if {
+	x.op != y.op
+	x.value == y.value
+}
+
+_parsed(s) := {{"key": c.key, "op": c.operator, "value": c.value} |
+	some c in _constraint_list(s)
+	c.operator != ""
 }
 
 _mode("host") := "host"
