@@ -179,9 +179,9 @@ var specs = map[string]spec{
 	"SWL401/bad.sh":                     {Match: []string{`ingress network \(\w+\) is already present`}},
 	"SWL402/bad.sh":                     {Match: []string{`ingress network cannot be attachable`}},
 	"SWL403/bad.sh":                     {Match: []string{`(?i)ingress network can only be global scope network|only overlay driver`}},
-	"SWL406/bad.sh":                     {Expect: expectAccepted, Unattended: true, Check: checkIngressNotRemoved},
-	"SWL406/bad-force.sh":               {Expect: expectAccepted, Unattended: true, Check: checkIngressNotRemoved},
-	"SWL406/bad-answer-yes.sh":          {Expect: expectAccepted, Unattended: true, Check: checkIngressNotRemoved},
+	"SWL406/bad.sh":                     {Expect: expectAccepted, Unattended: true, Setup: waitIngress, Check: checkIngressNotRemoved},
+	"SWL406/bad-force.sh":               {Expect: expectAccepted, Unattended: true, Setup: waitIngress, Check: checkIngressNotRemoved},
+	"SWL406/bad-answer-yes.sh":          {Expect: expectAccepted, Unattended: true, Setup: waitIngress, Check: checkIngressNotRemoved},
 	"SWL406/good.sh":                    {Unattended: true, Check: checkIngressReplaced("my-ingress")},
 	"SWL406/good-yes.sh":                {Unattended: true, Check: checkIngressReplaced("edge-ingress")},
 	"SWL405/bad.sh":                     {Match: []string{`ingress network cannot be removed because service \w+ depends on it`}},
@@ -839,5 +839,22 @@ func checkOneOfEachPending(pairs ...[2]string) func(*checkCtx) ([]string, error)
 			}
 		}
 		return []string{strings.Join(ev, "; ")}, nil
+	}
+}
+
+// waitIngress waits until the swarm's own ingress network is listed under
+// the name ingress: Engine 20.10 creates it in the background after swarm
+// init, and a leftover of an earlier swarm can hold the name for a while.
+func waitIngress(t *testing.T) {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		n, err := enginetest.NetworkInspect("ingress")
+		if err == nil && n.Ingress {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no ingress network named ingress 60 s after swarm init (last: %+v, %v)", n, err)
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
 }
