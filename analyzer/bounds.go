@@ -17,14 +17,6 @@ import (
 // rather than after minutes and gigabytes.
 const MaxStackFileSize = 8 << 20
 
-// checkStackSize refuses a stack file larger than MaxStackFileSize.
-func checkStackSize(file string, src []byte) error {
-	if len(src) > MaxStackFileSize {
-		return &InputError{File: file, Msg: fmt.Sprintf("stack file is larger than %d MiB (10,000 services are about 3 MiB)", MaxStackFileSize>>20)}
-	}
-	return nil
-}
-
 var decimalRe = regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`)
 
 // checkNumbers refuses numbers no loader can read right:

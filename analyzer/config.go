@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/swarmlint/swarmlint/internal/safeio"
+
 	"go.yaml.in/yaml/v4"
 )
 
@@ -113,7 +115,7 @@ var dateRe = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 // LoadConfig reads and validates a configuration file: unknown keys and bad
 // values are errors naming file:line:col.
 func LoadConfig(path string) (*Config, error) {
-	src, err := ReadInput(path)
+	src, err := ReadInput(path, safeio.MaxConfigSize)
 	if err != nil {
 		return nil, err
 	}

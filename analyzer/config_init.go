@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"github.com/swarmlint/swarmlint/analyzer/script"
+	"github.com/swarmlint/swarmlint/internal/safeio"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -21,7 +22,7 @@ func ConfigInitAt(cfg *Config) *TextAt {
 	if cfg == nil || cfg.File == "" || cfg.Swarm.Init == "" {
 		return nil
 	}
-	src, err := ReadInput(cfg.File)
+	src, err := ReadInput(cfg.File, safeio.MaxConfigSize)
 	if err != nil {
 		return nil
 	}

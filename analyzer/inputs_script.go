@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/swarmlint/swarmlint/internal/safeio"
+
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/swarmlint/swarmlint/analyzer/script"
@@ -61,7 +63,7 @@ func (a *Analysis) loadScriptInputs(opts Options) (*scriptInputs, error) {
 		src := "flag:swarm-init"
 		if at := opts.SwarmInitAt; at != nil {
 			shiftCommand(cmd, at)
-			b, err := ReadInput(at.File)
+			b, err := ReadInput(at.File, safeio.MaxConfigSize)
 			if err != nil {
 				return nil, err
 			}
@@ -73,7 +75,7 @@ func (a *Analysis) loadScriptInputs(opts Options) (*scriptInputs, error) {
 		in.commands = append(in.commands, parsedCommand{src: src, file: name, cmd: *cmd, flagOnly: true})
 	}
 	for _, f := range opts.Scripts {
-		src, err := ReadInput(f)
+		src, err := ReadInput(f, safeio.MaxScriptSize)
 		if err != nil {
 			return nil, err
 		}
@@ -92,7 +94,7 @@ func (a *Analysis) loadScriptInputs(opts Options) (*scriptInputs, error) {
 		}
 	}
 	if f := opts.DaemonJSON; f != "" {
-		src, err := ReadInput(f)
+		src, err := ReadInput(f, safeio.MaxDaemonSize)
 		if err != nil {
 			return nil, err
 		}

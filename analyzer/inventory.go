@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/swarmlint/swarmlint/internal/safeio"
+
 	"go.yaml.in/yaml/v4"
 )
 
@@ -92,7 +94,7 @@ type inventoryDoc struct {
 // service objects, as `docker network inspect $(docker network ls -q)` and
 // `docker service inspect $(docker service ls -q)` print them.
 func (a *Analysis) readInventory(file string) (*inventoryDoc, error) {
-	src, err := ReadInput(file)
+	src, err := ReadInput(file, safeio.MaxInventorySize)
 	if err != nil {
 		return nil, err
 	}

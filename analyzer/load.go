@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -20,10 +18,9 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/sirupsen/logrus"
 	"go.yaml.in/yaml/v4"
-)
 
-// MaxFileSize bounds a single input file; larger files are refused.
-const MaxFileSize = 64 << 20
+	"github.com/swarmlint/swarmlint/internal/safeio"
+)
 
 // StackInput is one stack: files merged in order, like
 // `docker stack deploy -c a.yml -c b.yml NAME`.
@@ -198,42 +195,51 @@ func (a *Analysis) addFile(name string, src []byte, flag bool) {
 }
 
 // ReadEnvFile reads a KEY=VALUE file the way compose's --env-file does.
+// A syntax error names the line, never its text: an env file holds secrets.
 func ReadEnvFile(path string) (map[string]string, error) {
-	if err := checkFile(path); err != nil {
+	src, err := ReadInput(path, safeio.MaxEnvFileSize)
+	if err != nil {
 		return nil, err
 	}
-	m, err := dotenv.Read(path)
+	m, err := dotenv.UnmarshalBytesWithLookup(src, nil)
 	if err != nil {
-		return nil, &InputError{File: path, Msg: err.Error(), Err: err}
+		msg := "not a KEY=VALUE env file"
+		if m := envLineRe.FindStringSubmatch(err.Error()); m != nil {
+			return nil, &InputError{File: path, Line: atoi(m[1]), Msg: msg, Err: err}
+		}
+		return nil, &InputError{File: path, Msg: msg, Err: err}
+	}
+	for k := range m {
+		if k != "" && k[0] >= '0' && k[0] <= '9' {
+			delete(m, k) // as dotenv.Read does
+		}
 	}
 	return m, nil
 }
 
-func checkFile(path string) error {
-	st, err := os.Stat(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return &InputError{File: path, Msg: "no such file", Err: err}
-	case err != nil:
-		return &InputError{File: path, Msg: err.Error(), Err: err}
-	case st.IsDir():
-		return &InputError{File: path, Msg: "is a directory, not a stack file"}
-	case st.Size() > MaxFileSize:
-		return &InputError{File: path, Msg: fmt.Sprintf("file is larger than %d MiB", MaxFileSize>>20)}
-	}
-	return nil
+var envLineRe = regexp.MustCompile(`line (\d+)`)
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
 
-// ReadInput reads one input file with the checks every input gets.
-func ReadInput(path string) ([]byte, error) {
-	if err := checkFile(path); err != nil {
-		return nil, err
+// ReadInput reads one input file with the checks every input gets: a
+// regular file (a FIFO, a device or a socket is refused without blocking),
+// at most limit bytes, read with the cap in force.
+func ReadInput(path string, limit int64) ([]byte, error) {
+	b, err := safeio.ReadFile(path, limit)
+	if err == nil {
+		return b, nil
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &InputError{File: path, Msg: strings.TrimPrefix(err.Error(), "open "+path+": "), Err: err}
+	var tl *safeio.TooLargeError
+	switch {
+	case errors.Is(err, safeio.ErrIsDir):
+		return nil, &InputError{File: path, Msg: "is a directory, not a stack file", Err: err}
+	case errors.As(err, &tl) && limit == MaxStackFileSize:
+		return nil, &InputError{File: path, Msg: fmt.Sprintf("stack file is larger than %s (10,000 services are about 3 MiB)", safeio.Bytes(limit)), Err: err}
 	}
-	return b, nil
+	return nil, &InputError{File: path, Msg: safeio.Reason(err), Err: err}
 }
 
 // ParseYAML parses a stack file into nodes, insisting on a mapping at the top.
@@ -441,11 +447,8 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 	sd := &stackData{name: name, src: "stack:" + name, files: si.Files, env: env}
 	var cfs []types.ConfigFile
 	for _, f := range si.Files {
-		src, err := ReadInput(f)
+		src, err := ReadInput(f, MaxStackFileSize)
 		if err != nil {
-			return nil, err
-		}
-		if err := checkStackSize(f, src); err != nil {
 			return nil, err
 		}
 		node, err := ParseYAML(f, src)

@@ -8,9 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 
+	"github.com/swarmlint/swarmlint/internal/safeio"
 	"github.com/swarmlint/swarmlint/report"
 )
 
@@ -85,9 +85,9 @@ func NewBaseline(fs []report.Finding) *Baseline {
 
 // ReadBaseline reads a baseline file written by WriteFile.
 func ReadBaseline(path string) (*Baseline, error) {
-	data, err := os.ReadFile(path)
+	data, err := safeio.ReadFile(path, safeio.MaxBaselineSize)
 	if err != nil {
-		return nil, fmt.Errorf("baseline: %w", err)
+		return nil, fmt.Errorf("baseline %s: %s", path, safeio.Reason(err))
 	}
 	return ParseBaseline(path, data)
 }
@@ -105,6 +105,14 @@ func ParseBaseline(path string, data []byte) (*Baseline, error) {
 			return nil, fmt.Errorf("%s:%d: invalid baseline: %w", path, line, err)
 		}
 		return nil, fmt.Errorf("%s: invalid baseline: %w", path, err)
+	}
+	if off := dec.InputOffset(); len(bytes.TrimSpace(data[off:])) > 0 {
+		// a second value or junk after the object: refuse it rather than
+		// read half a file (two baselines pasted together, a bad merge)
+		at := off + int64(len(data[off:])-len(bytes.TrimLeft(data[off:], " \t\r\n")))
+		line := bytes.Count(data[:at], []byte("\n")) + 1
+		col := int(at) - bytes.LastIndexByte(data[:at], '\n')
+		return nil, fmt.Errorf("%s:%d:%d: invalid baseline: unexpected text after the JSON object", path, line, col)
 	}
 	if b.Version != BaselineVersion {
 		return nil, fmt.Errorf("%s: baseline version %d is not supported (want %d); write it again with --write-baseline", path, b.Version, BaselineVersion)
@@ -128,14 +136,15 @@ func (b *Baseline) Write(w io.Writer) error {
 	return err
 }
 
-// WriteFile writes the baseline to path, replacing any existing file, and
-// remembers path.
+// WriteFile writes the baseline to path, replacing any existing file
+// atomically (a failure leaves the old one whole; a symbolic link at path is
+// replaced, never written through), and remembers path.
 func (b *Baseline) WriteFile(path string) error {
 	var buf bytes.Buffer
 	if err := b.Write(&buf); err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+	if err := safeio.RepoRoot(".").WriteFile(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("baseline: %w", err)
 	}
 	b.Path = path

@@ -173,6 +173,8 @@ func TestParseBaselineErrors(t *testing.T) {
 		{`{"version": 2, "tool": "swarmlint", "findings": []}`, "baseline version 2 is not supported"},
 		{`{"version": 1, "findings": [{"rule": "SWL101", "file": "a.yml"}]}`, "entry 1 needs rule, file and fingerprint"},
 		{`{"version": 1, "findings": [], "extra": true}`, `unknown field "extra"`},
+		{"{\"version\": 1, \"findings\": []}\n\n  junk", "x.json:3:3: invalid baseline: unexpected text after the JSON object"},
+		{`{"version": 1, "findings": []}{"version": 1, "findings": []}`, "x.json:1:31: invalid baseline: unexpected text"},
 	}
 	for _, tt := range tests {
 		_, err := ParseBaseline("x.json", []byte(tt.src))

@@ -3,9 +3,10 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
+
+	"github.com/swarmlint/swarmlint/internal/safeio"
 )
 
 // formats is the one table of output formats; --format help and validation
@@ -37,14 +38,14 @@ func Lookup(name string) (Writer, error) {
 	return nil, fmt.Errorf("unknown format %q (want one of %s)", name, strings.Join(FormatNames(), ", "))
 }
 
-// WriteFile renders r with wr in memory and then writes it to name,
-// truncating any existing file (go-sarif's own WriteFile does not truncate,
-// leaving the tail of a longer old log behind). A rendering error leaves an
-// existing file untouched.
+// WriteFile renders r with wr in memory and then replaces name with it
+// atomically (safeio.WriteFile: a temporary file renamed over name, so a
+// rendering or writing error, or a kill, leaves an existing file untouched,
+// and a symbolic link at name is replaced, never written through).
 func WriteFile(name string, wr Writer, r *Result) error {
 	var buf bytes.Buffer
 	if err := wr.Write(&buf, r); err != nil {
 		return err
 	}
-	return os.WriteFile(name, buf.Bytes(), 0o644)
+	return safeio.WriteFile(name, buf.Bytes())
 }

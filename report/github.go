@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/swarmlint/swarmlint/internal/safeio"
 )
 
 // GitHubWriter writes GitHub Actions workflow commands, one line per
@@ -87,15 +89,31 @@ var (
 	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 )
 
-// EscapeData escapes a workflow command message: % → %25, \r → %0D, \n → %0A.
+// EscapeData escapes a workflow command message: % → %25, \r → %0D, \n → %0A;
+// any other control character (ESC, ...) or bidirectional override becomes
+// U+FFFD, as in every other format.
 func EscapeData(s string) string {
-	return dataEscaper.Replace(s)
+	return dataEscaper.Replace(printableCRLF(s))
 }
 
 // EscapeProperty escapes a workflow command property value: as EscapeData,
 // and also : → %3A and , → %2C.
 func EscapeProperty(s string) string {
-	return propertyEscaper.Replace(s)
+	return propertyEscaper.Replace(printableCRLF(s))
+}
+
+// printableCRLF is safeio.Printable keeping CR and LF, which the escapers
+// encode.
+func printableCRLF(s string) string {
+	if !strings.ContainsFunc(s, safeio.Unsafe) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r != '\r' && r != '\n' && safeio.Unsafe(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }
 
 // unescapeCommand reverses EscapeData and EscapeProperty in one pass, so an

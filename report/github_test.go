@@ -17,6 +17,25 @@ func TestGitHubEscaping(t *testing.T) {
 	if got := report.EscapeProperty("C:\\a,b%\n"); got != "C%3A\\a%2Cb%25%0A" {
 		t.Errorf("EscapeProperty = %q", got)
 	}
+	// ESC, BEL, C1 and bidi overrides never reach the log raw
+	if got := report.EscapeData("a\x1b]2;x\x07\u009b\u202eb\r"); got != "a\ufffd]2;x\ufffd\ufffd\ufffdb%0D" {
+		t.Errorf("EscapeData = %q", got)
+	}
+	if got := report.EscapeProperty("f\x1b[2K.yml"); got != "f\ufffd[2K.yml" {
+		t.Errorf("EscapeProperty = %q", got)
+	}
+}
+
+// TestGitHubWriterNeutralises: a finding whose message and file carry
+// terminal escapes is written without them.
+func TestGitHubWriterNeutralises(t *testing.T) {
+	r := sampleResult()
+	r.Findings[0].Message = "service \"\x1b[2K\" \r::error::forged"
+	r.Findings[0].File = "a\x1b.yml"
+	out := render(t, report.GitHubWriter{}, r)
+	if bytes.ContainsAny(out, "\x1b\r") || !bytes.Contains(out, []byte("%0D::error::forged")) {
+		t.Errorf("%q", out)
+	}
 }
 
 // Any text survives WorkflowCommand → ParseWorkflowCommand unchanged.

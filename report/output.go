@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/swarmlint/swarmlint/internal/safeio"
 	"github.com/swarmlint/swarmlint/rules"
 )
 
@@ -123,19 +124,7 @@ func withPeriod(s string) string {
 // printable replaces control characters (other than tab) by U+FFFD so that
 // input text cannot inject terminal escapes or break line-based formats. It
 // keeps one rune per rune, so code-point columns stay valid.
-func printable(s string) string {
-	if !strings.ContainsFunc(s, isUnsafeControl) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if isUnsafeControl(r) {
-			return unicode.ReplacementChar
-		}
-		return r
-	}, s)
-}
-
-func isUnsafeControl(r rune) bool { return r != '\t' && unicode.IsControl(r) }
+func printable(s string) string { return safeio.Printable(s) }
 
 // encodeJSON writes v as indented JSON without HTML escaping and with a final
 // newline; it renders into memory first so a failure writes nothing.

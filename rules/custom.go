@@ -7,11 +7,21 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/swarmlint/swarmlint/internal/safeio"
 )
 
 // LoadDir reads every .rego file below dir (tests included; the engine
-// skips *_test.rego when linting).
+// skips *_test.rego when linting), within the repository of the working
+// directory (see LoadDirIn).
 func LoadDir(dir string) ([]Module, error) {
+	return LoadDirIn(dir, safeio.RepoRoot("."))
+}
+
+// LoadDirIn reads every .rego file below dir. Each must be a regular file
+// of at most safeio.MaxPolicySize bytes; a symbolic link inside root that
+// leads outside it is refused (a directory named outside root is fine).
+func LoadDirIn(dir string, root safeio.Root) ([]Module, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("--policy %s: %w", dir, err)
@@ -20,7 +30,7 @@ func LoadDir(dir string) ([]Module, error) {
 		return nil, fmt.Errorf("--policy %s: not a directory", dir)
 	}
 	var mods []Module
-	err = walkRego(dir, func(p string, b []byte) {
+	err = walkRego(dir, root, func(p string, b []byte) {
 		mods = append(mods, Module{File: filepath.ToSlash(p), Source: b, Custom: true})
 	})
 	if err != nil {
@@ -31,7 +41,7 @@ func LoadDir(dir string) ([]Module, error) {
 }
 
 // walkRego calls fn with the path and content of every .rego file below dir.
-func walkRego(dir string, fn func(path string, src []byte)) error {
+func walkRego(dir string, root safeio.Root, fn func(path string, src []byte)) error {
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -39,9 +49,12 @@ func walkRego(dir string, fn func(path string, src []byte)) error {
 		if d.IsDir() || !strings.HasSuffix(p, ".rego") {
 			return nil
 		}
-		b, err := os.ReadFile(p)
-		if err != nil {
+		if err := root.Allow(p, true); err != nil {
 			return err
+		}
+		b, err := safeio.ReadFile(p, safeio.MaxPolicySize)
+		if err != nil {
+			return fmt.Errorf("%s: %s", p, safeio.Reason(err))
 		}
 		fn(p, b)
 		return nil

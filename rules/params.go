@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/open-policy-agent/opa/v1/util"
+	"github.com/swarmlint/swarmlint/internal/safeio"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -16,9 +16,9 @@ import (
 func ReadParams(files ...string) (map[string]any, error) {
 	var params map[string]any
 	for _, file := range files {
-		b, err := os.ReadFile(file)
+		b, err := safeio.ReadFile(file, safeio.MaxDataSize)
 		if err != nil {
-			return nil, fmt.Errorf("--data: %w", err)
+			return nil, fmt.Errorf("--data %s: %s", file, safeio.Reason(err))
 		}
 		m, err := parseParams(file, b)
 		if err != nil {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
+
+	"github.com/swarmlint/swarmlint/internal/safeio"
 )
 
 //go:embed scaffold/*.tmpl
@@ -83,7 +85,7 @@ func UsedCustomIDs(dir string) (map[string]bool, error) {
 	if _, err := os.Stat(dir); os.IsNotExist(err) {
 		return ids, nil
 	}
-	err := walkRego(dir, func(_ string, b []byte) {
+	err := walkRego(dir, safeio.RepoRoot("."), func(_ string, b []byte) {
 		for _, m := range metadataIDRe.FindAllSubmatch(b, -1) {
 			ids[string(m[1])+string(m[2])] = true
 		}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/swarmlint/swarmlint/internal/safeio"
 )
 
 // Exit codes.
@@ -51,6 +52,9 @@ func (e *exitError) Error() string {
 // Main runs the CLI and returns the process exit code. It never panics on
 // input: a panic is turned into an internal error with exit code 2.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	// Messages quote input (YAML keys, values, paths): no control
+	// character of theirs reaches a terminal or a CI log.
+	stderr = printableWriter{stderr}
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "swarmlint: internal error: %v\n%s", r, debug.Stack())
@@ -77,10 +81,24 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	return ExitError
 }
 
+// printError prints err one "swarmlint: " line per line, each line
+// shortened (safeio.Shorten) so that a long value quoted from input cannot
+// flood the terminal.
 func printError(w io.Writer, err error) {
 	for _, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
-		fmt.Fprintf(w, "swarmlint: %s\n", line)
+		fmt.Fprintf(w, "swarmlint: %s\n", safeio.Shorten(line))
 	}
+}
+
+// printableWriter replaces control characters other than tab and line feed,
+// and bidirectional overrides, in everything written through it.
+type printableWriter struct{ w io.Writer }
+
+func (p printableWriter) Write(b []byte) (int, error) {
+	if _, err := io.WriteString(p.w, safeio.PrintableLines(string(b))); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/swarmlint/swarmlint/internal/safeio"
 	"github.com/swarmlint/swarmlint/lint/linttest"
 	"github.com/swarmlint/swarmlint/rules"
 )
@@ -325,7 +326,7 @@ func runNewRule(ctx context.Context, nf *newRuleFlags, name string, stdout io.Wr
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return &exitError{code: ExitError, err: err}
 		}
-		if err := os.WriteFile(p, files[rel], 0o644); err != nil {
+		if err := safeio.WriteFile(p, files[rel]); err != nil {
 			return &exitError{code: ExitError, err: err}
 		}
 		fmt.Fprintf(stdout, "created %s\n", filepath.ToSlash(p))

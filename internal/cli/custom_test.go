@@ -273,7 +273,7 @@ func TestParams(t *testing.T) {
 	for file, want := range map[string]string{
 		"list.yml":    "--data list.yml: the top level must be an object",
 		"broken.yml":  "--data broken.yml: ",
-		"missing.yml": "--data: open missing.yml",
+		"missing.yml": "--data missing.yml: no such file",
 	} {
 		_, stderr, code := run(t, "--policy", "pol", "--data", file, "stack.yml")
 		if code != ExitError || !strings.Contains(stderr, want) {

@@ -16,6 +16,7 @@ import (
 	"github.com/swarmlint/swarmlint/analyzer"
 	"github.com/swarmlint/swarmlint/analyzer/script"
 	"github.com/swarmlint/swarmlint/internal/live"
+	"github.com/swarmlint/swarmlint/internal/safeio"
 	"github.com/swarmlint/swarmlint/lint"
 	"github.com/swarmlint/swarmlint/report"
 	"github.com/swarmlint/swarmlint/rules"
@@ -211,19 +212,20 @@ func (lf *lintFlags) readLive(ctx context.Context, cfg *lint.Config) error {
 }
 
 // isScriptArg reports whether a positional argument is a shell script
-// (*.sh, *.bash or a shell shebang) rather than a stack file.
+// (*.sh, *.bash or a shell shebang) rather than a stack file. Only a
+// regular file is opened to sniff it (a FIFO would block the run); anything
+// else is left to the stack reader, which says what it is.
 func isScriptArg(name string) bool {
 	if script.IsShellScript(name, nil) {
 		return true
 	}
-	f, err := os.Open(name)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	head := make([]byte, 256)
-	n, _ := io.ReadFull(f, head)
-	return script.IsShellScript(name, head[:n])
+	return script.IsShellScript(name, safeio.ReadHead(name, 256))
+}
+
+// writeOutput writes -o FILE atomically, never through a symbolic link
+// (safeio.WriteFile): a failure leaves an existing report as it was.
+func writeOutput(path string, data []byte) error {
+	return safeio.RepoRoot(".").WriteFile(path, data)
 }
 
 func environ() map[string]string {
@@ -273,7 +275,7 @@ func runLint(ctx context.Context, lf *lintFlags, args []string, stdout, stderr i
 		return &exitError{code: ExitError, err: fmt.Errorf("writing the report: %w", err)}
 	}
 	if lf.output != "" {
-		if err := os.WriteFile(lf.output, buf.Bytes(), 0o644); err != nil {
+		if err := writeOutput(lf.output, buf.Bytes()); err != nil {
 			return &exitError{code: ExitError, err: err}
 		}
 	} else if _, err := stdout.Write(buf.Bytes()); err != nil {

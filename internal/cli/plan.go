@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -41,7 +40,7 @@ of the default address pools, and the firewall openings the nodes need.`,
 				return &exitError{code: ExitError, err: err}
 			}
 			if lf.output != "" {
-				return os.WriteFile(lf.output, buf.Bytes(), 0o644)
+				return writeOutput(lf.output, buf.Bytes())
 			}
 			_, err = stdout.Write(buf.Bytes())
 			return err
