@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/swarmlint/swarmlint/internal/safeio"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -109,4 +110,149 @@ func checkAliases(d *Doc) error {
 		return nil
 	}
 	return walk(d.Root)
+}
+
+// MaxStackExpansion bounds a stack file with its aliases expanded. The
+// loaders decode a file into values, expanding every alias, and validate
+// and copy those: a 1 MiB anchored scalar used 3,000 times is a 1 MiB file
+// that stands for 3 GB, and exhausted 8 GB of memory inside compose-go's
+// schema validation. Four times the largest stack file leaves room for
+// anchors used as intended (`<<: *defaults` in every service).
+const MaxStackExpansion = 4 * MaxStackFileSize
+
+// checkExpansion refuses a document whose aliases expand past
+// MaxStackExpansion, before any loader sees it.
+func checkExpansion(d *Doc) error {
+	if n := safeio.ExpandedSize(d.Root, MaxStackExpansion); n > MaxStackExpansion {
+		return &InputError{File: d.File, Line: 1, Col: 1,
+			Msg: fmt.Sprintf("stack file expands to more than %s once its aliases are resolved (the limit is 4 times the %s a stack file may have): use anchors for small shared blocks", safeio.Bytes(MaxStackExpansion), safeio.Bytes(MaxStackFileSize))}
+	}
+	return nil
+}
+
+// MaxVariableNesting bounds how deeply ${…} may nest in one value
+// (${A:-${B:-x}} nests two deep). compose-go resolves nested defaults by
+// recursion over the remaining text, so 20,000 levels in 140 KB took more
+// than a minute; real files nest two or three deep.
+const MaxVariableNesting = 16
+
+// checkInterpolation refuses, before any loader interpolates the file,
+// ${…} nested deeper than MaxVariableNesting, and a file that grows past
+// MaxStackExpansion once its variables are replaced by their values from
+// the environment (a 15 KB file with 1,000 ${X} and a 120 KB X is 120 MB).
+func checkInterpolation(d *Doc, env map[string]string) error {
+	var deep *yaml.Node
+	biggest, biggestLen := "", 0
+	size := func(n *yaml.Node) int64 {
+		if !strings.Contains(n.Value, "$") {
+			return int64(len(n.Value))
+		}
+		total := int64(len(n.Value))
+		depth := scanVariables(n.Value, func(name string) {
+			v := len(env[name])
+			total += int64(v)
+			if v > biggestLen {
+				biggest, biggestLen = name, v
+			}
+		})
+		if depth > MaxVariableNesting && deep == nil {
+			deep = n
+		}
+		return total
+	}
+	n := safeio.ExpandedSizeFunc(d.Root, MaxStackExpansion, size)
+	if deep != nil {
+		return &InputError{File: d.File, Line: deep.Line, Col: deep.Column,
+			Msg: fmt.Sprintf("${…} nested more than %d levels deep in one value: not interpolated", MaxVariableNesting)}
+	}
+	if n > MaxStackExpansion {
+		return &InputError{File: d.File, Line: 1, Col: 1,
+			Msg: fmt.Sprintf("stack file expands to more than %s once its aliases and variables are resolved (the largest value used is $%s, %s)", safeio.Bytes(MaxStackExpansion), biggest, safeio.Bytes(int64(biggestLen)))}
+	}
+	return nil
+}
+
+// scanVariables calls fn with the name of every $NAME and ${NAME…} in s
+// ($$ is a literal dollar) and returns how deeply ${ nests.
+func scanVariables(s string, fn func(name string)) int {
+	depth, most := 0, 0
+	isName := func(c byte, first bool) bool {
+		return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || !first && c >= '0' && c <= '9'
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '}':
+			if depth > 0 {
+				depth--
+			}
+		case '$':
+			if i+1 >= len(s) {
+				continue
+			}
+			switch c := s[i+1]; {
+			case c == '$':
+				i++
+			case c == '{':
+				depth++
+				most = max(most, depth)
+				j := i + 2
+				for j < len(s) && isName(s[j], j == i+2) {
+					j++
+				}
+				if j > i+2 {
+					fn(s[i+2 : j])
+				}
+				i = j - 1
+			case isName(c, true):
+				j := i + 1
+				for j < len(s) && isName(s[j], false) {
+					j++
+				}
+				fn(s[i+1 : j])
+				i = j - 1
+			}
+		}
+	}
+	return most
+}
+
+// Model budgets: the facts and the rules are measured up to these sizes
+// (docs/performance.md), and a run beyond them could take minutes inside
+// the rules and end in a policy timeout that names a rule. A script of
+// 1 MiB can create 26,000 networks; a stack of 8 MiB can hold 25,000
+// services.
+const (
+	MaxNetworks = 5_000
+	MaxServices = 10_000
+)
+
+// checkModelSize refuses a model past the budgets, naming the inputs.
+func (a *Analysis) checkModelSize() error {
+	what, n, limit := "", 0, 0
+	switch {
+	case len(a.Model.Networks) > MaxNetworks:
+		what, n, limit = "networks", len(a.Model.Networks), MaxNetworks
+	case len(a.Model.Services) > MaxServices:
+		what, n, limit = "services", len(a.Model.Services), MaxServices
+	default:
+		return nil
+	}
+	files := sortedKeys(a.Files)
+	if len(files) > 3 {
+		files = append(files[:3], fmt.Sprintf("and %d more", len(files)-3))
+	}
+	return &InputError{Msg: fmt.Sprintf("the inputs (%s) define %d %s; swarmlint checks at most %d %s in one run: lint fewer files at a time",
+		strings.Join(files, ", "), n, what, limit, what)}
+}
+
+// checkServiceCount refuses a stack file with more than MaxServices
+// services before the compose loader spends minutes on it.
+func checkServiceCount(d *Doc) error {
+	root := deref(d.Root)
+	k, v, _ := mapLookup(root, "services", 0)
+	if v = deref(v); v == nil || v.Kind != yaml.MappingNode || len(v.Content)/2 <= MaxServices {
+		return nil
+	}
+	return &InputError{File: d.File, Line: k.Line, Col: k.Column,
+		Msg: fmt.Sprintf("%d services in one file; swarmlint checks at most %d services in one run: split the file", len(v.Content)/2, MaxServices)}
 }

@@ -2,7 +2,9 @@ package analyzer
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -42,6 +44,8 @@ type Config struct {
 
 	// File is where the configuration was read from ("" when none).
 	File string `yaml:"-" json:"-"`
+	// Root is the repository the configuration's paths are confined to.
+	Root safeio.Root `yaml:"-" json:"-"`
 	// Lines maps ignore entries to their line in the file.
 	ignoreLines []int
 }
@@ -91,20 +95,36 @@ type ConfigIgnore struct {
 	Line    int    `yaml:"-" json:"-"`
 }
 
-// FindConfig looks for .swarmlint.yaml from dir upwards.
-func FindConfig(dir string) string {
+// FindConfig looks for .swarmlint.yaml from dir upwards, the way git looks
+// for .git: it stops at the repository root (the directory holding .git),
+// so a parent directory's configuration never applies to a clone, and it
+// never reads a directory owned by another user (git's safe.directory
+// rule), so a configuration planted in a shared directory such as /tmp
+// never applies either. skipped names a configuration left alone for that
+// second reason ("" when none), for a note.
+func FindConfig(dir string) (path, skipped string) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	for {
 		p := filepath.Join(abs, ConfigFileName)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p
+		_, statErr := os.Lstat(p)
+		if !safeio.OwnedByUser(abs) {
+			if statErr == nil {
+				return "", p
+			}
+			return "", ""
+		}
+		if statErr == nil {
+			return p, ""
+		}
+		if _, err := os.Lstat(filepath.Join(abs, ".git")); err == nil {
+			return "", ""
 		}
 		parent := filepath.Dir(abs)
 		if parent == abs {
-			return ""
+			return "", ""
 		}
 		abs = parent
 	}
@@ -114,6 +134,11 @@ var dateRe = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
 // LoadConfig reads and validates a configuration file: unknown keys and bad
 // values are errors naming file:line:col.
+//
+// Every path in it (stacks, scripts, policies, daemon_json, inventory) is
+// relative to the file and must resolve inside the repository that holds
+// the file (RepoRoot), symbolic links included: a configuration from a pull
+// request cannot make swarmlint read /etc/shadow or a policy from elsewhere.
 func LoadConfig(path string) (*Config, error) {
 	src, err := ReadInput(path, safeio.MaxConfigSize)
 	if err != nil {
@@ -122,18 +147,36 @@ func LoadConfig(path string) (*Config, error) {
 	return ParseConfig(path, src)
 }
 
-// ParseConfig parses configuration bytes.
+// ParseConfig parses configuration bytes. Paths are confined to the
+// repository holding path (see LoadConfig).
 func ParseConfig(path string, src []byte) (*Config, error) {
 	cfg := &Config{File: path}
-	if len(bytes.TrimSpace(src)) == 0 {
-		return cfg, nil
-	}
+	dec0 := yaml.NewDecoder(bytes.NewReader(src))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
+	if err := dec0.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return cfg, nil // empty, or only comments
+		}
+		return nil, yamlError(path, err)
+	}
+	var extra yaml.Node
+	if err := dec0.Decode(&extra); err == nil {
+		line, col := extra.Line, extra.Column
+		if len(extra.Content) > 0 {
+			line, col = extra.Content[0].Line, extra.Content[0].Column
+		}
+		return nil, &InputError{File: path, Line: line, Col: col, Msg: "invalid configuration: a second YAML document; the configuration is one document (remove the extra ---)"}
+	} else if !errors.Is(err, io.EOF) {
 		return nil, yamlError(path, err)
 	}
 	root := deref(&doc)
-	if root == nil || root.Kind != yaml.MappingNode {
+	if root == nil || root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return cfg, nil // only comments, or `---` alone
+	}
+	if err := checkConfigNodes(path, root); err != nil {
+		return nil, err
+	}
+	if root.Kind != yaml.MappingNode {
 		line, col := 1, 1
 		if root != nil {
 			line, col = root.Line, root.Column
@@ -163,6 +206,14 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 	bad := func(p []any, format string, args ...any) error {
 		r, _ := Locate([]*Doc{d}, p)
 		return &InputError{File: path, Line: r.StartLine, Col: r.StartCol, Msg: "invalid configuration: " + fmt.Sprintf(format, args...)}
+	}
+	// badValue points at a scalar value rather than its key
+	badValue := func(p []any, format string, args ...any) error {
+		err := bad(p, format, args...).(*InputError)
+		if m := d.resolve(p); m.depth == len(p) && m.value != nil && m.value.Kind == yaml.ScalarNode {
+			err.Line, err.Col = m.value.Line, m.value.Column
+		}
+		return err
 	}
 	for i := range cfg.Ignore {
 		ig := &cfg.Ignore[i]
@@ -211,6 +262,26 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 			return nil, bad([]any{"cluster", "host_networks", i}, "host_networks: %v", err)
 		}
 	}
+	if n := cfg.Swarm.MaskLength; n < 0 || n > 29 {
+		return nil, badValue([]any{"swarm", "default_addr_pool_mask_length"}, "default_addr_pool_mask_length %d is out of range: Docker accepts 1 to 29 (subnet size is out of range)", n)
+	}
+	if n := cfg.Swarm.MaskLength; n > 0 {
+		pools := cfg.Swarm.DefaultAddrPools
+		if len(pools) == 0 {
+			pools = []string{"10.0.0.0/8"}
+		}
+		for _, p := range pools {
+			if pfx, err := netip.ParsePrefix(strings.TrimSpace(p)); err == nil && pfx.Bits() > n {
+				return nil, badValue([]any{"swarm", "default_addr_pool_mask_length"}, "default_addr_pool_mask_length %d is shorter than the pool %s: Docker cannot cut /%d subnets out of it", n, p, n)
+			}
+		}
+	}
+	if n := cfg.Swarm.DataPathPort; n != 0 && (n < 1024 || n > 49151) {
+		return nil, badValue([]any{"swarm", "data_path_port"}, "data_path_port %d is out of range: Docker accepts 1024 to 49151", n)
+	}
+	if err := CheckUnderlayMTU(cfg.Cluster.UnderlayMTU); err != nil {
+		return nil, badValue([]any{"cluster", "underlay_mtu"}, "underlay_mtu: %v", err)
+	}
 	for _, kv := range [][2]string{{"docker0", cfg.Cluster.Docker0}, {"docker_gwbridge", cfg.Cluster.DockerGwbridge}} {
 		if key, p := kv[0], kv[1]; p != "" && CheckCIDR(p) != nil {
 			err := CheckCIDR(p)
@@ -242,8 +313,85 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 	for i := range cfg.Cluster.Inventory {
 		cfg.Cluster.Inventory[i] = rel(cfg.Cluster.Inventory[i])
 	}
+	repo := safeio.RepoRoot(base)
+	confine := func(p []any, key, file string) error {
+		if err := repo.Allow(file, false); err != nil {
+			var oe *safeio.OutsideError
+			if errors.As(err, &oe) {
+				oe.Path = pathAt(d, p, file)
+			}
+			return badValue(p, "%s: %v", key, err)
+		}
+		return nil
+	}
+	for i := range cfg.Stacks {
+		for j, f := range cfg.Stacks[i].Files {
+			if err := confine([]any{"stacks", i, "files", j}, "stacks", f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for i, f := range cfg.Policies {
+		if err := confine([]any{"policies", i}, "policies", f); err != nil {
+			return nil, err
+		}
+	}
+	for i, f := range cfg.Scripts {
+		if err := confine([]any{"scripts", i}, "scripts", f); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.DaemonJSON != "" {
+		if err := confine([]any{"daemon_json"}, "daemon_json", cfg.DaemonJSON); err != nil {
+			return nil, err
+		}
+	}
+	for i, f := range cfg.Cluster.Inventory {
+		if err := confine([]any{"cluster", "inventory", i}, "inventory", f); err != nil {
+			return nil, err
+		}
+	}
+	cfg.Root = repo
 	return cfg, nil
 }
+
+// pathAt is the path as the configuration writes it at p (for messages),
+// or file when it cannot be found.
+func pathAt(d *Doc, p []any, file string) string {
+	if m := d.resolve(p); m.depth == len(p) && m.value != nil && m.value.Kind == yaml.ScalarNode {
+		return m.value.Value
+	}
+	return file
+}
+
+// CheckUnderlayMTU checks an underlay MTU setting: 0 (unset, 1500) or
+// from 68, the smallest MTU IPv4 allows (RFC 791), to 65535, the largest
+// an IPv4 packet can be.
+func CheckUnderlayMTU(n int) error {
+	if n != 0 && (n < 68 || n > 65535) {
+		return fmt.Errorf("%d is not an MTU: want 68 to 65535 bytes (1500 on most networks)", n)
+	}
+	return nil
+}
+
+// checkConfigNodes refuses what the YAML decoder would expand or encode
+// without bound or without a position: aliases that expand past
+// maxConfigExpansion (a small file standing for gigabytes once params are
+// encoded), and .inf or .nan, which params cannot hold (JSON has neither).
+func checkConfigNodes(path string, root *yaml.Node) error {
+	if n := safeio.ExpandedSize(root, maxConfigExpansion); n > maxConfigExpansion {
+		return &InputError{File: path, Line: root.Line, Col: root.Column,
+			Msg: fmt.Sprintf("invalid configuration: its aliases expand to more than %s (the file may be at most %s)", safeio.Bytes(maxConfigExpansion), safeio.Bytes(safeio.MaxConfigSize))}
+	}
+	if n := safeio.NonFinite(root); n != nil {
+		return &InputError{File: path, Line: n.Line, Col: n.Column,
+			Msg: fmt.Sprintf("invalid configuration: %s is not a number a parameter can hold (JSON has no infinity or NaN); quote it if it is text", n.Value)}
+	}
+	return nil
+}
+
+// maxConfigExpansion bounds a configuration with its aliases expanded.
+const maxConfigExpansion = 4 * safeio.MaxConfigSize
 
 // CheckCIDR reports whether s is a CIDR such as 10.20.0.0/16, for settings
 // that name networks (pools, host networks): rules could not check them

@@ -50,10 +50,37 @@ ignore:
 		{"rules:\n  severity:\n    SWL101: fatal\n", `c.yaml:3:5: invalid configuration: severity of SWL101 must be error, warning or note, not "fatal"`},
 		{"- a\n", "c.yaml:1:1: configuration must be a mapping"},
 		{"cluster: {nodes: [1]}\n", "c.yaml:1"},
+		// the ranges of docker swarm init
+		{"swarm:\n  default_addr_pool_mask_length: 99\n", "c.yaml:2:34: invalid configuration: default_addr_pool_mask_length 99 is out of range"},
+		{"swarm:\n  default_addr_pool_mask_length: -5\n", "c.yaml:2:34: invalid configuration: default_addr_pool_mask_length -5 is out of range"},
+		{"swarm:\n  default_addr_pool_mask_length: 4\n", "c.yaml:2:34: invalid configuration: default_addr_pool_mask_length 4 is shorter than the pool 10.0.0.0/8"},
+		{"swarm:\n  data_path_port: 99999999\n", "c.yaml:2:19: invalid configuration: data_path_port 99999999 is out of range: Docker accepts 1024 to 49151"},
+		{"cluster:\n  underlay_mtu: -1\n", "c.yaml:2:17: invalid configuration: underlay_mtu: -1 is not an MTU"},
+		// one document, numbers JSON can hold, bounded expansion
+		{"rules: {}\n---\ncluster: {nodes: 3}\n", "c.yaml:3:1: invalid configuration: a second YAML document"},
+		{"params:\n  x: .inf\n", "c.yaml:2:6: invalid configuration: .inf is not a number a parameter can hold"},
+		{"x-a: &a \"" + strings.Repeat("a", 100_000) + "\"\nparams:\n  l: [" + strings.TrimSuffix(strings.Repeat("*a,", 50), ",") + "]\n", "c.yaml:1:1: invalid configuration: its aliases expand to more than 4 MiB"},
+		// paths stay in the repository
+		{"stacks:\n  - name: s\n    files: [/etc/passwd]\n", `c.yaml:3:13: invalid configuration: stacks: "/etc/passwd" is outside the repository`},
+		{"policies: [../../../../../../../../../../tmp]\n", `c.yaml:1:12: invalid configuration: policies: "../../../../../../../../../../tmp" is outside the repository`},
+		{"scripts: [/bin/sh]\n", `c.yaml:1:11: invalid configuration: scripts: "/bin/sh" is outside`},
+		{"daemon_json: /etc/docker/daemon.json\n", `c.yaml:1:14: invalid configuration: daemon_json: "/etc/docker/daemon.json" is outside`},
+		{"cluster:\n  inventory: [/etc/hostname]\n", `c.yaml:2:15: invalid configuration: inventory: "/etc/hostname" is outside`},
 	} {
 		_, err := ParseConfig("c.yaml", []byte(tc.src))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%q: got %v, want prefix %q", tc.src, err, tc.want)
+		}
+	}
+}
+
+// TestParseConfigEmpty: a configuration of only comments (or nothing, or a
+// lone ---) is an empty configuration, not an error.
+func TestParseConfigEmpty(t *testing.T) {
+	for _, src := range []string{"", "# nothing yet\n# really\n", "---\n", "--- # c\n...\n"} {
+		cfg, err := ParseConfig("c.yaml", []byte(src))
+		if err != nil || len(cfg.Stacks) != 0 || cfg.Rules.Enable != nil {
+			t.Errorf("%q: %+v, %v", src, cfg, err)
 		}
 	}
 }

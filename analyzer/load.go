@@ -398,6 +398,9 @@ func Load(ctx context.Context, opts Options) (*Analysis, error) {
 	}
 	b.adoptPrevious(kept)
 	b.scriptInputs(scripts)
+	if err := a.checkModelSize(); err != nil {
+		return nil, err
+	}
 	b.facts()
 	return a, nil
 }
@@ -456,6 +459,12 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 			return nil, err
 		}
 		doc := NewDoc(f, src, node)
+		if err := checkStackKeys(doc); err != nil {
+			return nil, err
+		}
+		if err := checkServiceCount(doc); err != nil {
+			return nil, err
+		}
 		if err := checkDepth(doc); err != nil {
 			return nil, err
 		}
@@ -463,6 +472,12 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 			return nil, err
 		}
 		if err := checkAliases(doc); err != nil {
+			return nil, err
+		}
+		if err := checkExpansion(doc); err != nil {
+			return nil, err
+		}
+		if err := checkInterpolation(doc, env); err != nil {
 			return nil, err
 		}
 		sd.docs = append(sd.docs, doc)
@@ -504,6 +519,30 @@ func loadProject(ctx context.Context, merger Merger, cfs []types.ConfigFile, env
 		}
 	}()
 	return merger.Load(ctx, cfs, env)
+}
+
+// stackKeys are the top-level keys of a compose file (the compose
+// specification's, and the extension prefix x-).
+var stackKeys = map[string]bool{"version": true, "name": true, "services": true, "networks": true, "volumes": true,
+	"configs": true, "secrets": true, "include": true, "models": true}
+
+// checkStackKeys refuses a file none of whose top-level keys belongs to a
+// compose file. Such a file is something else (a password file, a
+// credentials JSON named by a link or by mistake), and the loaders' schema
+// errors would quote its keys, so its content is never shown.
+func checkStackKeys(d *Doc) error {
+	root := deref(d.Root)
+	if root == nil || root.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k := root.Content[i]
+		if k.Kind == yaml.ScalarNode && (stackKeys[k.Value] || strings.HasPrefix(k.Value, "x-")) {
+			return nil
+		}
+	}
+	return &InputError{File: d.File, Line: root.Line, Col: root.Column,
+		Msg: "not a stack file: no top-level key is services, networks, volumes, configs, secrets or version (its content is not shown)"}
 }
 
 // checkDepth refuses absurdly nested documents before they reach recursive code.

@@ -5,6 +5,7 @@ package lint
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/swarmlint/swarmlint/analyzer"
 	"github.com/swarmlint/swarmlint/docs"
+	"github.com/swarmlint/swarmlint/internal/safeio"
 	"github.com/swarmlint/swarmlint/report"
 	"github.com/swarmlint/swarmlint/rules"
 )
@@ -117,7 +119,7 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.A
 	}
 	raw, terrs, err := eng.Eval(ctx, input, sel.Enabled)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, inputBudgetError(err, eng, a.Model)
 	}
 	res := &report.Result{ToolVersion: cfg.Version, Sources: map[string][]byte{}, Successful: len(terrs) == 0,
 		Findings: []report.Finding{}, Notifications: []report.Notification{}}
@@ -173,7 +175,7 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.A
 		if s, ok := cfg.Severity[rf.Rule.ID]; ok {
 			level = s
 		}
-		f := report.Finding{RuleID: rf.Rule.ID, Level: level, Message: rf.Message, File: DisplayPath(reg.File),
+		f := report.Finding{RuleID: rf.Rule.ID, Level: level, Message: safeio.Shorten(rf.Message), File: DisplayPath(reg.File),
 			StartLine: reg.StartLine, StartCol: reg.StartCol, EndLine: reg.EndLine, EndCol: reg.EndCol,
 			Identity: rf.Rule.ID + ":" + DisplayPath(reg.File) + ":" + ref.Identity(rf.Sub)}
 		if note != "" {
@@ -282,4 +284,32 @@ func applyIgnores(cfg Config, res *report.Result) {
 func (cfg Config) LoadOptions() analyzer.Options {
 	return analyzer.Options{Stacks: cfg.Stacks, Env: cfg.Env, Settings: cfg.Settings, Merger: cfg.Merger, Inventory: cfg.Inventory,
 		Scripts: cfg.Scripts, SwarmInit: cfg.SwarmInit, SwarmInitName: cfg.SwarmInitName, SwarmInitAt: cfg.SwarmInitAt, DaemonJSON: cfg.DaemonJSON, Live: cfg.Live}
+}
+
+// inputBudgetError rewords a timeout of a built-in rule: the built-in
+// rules are linear in the model, so running out of time means the input is
+// too large, and the message names the input and the limit, not a rule to
+// fix. A custom rule's timeout names the rule.
+func inputBudgetError(err error, eng *rules.Engine, m *analyzer.Model) error {
+	var te *rules.TimeoutError
+	if !errors.As(err, &te) {
+		return err
+	}
+	for _, r := range eng.Catalog() {
+		if r.ID == te.Rule && r.Custom {
+			return err
+		}
+	}
+	ports := 0
+	for _, s := range m.Services {
+		ports += len(s.Ports)
+	}
+	files := map[string]bool{}
+	for _, src := range m.Sources {
+		for _, f := range src.Files {
+			files[f] = true
+		}
+	}
+	return fmt.Errorf("the inputs (%d files: %d services, %d networks, %d published ports) are too large to check within the policy timeout of %s; lint fewer files at a time or raise --policy-timeout",
+		len(files), len(m.Services), len(m.Networks), ports, te.Timeout)
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // render prints a command compactly: kind, ^global flags, flags
@@ -600,5 +601,30 @@ func TestStdin(t *testing.T) {
 		if got := c.Stdin + "|" + c.StdinSource; got != want[i] {
 			t.Errorf("line %d: stdin %q, want %q", c.Pos.Line, got, want[i])
 		}
+	}
+}
+
+// TestNestingLimit: 20,000 nested $( … ) (34 s in the shell parser before)
+// are refused at once where the nesting passes the limit; 64 levels, quotes
+// and comments full of parentheses are fine.
+func TestNestingLimit(t *testing.T) {
+	deep := "#!/bin/sh\necho " + strings.Repeat("$(echo ", 20000) + "x" + strings.Repeat(")", 20000) + "\n"
+	start := time.Now()
+	_, err := Parse("deep.sh", []byte(deep))
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != 2 || pe.Col != 6+7*MaxNesting+1 || !strings.Contains(pe.Msg, "nested more than 64 levels") {
+		t.Fatalf("%v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %v", d)
+	}
+	deepVar := "#!/bin/sh\necho " + strings.Repeat("${A:-", 1000) + "x" + strings.Repeat("}", 1000) + "\n"
+	if _, err := Parse("v.sh", []byte(deepVar)); err == nil || !strings.Contains(err.Error(), "nested more than") {
+		t.Fatalf("%v", err)
+	}
+	ok := "#!/bin/sh\n# (((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((\necho '((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((' \"(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((\"\necho " +
+		strings.Repeat("$(echo ", MaxNesting) + "x" + strings.Repeat(")", MaxNesting) + "\n"
+	if _, err := Parse("ok.sh", []byte(ok)); err != nil {
+		t.Fatal(err)
 	}
 }

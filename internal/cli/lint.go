@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -114,6 +115,9 @@ func (lf *lintFlags) config(ctx context.Context, args []string, stderr io.Writer
 	cfg := lint.Config{Env: environ(), Version: version(), Stderr: stderr, Debug: lf.debug, Timeout: lf.policyTimeout,
 		Enable: splitList(lf.enable), Disable: splitList(lf.disable)}
 	for _, ef := range lf.envFiles {
+		if err := safeio.RepoRoot(".").Allow(ef, true); err != nil {
+			return cfg, fmt.Errorf("--env-file: %w", err)
+		}
 		m, err := analyzer.ReadEnvFile(ef)
 		if err != nil {
 			return cfg, err
@@ -159,14 +163,21 @@ func (lf *lintFlags) config(ctx context.Context, args []string, stderr io.Writer
 	cfg.Settings = analyzer.Settings{NodeCount: lf.nodeCount, DefaultAddrPools: lf.pools, MaskLength: lf.maskLength,
 		UnderlayMTU: lf.underlayMTU, HostNetworks: lf.hostNetworks}
 	cfg.Inventory = append(cfg.Inventory, lf.inventory...)
-	if err := lf.applyConfigFile(&cfg, len(args) == 0 && len(lf.composeFiles) == 0); err != nil {
+	if err := lf.checkSettings(); err != nil {
+		return cfg, err
+	}
+	repo := safeio.RepoRoot(".")
+	if err := lf.allowExplicit(repo, &cfg); err != nil {
+		return cfg, err
+	}
+	if err := lf.applyConfigFile(&cfg, len(args) == 0 && len(lf.composeFiles) == 0, stderr); err != nil {
 		return cfg, err
 	}
 	if err := lf.readLive(ctx, &cfg); err != nil {
 		return cfg, err
 	}
 	for _, dir := range lf.policies {
-		mods, err := rules.LoadDir(dir)
+		mods, err := rules.LoadDirIn(dir, repo)
 		if err != nil {
 			return cfg, err
 		}
@@ -299,10 +310,24 @@ func runLint(ctx context.Context, lf *lintFlags, args []string, stdout, stderr i
 
 // applyConfigFile merges .swarmlint.yaml (or --config) under the flags:
 // a flag given on the command line wins over the file.
-func (lf *lintFlags) applyConfigFile(cfg *lint.Config, noInputs bool) error {
+//
+// Without --config, the file is looked up from the working directory to the
+// repository root (analyzer.FindConfig); a file found there must itself
+// resolve inside the repository (a committed .swarmlint.yaml that links
+// elsewhere is refused), and so must every path it names.
+func (lf *lintFlags) applyConfigFile(cfg *lint.Config, noInputs bool, stderr io.Writer) error {
 	path := lf.configFile
 	if path == "" {
-		path = analyzer.FindConfig(".")
+		var skipped string
+		path, skipped = analyzer.FindConfig(".")
+		if skipped != "" {
+			fmt.Fprintf(stderr, "swarmlint: not reading %s: its directory belongs to another user (name it with --config to use it)\n", skipped)
+		}
+		if path != "" {
+			if err := safeio.RepoRoot(filepath.Dir(path)).Allow(path, false); err != nil {
+				return fmt.Errorf("%s: %w", analyzer.ConfigFileName, err)
+			}
+		}
 	}
 	if path == "" {
 		return nil
@@ -354,7 +379,7 @@ func (lf *lintFlags) applyConfigFile(cfg *lint.Config, noInputs bool) error {
 		}
 	}
 	for _, dir := range fc.Policies {
-		mods, err := rules.LoadDir(dir)
+		mods, err := rules.LoadDirIn(dir, fc.Root)
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
@@ -371,6 +396,73 @@ func (lf *lintFlags) applyConfigFile(cfg *lint.Config, noInputs bool) error {
 	cfg.Scripts = append(cfg.Scripts, fc.Scripts...)
 	if cfg.DaemonJSON == "" {
 		cfg.DaemonJSON = fc.DaemonJSON
+	}
+	return nil
+}
+
+// checkSettings applies the ranges Docker applies to the same values in
+// `docker swarm init` (and that the configuration file gets) to the flags.
+func (lf *lintFlags) checkSettings() error {
+	if n := lf.maskLength; n < 0 || n > 29 {
+		return fmt.Errorf("--default-addr-pool-mask-length %d is out of range: Docker accepts 1 to 29 (subnet size is out of range)", n)
+	}
+	if err := analyzer.CheckUnderlayMTU(lf.underlayMTU); err != nil {
+		return fmt.Errorf("--underlay-mtu: %w", err)
+	}
+	if lf.nodeCount < 0 {
+		return fmt.Errorf("--node-count %d: want a positive number of nodes", lf.nodeCount)
+	}
+	return nil
+}
+
+// allowExplicit checks the files named on the command line against the
+// repository boundary: a path typed there may be anywhere, but not a
+// symbolic link inside the repository that leads out of it (a pull request
+// can commit stack.yml -> /etc/shadow; CI names stack.yml).
+func (lf *lintFlags) allowExplicit(repo safeio.Root, cfg *lint.Config) error {
+	check := func(flag, p string) error {
+		if p == "" {
+			return nil
+		}
+		if err := repo.Allow(p, true); err != nil {
+			if flag == "" {
+				return err
+			}
+			return fmt.Errorf("%s: %w", flag, err)
+		}
+		return nil
+	}
+	for _, st := range cfg.Stacks {
+		for _, f := range st.Files {
+			if err := check("", f); err != nil {
+				return err
+			}
+		}
+	}
+	for _, f := range cfg.Scripts {
+		if err := check("", f); err != nil {
+			return err
+		}
+	}
+	for _, f := range cfg.Inventory {
+		if err := check("--cluster", f); err != nil {
+			return err
+		}
+	}
+	for _, f := range lf.dataFiles {
+		if err := check("--data", f); err != nil {
+			return err
+		}
+	}
+	for _, f := range lf.policies {
+		if err := check("--policy", f); err != nil {
+			return err
+		}
+	}
+	for _, c := range [][2]string{{"--daemon-json", lf.daemonJSON}, {"--config", lf.configFile}, {"--baseline", lf.baseline}} {
+		if err := check(c[0], c[1]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -166,5 +167,141 @@ func TestUntrustedRepository(t *testing.T) {
 			}
 			t.Logf("exit %d in %v", code, time.Since(start).Round(time.Millisecond))
 		})
+	}
+}
+
+// dnsrrStack has one SWL101 finding (exit 1 with default settings).
+const dnsrrStack = "services:\n  cache:\n    image: memcached\n    deploy: {endpoint_mode: dnsrr}\n    ports: [\"11211:11211\"]\n"
+
+// shadow is content that must never be printed: a line of /etc/shadow.
+const shadow = "root:$6$s3cr3tSalt$HASHHASHHASH:19000:0:99999:7:::\n"
+
+func runIn(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	t.Chdir(dir)
+	var out, errb bytes.Buffer
+	code := Main(append([]string{"--no-color"}, args...), strings.NewReader(""), &out, &errb)
+	if strings.Contains(out.String()+errb.String(), "s3cr3t") {
+		t.Errorf("outside content printed:\n%s%s", out.String(), errb.String())
+	}
+	return code, out.String(), errb.String()
+}
+
+// TestConfigTrust: a parent directory's configuration, one in a directory
+// owned by another user, and a repository configuration that names files
+// outside the repository change nothing and print no outside content.
+func TestConfigTrust(t *testing.T) {
+	base := t.TempDir()
+	repo := filepath.Join(base, "repo")
+	put(t, filepath.Join(repo, ".git", "HEAD"), "ref: refs/heads/main\n")
+	put(t, filepath.Join(repo, "s.yml"), dnsrrStack)
+	put(t, filepath.Join(base, "shadow"), shadow)
+	// a policy outside the repository that would report everything
+	put(t, filepath.Join(base, "pol", "evil.rego"), "package evil\n")
+
+	t.Run("parent directory's configuration is not read", func(t *testing.T) {
+		put(t, filepath.Join(base, ".swarmlint.yaml"), "ignore:\n  - rule: \"SWL*\"\n    reason: silence everything\n")
+		defer os.Remove(filepath.Join(base, ".swarmlint.yaml"))
+		code, out, stderr := runIn(t, repo, "s.yml")
+		if code != ExitFindings || !strings.Contains(out, "SWL101") {
+			t.Fatalf("exit %d\n%s%s", code, out, stderr)
+		}
+	})
+	for _, c := range []struct{ name, cfg, want string }{
+		{"policy outside", "policies: [../pol]\n", `\.swarmlint\.yaml:1:12: invalid configuration: policies: "\.\./pol" is outside the repository`},
+		{"stack outside", "stacks:\n  - name: x\n    files: [../shadow]\n", `\.swarmlint\.yaml:3:13: invalid configuration: stacks: "\.\./shadow" is outside`},
+		{"absolute stack", "stacks:\n  - name: x\n    files: [" + filepath.Join(base, "shadow") + "]\n", `invalid configuration: stacks: ".*shadow" is outside`},
+		{"inventory outside", "cluster:\n  inventory: [../shadow]\n", `invalid configuration: inventory: "\.\./shadow" is outside`},
+		{"link to outside", "stacks:\n  - name: x\n    files: [link.yml]\n", `invalid configuration: stacks: "link\.yml" is a symbolic link to .*shadow, outside the repository`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			put(t, filepath.Join(repo, ".swarmlint.yaml"), c.cfg)
+			os.Symlink(filepath.Join(base, "shadow"), filepath.Join(repo, "link.yml"))
+			defer os.Remove(filepath.Join(repo, "link.yml"))
+			defer os.Remove(filepath.Join(repo, ".swarmlint.yaml"))
+			code, out, stderr := runIn(t, repo, "s.yml")
+			if code != ExitError || !regexp.MustCompile(c.want).MatchString(stderr) {
+				t.Fatalf("exit %d, want 2 and %q\n%s%s", code, c.want, out, stderr)
+			}
+		})
+	}
+	t.Run("configuration that is a link to outside", func(t *testing.T) {
+		put(t, filepath.Join(base, "evil.yaml"), "ignore:\n  - rule: \"SWL*\"\n    reason: x\n")
+		symlink(t, filepath.Join(base, "evil.yaml"), filepath.Join(repo, ".swarmlint.yaml"))
+		defer os.Remove(filepath.Join(repo, ".swarmlint.yaml"))
+		code, out, stderr := runIn(t, repo, "s.yml")
+		if code != ExitError || !strings.Contains(stderr, "is a symbolic link to") {
+			t.Fatalf("exit %d\n%s%s", code, out, stderr)
+		}
+	})
+	t.Run("stack argument that is a link to outside", func(t *testing.T) {
+		symlink(t, filepath.Join(base, "shadow"), filepath.Join(repo, "stack.yml"))
+		defer os.Remove(filepath.Join(repo, "stack.yml"))
+		code, out, stderr := runIn(t, repo, "stack.yml")
+		if code != ExitError || !strings.Contains(stderr, `"stack.yml" is a symbolic link to`) {
+			t.Fatalf("exit %d\n%s%s", code, out, stderr)
+		}
+		// naming the target itself is the user's explicit choice
+		if code, _, stderr := runIn(t, repo, filepath.Join(base, "shadow")); code != ExitError || !strings.Contains(stderr, "shadow:1:1: not a stack file") {
+			t.Fatalf("explicit outside path: exit %d %s", code, stderr)
+		}
+	})
+	t.Run("directory owned by another user", func(t *testing.T) {
+		if os.Geteuid() != 0 {
+			t.Skip("needs root to give a directory to another user")
+		}
+		shared := filepath.Join(base, "shared")
+		put(t, filepath.Join(shared, ".swarmlint.yaml"), "ignore:\n  - rule: \"SWL*\"\n    reason: planted\n")
+		put(t, filepath.Join(shared, "s.yml"), dnsrrStack)
+		if err := os.Chown(shared, 65534, 65534); err != nil {
+			t.Skip(err)
+		}
+		code, out, stderr := runIn(t, shared, "s.yml")
+		if code != ExitFindings || !strings.Contains(out, "SWL101") || !strings.Contains(stderr, "its directory belongs to another user") {
+			t.Fatalf("exit %d\n%s%s", code, out, stderr)
+		}
+	})
+	t.Run("settings out of range as flags", func(t *testing.T) {
+		for _, c := range [][2]string{
+			{"--default-addr-pool-mask-length=99", "--default-addr-pool-mask-length 99 is out of range"},
+			{"--default-addr-pool-mask-length=-5", "--default-addr-pool-mask-length -5 is out of range"},
+			{"--underlay-mtu=-1", "--underlay-mtu: -1 is not an MTU"},
+		} {
+			code, _, stderr := runIn(t, repo, c[0], "s.yml")
+			if code != ExitError || !strings.Contains(stderr, c[1]) {
+				t.Errorf("%s: exit %d, %s", c[0], code, stderr)
+			}
+		}
+	})
+}
+
+// TestInterpolationBudget: 1,000 ${X} with a 120 KB X (120 MB once
+// interpolated, printed whole before) is refused at once naming the
+// variable; 100 of them lint, and messages quoting the value are shortened.
+func TestInterpolationBudget(t *testing.T) {
+	t.Setenv("X", strings.Repeat("x", 120_000))
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("services:\n  web:\n    image: nginx\n    labels:\n")
+	for i := 0; i < 1000; i++ {
+		fmt.Fprintf(&b, "      l%d: \"${X}\"\n", i)
+	}
+	put(t, filepath.Join(dir, "s.yml"), b.String())
+	var out, errb bytes.Buffer
+	start := time.Now()
+	code := Main([]string{filepath.Join(dir, "s.yml")}, strings.NewReader(""), &out, &errb)
+	if code != ExitError || !strings.Contains(errb.String(), "once its aliases and variables are resolved (the largest value used is $X, 120000 bytes)") {
+		t.Fatalf("exit %d: %.500s", code, errb.String())
+	}
+	if d := time.Since(start); d > hostileTimeout {
+		t.Errorf("took %v", d)
+	}
+	// a value of 120 KB in a finding's message is cut around an ellipsis
+	put(t, filepath.Join(dir, "p.yml"), "services:\n  web:\n    image: nginx\n    ports: [\"${X}:80\"]\n")
+	out.Reset()
+	errb.Reset()
+	Main([]string{"--format", "json", filepath.Join(dir, "p.yml")}, strings.NewReader(""), &out, &errb)
+	if out.Len()+errb.Len() > 20_000 {
+		t.Errorf("%d bytes of output for one value", out.Len()+errb.Len())
 	}
 }

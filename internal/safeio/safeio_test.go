@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v4"
 )
 
 // TestReadFileRefusesNonRegular: a link to /dev/zero, a FIFO and a
@@ -208,5 +210,30 @@ func TestPrintableAndShorten(t *testing.T) {
 	}
 	if got := Shorten(strings.Repeat("é", 300)); !strings.Contains(got, "…") || strings.ContainsRune(got, '\ufffd') {
 		t.Errorf("Shorten split a rune: %q", got)
+	}
+}
+
+func TestExpandedSize(t *testing.T) {
+	big := strings.Repeat("a", 1000)
+	src := "x: &a " + big + "\nl: [" + strings.TrimSuffix(strings.Repeat("*a, ", 100), ", ") + "]\n"
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if n := ExpandedSize(&doc, 1<<30); n < 101*1000 || n > 101*1000+2000 {
+		t.Errorf("expanded %d", n)
+	}
+	if n := ExpandedSize(&doc, 50_000); n != 50_001 {
+		t.Errorf("limited: %d", n)
+	}
+	var cyc yaml.Node
+	yaml.Unmarshal([]byte("x: &a [*a]\n"), &cyc)
+	if n := ExpandedSize(&cyc, 100); n != 101 {
+		t.Errorf("cycle: %d", n)
+	}
+	var inf yaml.Node
+	yaml.Unmarshal([]byte("a: {b: [1, '.inf', -.Inf]}\n"), &inf)
+	if n := NonFinite(&inf); n == nil || n.Line != 1 || n.Column != 20 {
+		t.Errorf("NonFinite: %+v", n)
 	}
 }
