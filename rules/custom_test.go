@@ -74,11 +74,29 @@ func TestEvalNamesTheRule(t *testing.T) {
 		!strings.Contains(terrs[0].Error(), "c/b_bad_cidr.rego:13:2: rule ACME002: net.cidr_contains: invalid CIDR address: nope") {
 		t.Errorf("tool errors: %+v", terrs)
 	}
+	// A rule that runs out of its budget is a tool error naming it; the
+	// rules after it still run and keep their findings.
 	start := time.Now()
-	_, _, err = eng.Eval(ctx, input(t), nil)
-	var te *TimeoutError
-	if !errors.As(err, &te) || te.Rule != "ACME003" || te.File != "c/c_slow.rego" {
-		t.Fatalf("want a timeout in ACME003, got %v", err)
+	fs, terrs, err = eng.Eval(ctx, input(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var timedOut []ToolError
+	for _, te := range terrs {
+		if te.Timeout {
+			timedOut = append(timedOut, te)
+		}
+	}
+	if len(timedOut) != 1 || timedOut[0].Rule != "ACME003" || timedOut[0].File != "c/c_slow.rego" ||
+		!strings.Contains(timedOut[0].Error(), "rule ACME003: did not finish within the policy timeout") {
+		t.Fatalf("want one timeout in ACME003, got %+v", terrs)
+	}
+	found := map[string]bool{}
+	for _, f := range fs {
+		found[f.Rule.ID] = true
+	}
+	if !found["ACME001"] || !found["ACME004"] {
+		t.Errorf("the other rules' findings are missing: %v", found)
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("the timeout took %s", d)

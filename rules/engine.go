@@ -23,7 +23,7 @@ import (
 // BuiltinRoot is the package root of the built-in rules.
 const BuiltinRoot = "swarmlint.rules"
 
-// DefaultTimeout bounds one evaluation when Options.Timeout is zero.
+// DefaultTimeout bounds the evaluation of one rule when Options.Timeout is zero.
 const DefaultTimeout = 10 * time.Second
 
 // Options configure an Engine.
@@ -33,7 +33,7 @@ type Options struct {
 	// Debug sends print() output to PrintTo.
 	Debug   bool
 	PrintTo io.Writer
-	// Timeout bounds one evaluation of all rules (default DefaultTimeout).
+	// Timeout bounds the evaluation of each rule (default DefaultTimeout).
 	Timeout time.Duration
 	// Params becomes data.swarmlint.params (an empty object when nil).
 	Params map[string]any
@@ -356,9 +356,12 @@ type ToolError struct {
 	Rule string // rule id
 	Loc  string // file:line:col in the policy, "" when unknown
 	Msg  string
-	// File, Line and Col are Loc's parts.
+	// File, Line and Col are Loc's parts (File alone, the rule's file, for
+	// a timeout).
 	File      string
 	Line, Col int
+	// Timeout is true when the rule ran out of its time budget.
+	Timeout bool
 }
 
 // Error formats the error as "file:line:col: rule ID: message".
@@ -369,8 +372,9 @@ func (t ToolError) Error() string {
 	return fmt.Sprintf("rule %s: %s", t.Rule, t.Msg)
 }
 
-// TimeoutError is returned by Eval when the time budget runs out: Rule is
-// the rule that was being evaluated.
+// TimeoutError describes a rule that ran out of its time budget: Eval
+// reports it as a ToolError (see ToolError), the rule's other findings are
+// lost and every other rule still runs.
 type TimeoutError struct {
 	Rule    string // rule id
 	File    string // the rule's policy file
@@ -383,14 +387,20 @@ func (t *TimeoutError) Error() string {
 		t.Rule, t.File, t.Timeout)
 }
 
-// Eval runs every enabled rule on the input (converted once) within the
-// engine's timeout, one rule package at a time, and returns the findings
-// plus runtime errors (built-in errors such as a bad CIDR, conflicting
-// outputs) as ToolErrors naming the rule. Running out of time returns a
-// *TimeoutError naming the rule that was running.
+// ToolError is the timeout as Eval reports it: naming the rule and its file.
+func (t *TimeoutError) ToolError() ToolError {
+	return ToolError{Rule: t.Rule, File: t.File, Timeout: true,
+		Msg: fmt.Sprintf("did not finish within the policy timeout of %s and was stopped (%s); its findings are missing; fix the rule or raise --policy-timeout", t.Timeout, t.File)}
+}
+
+// Eval runs every enabled rule on the input (converted once), one rule
+// package at a time, each within its own time budget (the engine's
+// timeout), and returns the findings plus the rules' failures as
+// ToolErrors naming the rule: runtime errors (a bad CIDR in a built-in
+// call, conflicting outputs) and running out of time. A rule that fails
+// contributes no finding; every other rule still runs. err is set only when
+// ctx itself ends (the run was cancelled).
 func (e *Engine) Eval(ctx context.Context, input ast.Value, enabled func(*Rule) bool) ([]RawFinding, []ToolError, error) {
-	ctx, cancel := context.WithTimeout(ctx, e.timeout)
-	defer cancel()
 	out := []RawFinding{}
 	var terrs []ToolError
 	for i := range e.catalog {
@@ -398,16 +408,14 @@ func (e *Engine) Eval(ctx context.Context, input ast.Value, enabled func(*Rule) 
 		if enabled != nil && !enabled(r) {
 			continue
 		}
-		var berrs []topdown.Error
-		rs, err := e.queries[r.Package].Eval(ctx, rego.EvalParsedInput(input), rego.EvalBuiltinErrorList(&berrs))
-		// A long-running built-in (numbers.range, net.cidr_expand) notices the
-		// cancellation itself and may report it as a built-in error, so the
-		// context decides, not err.
+		rs, berrs, timedOut, err := e.evalRule(ctx, r, input)
 		if ctx.Err() != nil {
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return nil, nil, &TimeoutError{Rule: r.ID, File: r.File, Timeout: e.timeout}
-			}
 			return nil, nil, ctx.Err()
+		}
+		if timedOut {
+			te := (&TimeoutError{Rule: r.ID, File: r.File, Timeout: e.timeout}).ToolError()
+			terrs = append(terrs, te)
+			continue
 		}
 		seen := map[string]bool{}
 		for _, be := range berrs {
@@ -441,6 +449,21 @@ func (e *Engine) Eval(ctx context.Context, input ast.Value, enabled func(*Rule) 
 		}
 	}
 	return out, terrs, nil
+}
+
+// evalRule evaluates one rule within its own budget. A long-running
+// built-in (numbers.range, net.cidr_expand) notices the cancellation itself
+// and may report it as a built-in error, so the budget's context decides
+// whether the rule timed out, not err.
+func (e *Engine) evalRule(ctx context.Context, r *Rule, input ast.Value) (rego.ResultSet, []topdown.Error, bool, error) {
+	rctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	var berrs []topdown.Error
+	rs, err := e.queries[r.Package].Eval(rctx, rego.EvalParsedInput(input), rego.EvalBuiltinErrorList(&berrs))
+	if ctx.Err() == nil && errors.Is(rctx.Err(), context.DeadlineExceeded) {
+		return nil, nil, true, nil
+	}
+	return rs, berrs, false, err
 }
 
 func toolError(r *Rule, msg string, loc *ast.Location) ToolError {

@@ -154,27 +154,62 @@ func TestForbiddenBuiltins(t *testing.T) {
 	}
 }
 
-// TestPolicyTimeout: a runaway rule is stopped by --policy-timeout, and the
-// message names it, not the other rules that ran before it.
+// TestPolicyTimeout: a runaway rule is stopped by its own --policy-timeout
+// budget and named in the report (SARIF toolExecutionNotifications, with
+// the rule as descriptor), while the built-in and other custom findings are
+// all still written; the run exits 2.
 func TestPolicyTimeout(t *testing.T) {
-	for name, cond := range map[string]string{
-		"numbers.range":   "\tcount(numbers.range(1, 1e12)) > 0",
-		"net.cidr_expand": "\tcount(net.cidr_expand(\"10.0.0.0/6\")) > 0",
-		"recursion in Go": "\tcount([x | some x in numbers.range(1, 1e7); x % 3 == 7]) > 0\n\tcount([x | some x in numbers.range(1, 1e7); x % 3 == 7]) >= 0",
+	dnsrr := "services:\n  web:\n    image: nginx\n    deploy: {endpoint_mode: dnsrr}\n    ports: [\"80:80\"]\n"
+	for name, c := range map[string]struct{ cond, timeout string }{
+		"numbers.range":   {"\tcount(numbers.range(1, 1e12)) > 0", "2s"},
+		"net.cidr_expand": {"\tcount(net.cidr_expand(\"10.0.0.0/6\")) > 0", "300ms"},
+		"recursion in Go": {"\tcount([x | some x in numbers.range(1, 1e7); x % 3 == 7]) > 0\n\tcount([x | some x in numbers.range(1, 1e7); x % 3 == 7]) >= 0", "300ms"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			inTempDir(t, map[string]string{
-				"pol/fast.rego": customRule("ACME001", "acme.rules.fast", everyService),
-				"pol/slow.rego": customRule("ACME002", "acme.rules.slow", "\tsome service in input.services\n"+cond+"\n\tfinding := result.finding(rego.metadata.chain(), service, \"slow\")"),
-				"stack.yml":     webStack,
+				"pol/fast.rego":  customRule("ACME001", "acme.rules.fast", everyService),
+				"pol/slow.rego":  customRule("ACME002", "acme.rules.slow", "\tsome service in input.services\n"+c.cond+"\n\tfinding := result.finding(rego.metadata.chain(), service, \"slow\")"),
+				"pol/zlast.rego": customRule("ACME003", "acme.rules.zlast", everyService),
+				"stack.yml":      dnsrr,
 			})
-			_, stderr, code := run(t, "--policy", "pol", "--policy-timeout", "300ms", "stack.yml")
+			out, stderr, code := run(t, "--policy", "pol", "--policy-timeout", c.timeout, "-f", "sarif", "stack.yml")
 			if code != ExitError {
 				t.Errorf("exit %d, want %d; stderr:\n%s", code, ExitError, stderr)
 			}
-			want := "swarmlint: rule ACME002 (pol/slow.rego) did not finish within the policy timeout of 300ms"
+			want := "rule ACME002: did not finish within the policy timeout of " + c.timeout + " and was stopped (pol/slow.rego)"
 			if !strings.Contains(stderr, want) {
 				t.Errorf("stderr lacks %q:\n%s", want, stderr)
+			}
+			var log struct {
+				Runs []struct {
+					Results []struct {
+						RuleID string `json:"ruleId"`
+					} `json:"results"`
+					Invocations []struct {
+						Successful    bool `json:"executionSuccessful"`
+						Notifications []struct {
+							Message    struct{ Text string } `json:"message"`
+							Descriptor struct{ ID string }   `json:"descriptor"`
+						} `json:"toolExecutionNotifications"`
+					} `json:"invocations"`
+				} `json:"runs"`
+			}
+			if err := json.Unmarshal([]byte(out), &log); err != nil || len(log.Runs) != 1 || len(log.Runs[0].Invocations) != 1 {
+				t.Fatalf("SARIF: %v\n%s", err, out)
+			}
+			ids := map[string]bool{}
+			for _, r := range log.Runs[0].Results {
+				ids[r.RuleID] = true
+			}
+			for _, id := range []string{"SWL101", "ACME001", "ACME003"} {
+				if !ids[id] {
+					t.Errorf("SARIF lost the %s finding: %v", id, ids)
+				}
+			}
+			inv := log.Runs[0].Invocations[0]
+			if inv.Successful || len(inv.Notifications) != 1 || inv.Notifications[0].Descriptor.ID != "ACME002" ||
+				!strings.Contains(inv.Notifications[0].Message.Text, want) {
+				t.Errorf("invocation = %+v", inv)
 			}
 		})
 	}

@@ -77,7 +77,7 @@ func (lf *lintFlags) register(c *cobra.Command) {
 	f.StringArrayVar(&lf.hostNetworks, "host-network", nil, "a `CIDR` the hosts use (LAN, VPN), checked for overlap (repeatable)")
 	f.StringArrayVar(&lf.policies, "policy", nil, "load custom Rego rules from `DIR` (repeatable)")
 	f.StringArrayVar(&lf.dataFiles, "data", nil, "rule parameters from a JSON or YAML `FILE`, as data.swarmlint.params; merged over the config file's params (repeatable)")
-	f.DurationVar(&lf.policyTimeout, "policy-timeout", 10*time.Second, "stop evaluating rules after this long")
+	f.DurationVar(&lf.policyTimeout, "policy-timeout", 10*time.Second, "time budget of each rule: a rule still running after this long is stopped and named in the report (exit 2); the other rules' findings are still written")
 	f.BoolVar(&lf.debug, "debug", false, "print Rego print() output to standard error")
 	f.BoolVar(&lf.noColor, "no-color", false, "never colour text output (also: NO_COLOR environment variable)")
 	f.StringVar(&lf.category, "category", "", "SARIF automationDetails.id, to tell several uploads apart")
