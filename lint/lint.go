@@ -5,7 +5,6 @@ package lint
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -119,7 +118,10 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.A
 	}
 	raw, terrs, err := eng.Eval(ctx, input, sel.Enabled)
 	if err != nil {
-		return nil, nil, inputBudgetError(err, eng, a.Model)
+		return nil, nil, err
+	}
+	if err := inputBudgetError(terrs, eng, a.Model); err != nil {
+		return nil, nil, err
 	}
 	res := &report.Result{ToolVersion: cfg.Version, Sources: map[string][]byte{}, Successful: len(terrs) == 0,
 		Findings: []report.Finding{}, Notifications: []report.Notification{}}
@@ -288,19 +290,25 @@ func (cfg Config) LoadOptions() analyzer.Options {
 		Scripts: cfg.Scripts, SwarmInit: cfg.SwarmInit, SwarmInitName: cfg.SwarmInitName, SwarmInitAt: cfg.SwarmInitAt, DaemonJSON: cfg.DaemonJSON, Live: cfg.Live}
 }
 
-// inputBudgetError rewords a timeout of a built-in rule: the built-in
-// rules are linear in the model, so running out of time means the input is
-// too large, and the message names the input and the limit, not a rule to
-// fix. A custom rule's timeout names the rule.
-func inputBudgetError(err error, eng *rules.Engine, m *analyzer.Model) error {
-	var te *rules.TimeoutError
-	if !errors.As(err, &te) {
-		return err
-	}
+// inputBudgetError is the error for a timeout of a built-in rule: the
+// built-in rules are linear in the model, so running out of time means the
+// input is too large, and the message names the input and the limit, not a
+// rule to fix; the run ends there. A custom rule's timeout is a tool error
+// naming the rule, reported with every other finding (nil here).
+func inputBudgetError(terrs []rules.ToolError, eng *rules.Engine, m *analyzer.Model) error {
+	custom := map[string]bool{}
 	for _, r := range eng.Catalog() {
-		if r.ID == te.Rule && r.Custom {
-			return err
+		custom[r.ID] = r.Custom
+	}
+	var te *rules.ToolError
+	for i := range terrs {
+		if terrs[i].Timeout && !custom[terrs[i].Rule] {
+			te = &terrs[i]
+			break
 		}
+	}
+	if te == nil {
+		return nil
 	}
 	ports := 0
 	for _, s := range m.Services {
@@ -313,5 +321,5 @@ func inputBudgetError(err error, eng *rules.Engine, m *analyzer.Model) error {
 		}
 	}
 	return fmt.Errorf("the inputs (%d files: %d services, %d networks, %d published ports) are too large to check within the policy timeout of %s; lint fewer files at a time or raise --policy-timeout",
-		len(files), len(m.Services), len(m.Networks), ports, te.Timeout)
+		len(files), len(m.Services), len(m.Networks), ports, eng.Timeout())
 }

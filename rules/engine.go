@@ -285,6 +285,9 @@ func (e *Engine) prepare(ctx context.Context, params map[string]any) error {
 	return nil
 }
 
+// Timeout returns the time budget of each rule.
+func (e *Engine) Timeout() time.Duration { return e.timeout }
+
 // Params returns the rule parameters the engine evaluates with.
 func (e *Engine) Params() map[string]any { return e.params }
 
