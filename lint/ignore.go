@@ -17,39 +17,11 @@ import (
 // the 9xx range lies outside the six rule categories (0xx–5xx), which the
 // catalog enforces for every built-in policy and forbids (prefix SWL) for
 // custom ones, so these ids can never collide with a catalog rule.
+// Ids of the checks on ignore directives (rules.DirectiveRules).
 const (
-	IgnoreWithoutReasonID = "SWL901"
-	UnusedIgnoreID        = "SWL902"
+	IgnoreWithoutReasonID = rules.IgnoreWithoutReasonID
+	UnusedIgnoreID        = rules.UnusedIgnoreID
 )
-
-// DirectiveRules describe the checks on `# swarmlint:ignore` comments. They
-// are selectable like catalog rules (--disable SWL902, --enable 'SWL9*') and
-// are listed in every report's rules, so SARIF registers them.
-var DirectiveRules = []rules.Rule{
-	{
-		ID:    IgnoreWithoutReasonID,
-		Name:  "ignore-without-reason",
-		Title: "swarmlint:ignore directive without a rule id or a reason",
-		Description: "A `# swarmlint:ignore` or `# swarmlint:ignore-file` comment must name the rule ids it " +
-			"suppresses and say why. A directive without a reason is not honoured: the finding it " +
-			"meant to hide is still reported, and so is the directive.",
-		Severity:    rules.SeverityWarning,
-		Remediation: "Write the reason after the rule ids, e.g. `# swarmlint:ignore SWL104 the backup host connects to this port`.",
-		Category:    "directives",
-	},
-	{
-		ID:    UnusedIgnoreID,
-		Name:  "unused-ignore",
-		Title: "swarmlint:ignore directive that suppresses nothing",
-		Description: "A `# swarmlint:ignore` directive names a rule that reported nothing on the line it " +
-			"applies to (a comment-only line applies to the next line), a `# swarmlint:ignore-file` " +
-			"directive comes after the first YAML key, or a directive names a rule that does not exist. " +
-			"Stale directives hide future findings, so they are reported.",
-		Severity:    rules.SeverityWarning,
-		Remediation: "Delete the directive, or move it onto the line of the finding (or onto a comment line directly above it).",
-		Category:    "directives",
-	},
-}
 
 // Directive is one `# swarmlint:ignore IDS REASON` or
 // `# swarmlint:ignore-file IDS REASON` comment.

@@ -93,7 +93,7 @@ func TestDirectivesOnContinuedCommands(t *testing.T) {
 	if want := [][2]int{{3, 5}, {6, 7}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("targets = %v, want %v", got, want)
 	}
-	res := &report.Result{Sources: map[string][]byte{}, Rules: append([]rules.Rule{{ID: "SWL201", Severity: "error"}, {ID: "SWL502", Severity: "error"}}, DirectiveRules...)}
+	res := &report.Result{Sources: map[string][]byte{}, Rules: append([]rules.Rule{{ID: "SWL201", Severity: "error"}, {ID: "SWL502", Severity: "error"}}, rules.DirectiveRules...)}
 	res.Findings = []report.Finding{
 		{RuleID: "SWL502", File: "init.sh", StartLine: 5, StartCol: 35, EndLine: 5, EndCol: 37},
 		{RuleID: "SWL201", File: "init.sh", StartLine: 7, StartCol: 12, EndLine: 7, EndCol: 24},
@@ -260,7 +260,7 @@ func TestDirectivesInScripts(t *testing.T) {
 		"# swarmlint:ignore SWL202\n" +
 		"docker network create -d overlay --subnet 10.21.0.0/16 big\n"
 	res := &report.Result{Sources: map[string][]byte{}, Rules: append([]rules.Rule{{ID: "SWL201", Severity: "warning"}, {ID: "SWL202", Severity: "warning"},
-		{ID: "SWL502", Severity: "warning"}}, DirectiveRules...)}
+		{ID: "SWL502", Severity: "warning"}}, rules.DirectiveRules...)}
 	res.Findings = []report.Finding{
 		{RuleID: "SWL201", Level: "warning", File: "bootstrap.sh", StartLine: 5, StartCol: 35, EndLine: 5, EndCol: 55},
 		{RuleID: "SWL202", Level: "warning", File: "bootstrap.sh", StartLine: 7, StartCol: 35, EndLine: 7, EndCol: 55},

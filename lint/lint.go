@@ -9,7 +9,6 @@ import (
 	"io"
 	"path"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -96,7 +95,7 @@ func Run(ctx context.Context, cfg Config) (*report.Result, *analyzer.Analysis, e
 
 // RunWith lints with an already compiled engine.
 func RunWith(ctx context.Context, eng *rules.Engine, cfg Config) (*report.Result, *analyzer.Analysis, error) {
-	if _, err := NewSelection(slices.Concat(eng.Catalog(), DirectiveRules), cfg.Enable, cfg.Disable); err != nil {
+	if _, err := NewSelection(eng.Catalog(), cfg.Enable, cfg.Disable); err != nil {
 		return nil, nil, err // before loading, as runLoaded would report it first
 	}
 	a, err := analyzer.Load(ctx, cfg.LoadOptions())
@@ -105,7 +104,7 @@ func RunWith(ctx context.Context, eng *rules.Engine, cfg Config) (*report.Result
 
 // runLoaded lints loaded inputs (or reports why they did not load).
 func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.Analysis, loadErr error) (*report.Result, *analyzer.Analysis, error) {
-	sel, err := NewSelection(slices.Concat(eng.Catalog(), DirectiveRules), cfg.Enable, cfg.Disable)
+	sel, err := NewSelection(eng.Catalog(), cfg.Enable, cfg.Disable)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -128,17 +127,9 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.A
 	res.RuleHelp = map[string]string{}
 	for _, r := range eng.Catalog() {
 		if sel.Enabled(&r) {
-			if page := docs.RulePage(r.ID); page != "" && !r.Custom {
+			if page := docs.RulePage(r.ID); page != "" && !r.Custom && !r.Directive {
 				res.RuleHelp[r.ID] = page
 			}
-			if s, ok := cfg.Severity[r.ID]; ok {
-				r.Severity = s
-			}
-			res.Rules = append(res.Rules, r)
-		}
-	}
-	for _, r := range DirectiveRules {
-		if sel.Enabled(&r) {
 			if s, ok := cfg.Severity[r.ID]; ok {
 				r.Severity = s
 			}

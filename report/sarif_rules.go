@@ -125,24 +125,16 @@ func isASCIIAlnum(r rune) bool {
 	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
-// fullDescription is the first paragraph of the Markdown description,
-// unwrapped onto one line, or the title when there is no description.
+// fullDescription is the rule's summary (METADATA custom.summary or the
+// description's first paragraph), or the title when there is neither.
 func fullDescription(r rules.Rule, title string) string {
-	if p := firstParagraph(r.Description); p != "" {
+	if s := strings.TrimSpace(r.Summary); s != "" {
+		return s
+	}
+	if p := rules.FirstParagraph(r.Description); p != "" {
 		return p
 	}
 	return withPeriod(title)
-}
-
-func firstParagraph(md string) string {
-	var words []string
-	for _, l := range splitLines(strings.TrimSpace(md)) {
-		if strings.TrimSpace(l) == "" {
-			break
-		}
-		words = append(words, strings.Fields(l)...)
-	}
-	return strings.Join(words, " ")
 }
 
 // helpText is the plain-text help: title, description and remediation.

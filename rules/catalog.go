@@ -66,6 +66,11 @@ func buildCatalog(c *ast.Compiler, mods map[string]*ast.Module, custom map[strin
 		r.Severity, _ = a.Custom["severity"].(string)
 		r.Remediation, _ = a.Custom["remediation"].(string)
 		r.Security, _ = a.Custom["security"].(bool)
+		r.Summary, _ = a.Custom["summary"].(string)
+		r.Summary = strings.Join(strings.Fields(r.Summary), " ")
+		if r.Summary == "" {
+			r.Summary = FirstParagraph(r.Description)
+		}
 		for _, rr := range a.RelatedResources {
 			if rr.Ref.String() != "" {
 				r.Related = append(r.Related, Link{Description: rr.Description, URL: rr.Ref.String()})
@@ -74,6 +79,11 @@ func buildCatalog(c *ast.Compiler, mods map[string]*ast.Module, custom map[strin
 		// bad reports an error at the METADATA line of key ("" = the block).
 		bad := func(key, format string, args ...any) {
 			errs = append(errs, ast.NewError(ast.CompileErr, metadataLoc(mod, a, ref.Location, key), format, args...))
+		}
+		if s, ok := a.Custom["summary"]; ok {
+			if _, isString := s.(string); !isString {
+				bad("summary", "custom.summary must be a string: the description in a few sentences")
+			}
 		}
 		if _, isString := a.Custom["id"].(string); !isString {
 			bad("id", "custom.id must be a string, e.g. id: ACME001")
@@ -197,4 +207,17 @@ func hasReportRule(m *ast.Module) bool {
 // Describe formats a rule on one line, for listings.
 func (r Rule) Describe() string {
 	return fmt.Sprintf("%s %-8s %s: %s", r.ID, r.Severity, r.Name, r.Title)
+}
+
+// FirstParagraph is the first paragraph of a Markdown text, unwrapped onto
+// one line.
+func FirstParagraph(md string) string {
+	var words []string
+	for _, l := range strings.Split(strings.TrimSpace(md), "\n") {
+		if strings.TrimSpace(l) == "" {
+			break
+		}
+		words = append(words, strings.Fields(l)...)
+	}
+	return strings.Join(words, " ")
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -52,7 +53,8 @@ type Engine struct {
 	// queries holds one prepared query per rule package, so that disabled
 	// rules cost nothing and a timeout or a runtime error names its rule.
 	queries map[string]rego.PreparedEvalQuery
-	catalog []Rule
+	catalog []Rule // the policies' rules, evaluated by Eval
+	all     []Rule // catalog and DirectiveRules, sorted by id
 	byPkg   map[string]*Rule
 	timeout time.Duration
 	Modules map[string]*ast.Module
@@ -248,6 +250,8 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{compiler: comp, catalog: cat, byPkg: byPkg, timeout: opts.Timeout, Modules: mods, debug: opts.Debug}
+	e.all = slices.Concat(cat, DirectiveRules)
+	slices.SortStableFunc(e.all, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) })
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}
@@ -346,8 +350,9 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// Catalog returns every rule, sorted by id.
-func (e *Engine) Catalog() []Rule { return e.catalog }
+// Catalog returns every rule, sorted by id: the policies' rules and the
+// checks on ignore comments (DirectiveRules). Callers must not modify it.
+func (e *Engine) Catalog() []Rule { return e.all }
 
 // Compiler returns the compiled policies.
 func (e *Engine) Compiler() *ast.Compiler { return e.compiler }

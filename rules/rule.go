@@ -15,12 +15,17 @@ type Link struct {
 	URL         string `json:"url"`
 }
 
-// Rule is one catalog entry, built only from a policy's METADATA.
+// Rule is one catalog entry, built only from a policy's METADATA (or one
+// of the DirectiveRules).
 type Rule struct {
 	ID          string `json:"id"`          // SWL101
 	Name        string `json:"name"`        // dnsrr-with-ingress-port
 	Title       string `json:"title"`       // fragment, no final period
 	Description string `json:"description"` // Markdown
+	// Summary is the description in a few sentences, for SARIF's
+	// fullDescription (at most 1,024 characters): METADATA custom.summary,
+	// or else the description's first paragraph.
+	Summary     string `json:"summary"`
 	Severity    string `json:"severity"`    // error | warning | note
 	Remediation string `json:"remediation"` // full sentence
 	Security    bool   `json:"security"`    // custom.security: true
@@ -29,4 +34,7 @@ type Rule struct {
 	Package     string `json:"package"` // data.swarmlint.rules.ports.dnsrr_with_ingress_port
 	File        string `json:"file"`    // policies/ports/dnsrr_with_ingress_port.rego
 	Custom      bool   `json:"custom"`  // loaded with --policy
+	// Directive is true for the checks on ignore comments that swarmlint
+	// makes itself (DirectiveRules): no policy, no fixtures folder.
+	Directive bool `json:"directive,omitempty"`
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -39,7 +38,7 @@ func newRules(stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
 			}
-			cat := slices.Concat(eng.Catalog(), lint.DirectiveRules)
+			cat := eng.Catalog()
 			switch format {
 			case "text":
 				for _, r := range cat {
@@ -75,7 +74,7 @@ func newExplain(stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
 			}
-			for _, r := range slices.Concat(eng.Catalog(), lint.DirectiveRules) {
+			for _, r := range eng.Catalog() {
 				if strings.EqualFold(r.ID, args[0]) || r.Name == args[0] {
 					fmt.Fprint(stdout, Explain(r))
 					return nil

@@ -35,6 +35,11 @@
 #   id: SWL214
 #   name: subnet-overlaps-host-network
 #   severity: warning
+#   summary: >-
+#     An overlay subnet overlaps docker0, docker_gwbridge or the hosts' own
+#     networks. Docker does not compare them at deploy time, but containers'
+#     routes become ambiguous, and Engine 20.10 rejects the tasks when the
+#     overlap is with docker0 or docker_gwbridge.
 #   remediation: >-
 #     Choose an overlay subnet outside 172.17.0.0/16, the docker_gwbridge
 #     subnet and the hosts' LAN and VPN ranges, or customise docker_gwbridge

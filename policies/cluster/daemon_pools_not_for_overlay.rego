@@ -1,5 +1,5 @@
 # METADATA
-# title: daemon.json default-address-pools expected to set overlay subnets
+# title: Default address pools in daemon.json expected to set overlay subnets
 # description: |
 #   `default-address-pools` in `daemon.json` feeds only the local address space:
 #   bridge networks such as `docker0`, `docker_gwbridge` and compose networks.

@@ -1,5 +1,5 @@
 # METADATA
-# title: data path port equal to a swarm control port or a published port
+# title: Data path port equal to a swarm control port or a published port
 # description: |
 #   The VXLAN data path (`--data-path-port`, default 4789/udp) must have its port to
 #   itself on every node. Docker only checks the range (no other check

@@ -1,5 +1,5 @@
 # METADATA
-# title: data path port outside 1024–49151
+# title: Data path port outside 1024–49151
 # description: |
 #   `docker swarm init --data-path-port` sets the UDP port of the VXLAN data path
 #   for the whole swarm. Docker's reference: "The provided port number must be

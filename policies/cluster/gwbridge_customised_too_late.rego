@@ -1,5 +1,5 @@
 # METADATA
-# title: docker_gwbridge customised after the node joined the swarm
+# title: Network docker_gwbridge customised after the node joined the swarm
 # description: |
 #   `docker_gwbridge` is the local bridge that connects a node's overlay networks
 #   (ingress included) to the host. Docker creates it with default settings (a

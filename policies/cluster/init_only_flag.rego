@@ -1,5 +1,5 @@
 # METADATA
-# title: swarm init flag given to swarm join or swarm update
+# title: Swarm init flag given to swarm join or swarm update
 # description: |
 #   The default address pools and the data path port are fixed for the whole swarm
 #   when it is created. Docker's documentation: "Default address pools can only be

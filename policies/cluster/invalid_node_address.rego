@@ -1,5 +1,5 @@
 # METADATA
-# title: malformed advertise, data path or listen address
+# title: Malformed advertise, data path or listen address
 # description: |
 #   `docker swarm init` and `docker swarm join` take three addresses, each an IP
 #   address or a network interface name, and Docker refuses malformed ones:

@@ -1,5 +1,5 @@
 # METADATA
-# title: default address pool mask length above 29 or not a number
+# title: Default address pool mask length above 29 or not a number
 # description: |
 #   `docker swarm init --default-addr-pool-mask-length` sets the size of the
 #   subnets swarm hands to overlay networks. The daemon allows at most 29, because

@@ -1,5 +1,5 @@
 # METADATA
-# title: default address pool mask length shorter than a pool's prefix
+# title: Default address pool mask length shorter than a pool's prefix
 # description: |
 #   Swarm cuts each `--default-addr-pool` into subnets of
 #   `--default-addr-pool-mask-length` bits (24 when not given). A mask shorter than

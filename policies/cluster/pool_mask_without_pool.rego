@@ -1,5 +1,5 @@
 # METADATA
-# title: default address pool mask length without a default address pool
+# title: Default address pool mask length without a default address pool
 # description: |
 #   `--default-addr-pool-mask-length` only sizes the subnets cut from the pools
 #   given with `--default-addr-pool`. Without a pool, swarm falls back to its

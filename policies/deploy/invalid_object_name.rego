@@ -30,6 +30,10 @@
 #   id: SWL007
 #   name: invalid-object-name
 #   severity: error
+#   summary: >-
+#     Swarm refuses a network or service whose full name (`<stack>_<key>` or
+#     `name:`) is not a DNS label of at most 63 characters, or clashes with an
+#     existing network, also when only the case differs.
 #   remediation: >-
 #     Rename the network or service (or the stack) so that the full name uses
 #     only letters, digits, `-` and `_`, stays within 63 characters and is

@@ -1,5 +1,5 @@
 # METADATA
-# title: ipam.config entry sets a key other than subnet
+# title: IPAM config entry sets a key other than subnet
 # description: |
 #   The compose file format that `docker stack deploy` reads (versions 3.0 to
 #   3.13) allows only `subnet` in a network's `ipam.config` entries. `gateway`,

@@ -27,6 +27,10 @@
 #   id: SWL014
 #   name: override-replaces-network
 #   severity: warning
+#   summary: >-
+#     With several -c files, docker stack deploy replaces a top-level network
+#     entry whole instead of merging it, so settings only an earlier file makes
+#     (driver, encryption, MTU, ipam) are silently dropped.
 #   remediation: >-
 #     Repeat the complete network definition (driver, driver_opts, ipam) in
 #     the later file, or declare the network in one file only.

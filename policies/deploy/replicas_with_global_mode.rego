@@ -1,5 +1,5 @@
 # METADATA
-# title: replicas on a service in global mode
+# title: Replicas on a service in global mode
 # description: |
 #   A `global` service runs one task on every eligible node; it has no
 #   replica count. `docker stack deploy` refuses a service that has both:

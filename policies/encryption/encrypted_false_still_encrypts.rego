@@ -1,5 +1,5 @@
 # METADATA
-# title: encrypted option set to a false-looking value still encrypts
+# title: Option encrypted set to a false-looking value still encrypts
 # description: |
 #   The overlay driver only checks whether the `encrypted` option is
 #   present, never its value (`if _, ok := optMap[secureOption]; ok {

@@ -1,5 +1,5 @@
 # METADATA
-# title: ingress network created attachable
+# title: Ingress network created attachable
 # description: |
 #   The ingress network carries the routing mesh and nothing else: containers
 #   started with `docker run --network` must not join it. Docker refuses an ingress

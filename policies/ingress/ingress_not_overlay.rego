@@ -1,5 +1,5 @@
 # METADATA
-# title: ingress network with a driver other than overlay
+# title: Ingress network with a driver other than overlay
 # description: |
 #   The ingress network spans every node, so it must use the swarm-scoped
 #   `overlay` driver. `docker network create` defaults to `bridge` when `--driver`

@@ -1,5 +1,5 @@
 # METADATA
-# title: ingress network removed while services publish ports through it
+# title: Ingress network removed while services publish ports through it
 # description: |
 #   Customising the ingress network means removing it and creating it again.
 #   Docker's documentation: "If you have existing services which publish ports,

@@ -1,5 +1,5 @@
 # METADATA
-# title: ingress network removed without an answer to the confirmation prompt
+# title: Ingress network removed without an answer to the confirmation prompt
 # description: |
 #   `docker network rm` asks before it removes the ingress network ("WARNING!
 #   Before removing the routing-mesh network, ... Are you sure you want to

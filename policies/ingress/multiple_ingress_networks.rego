@@ -1,5 +1,5 @@
 # METADATA
-# title: more than one ingress network
+# title: More than one ingress network
 # description: |
 #   A swarm has exactly one ingress network: the routing mesh that carries every
 #   port published in ingress mode. Docker's documentation says "You can name your

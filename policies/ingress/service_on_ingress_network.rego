@@ -1,5 +1,5 @@
 # METADATA
-# title: service attached explicitly to the ingress network
+# title: Service attached explicitly to the ingress network
 # description: |
 #   Services reach the ingress network only through ports published in ingress
 #   mode; swarm attaches them itself. A service that names the ingress network in

@@ -1,5 +1,5 @@
 # METADATA
-# title: dnsrr service publishes a port through the routing mesh
+# title: Service in dnsrr mode publishes a port through the routing mesh
 # description: |
 #   A service in `dnsrr` endpoint mode has no virtual IP, so the ingress routing
 #   mesh has nothing to balance to. Docker refuses the service when the stack is

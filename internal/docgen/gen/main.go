@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 
 	"github.com/swarmlint/swarmlint/internal/docgen"
-	"github.com/swarmlint/swarmlint/lint"
 	"github.com/swarmlint/swarmlint/rules"
 )
 
@@ -22,7 +20,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	files := docgen.Files(slices.Concat(eng.Catalog(), lint.DirectiveRules), "fixtures")
+	files := docgen.Files(eng.Catalog(), "fixtures")
 	// remove stale pages
 	old, _ := filepath.Glob("docs/rules/*.md")
 	for _, o := range old {
