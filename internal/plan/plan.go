@@ -15,6 +15,9 @@ import (
 
 // Plan is the JSON form of the address plan.
 type Plan struct {
+	// Live is the engine a --live run read the swarm from ("" otherwise).
+	Live     string    `json:"live,omitempty"`
+	Nodes    int       `json:"nodes"`
 	Networks []Network `json:"networks"`
 	Pools    Pools     `json:"pools"`
 	Firewall []Opening `json:"firewall"`
@@ -27,7 +30,7 @@ type Network struct {
 	Stack       string  `json:"stack"`
 	Ingress     bool    `json:"ingress"`
 	Subnet      string  `json:"subnet"`
-	Source      string  `json:"source"`
+	Source      string  `json:"source"` // explicit | pool | inventory | live | script | unknown
 	Usable      int     `json:"usable"`
 	Demand      int     `json:"demand"`
 	Utilisation float64 `json:"utilisation"` // demand / usable, 0 when unknown
@@ -53,7 +56,10 @@ type Opening struct {
 
 // Build computes the plan of a model.
 func Build(m *analyzer.Model) Plan {
-	p := Plan{Networks: []Network{}}
+	p := Plan{Networks: []Network{}, Nodes: m.Swarm.NodeCount}
+	if m.Swarm.Live != nil {
+		p.Live = m.Swarm.Live.Engine
+	}
 	encrypted := false
 	for _, n := range m.Networks {
 		if n.Implicit && !n.Used && !n.Ingress {
@@ -66,6 +72,9 @@ func Build(m *analyzer.Model) Plan {
 			Usable: n.Usable, Demand: n.Demand.Total, Encrypted: n.Encrypted, Services: len(n.Services)}
 		if row.Subnet == "" {
 			row.Subnet = "unknown"
+		}
+		if n.Live {
+			row.Source, row.Stack = "live", n.CreatedByStack // exists in the running swarm
 		}
 		if n.Usable > 0 {
 			row.Utilisation = float64(n.Demand.Total) / float64(n.Usable)
@@ -140,6 +149,9 @@ func pct(n Network) string {
 }
 
 func writeText(w io.Writer, p Plan) error {
+	if p.Live != "" {
+		fmt.Fprintf(w, "Live swarm at %s (%d nodes), with the linted stacks applied.\n\n", p.Live, p.Nodes)
+	}
 	fmt.Fprintln(w, "Networks (ingress first):")
 	fmt.Fprintf(w, "  %-28s %-18s %-10s %7s %7s  %s\n", "NETWORK", "SUBNET", "SOURCE", "USABLE", "DEMAND", "UTILISATION")
 	for _, n := range p.Networks {
@@ -168,6 +180,9 @@ func writeText(w io.Writer, p Plan) error {
 }
 
 func writeMarkdown(w io.Writer, p Plan) error {
+	if p.Live != "" {
+		fmt.Fprintf(w, "Live swarm at `%s` (%d nodes), with the linted stacks applied.\n\n", p.Live, p.Nodes)
+	}
 	fmt.Fprintln(w, "## Networks\n\n| network | subnet | source | usable | demand | utilisation |\n|---|---|---|---:|---:|---|")
 	for _, n := range p.Networks {
 		name := "`" + n.Name + "`"

@@ -3,6 +3,9 @@ package plan
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -37,5 +40,50 @@ func TestPlanMaskLength(t *testing.T) {
 		if strings.HasPrefix(o.Protocol, "esp") {
 			t.Error("ESP listed although no overlay is encrypted")
 		}
+	}
+}
+
+// TestPlanLive: plan --live shows the running swarm with the stack applied:
+// the swarm's own pools and subnet size, its networks as "live", and a
+// network the stack already has keeping the subnet it was given at its
+// first deploy rather than a new one from the pool.
+func TestPlanLive(t *testing.T) {
+	dir := t.TempDir()
+	stack := filepath.Join(dir, "stack.yml")
+	os.WriteFile(stack, []byte("services:\n  web:\n    image: nginx\n    networks: [back]\n  api:\n    image: api\n    networks: [extra]\nnetworks:\n  back: {}\n  extra: {}\n"), 0o644)
+	ls := &analyzer.LiveSwarm{Engine: "ssh://ops@m1", DefaultAddrPools: []string{"10.20.0.0/16"}, SubnetSize: 26, DataPathPort: 4789,
+		Nodes: []analyzer.Node{{ID: "a", Availability: "active"}, {ID: "b", Availability: "active"}, {ID: "c", Availability: "drain"}},
+		Networks: json.RawMessage(`[
+ {"Name": "ingress", "Id": "i", "Scope": "swarm", "Driver": "overlay", "Ingress": true, "IPAM": {"Config": [{"Subnet": "10.20.0.0/26"}]}},
+ {"Name": "shop_back", "Id": "b", "Scope": "swarm", "Driver": "overlay", "IPAM": {"Config": [{"Subnet": "10.20.0.128/26"}]}, "Labels": {"com.docker.stack.namespace": "shop"}},
+ {"Name": "ops", "Id": "o", "Scope": "swarm", "Driver": "overlay", "IPAM": {"Config": [{"Subnet": "10.20.0.64/26"}]}}]`)}
+	a, err := analyzer.Load(context.Background(), analyzer.Options{Stacks: []analyzer.StackInput{{Name: "shop", Files: []string{stack}}}, Live: ls})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Build(a.Model)
+	rows := map[string]Network{}
+	for _, n := range p.Networks {
+		rows[n.Name] = n
+	}
+	if p.Live != "ssh://ops@m1" || p.Nodes != 2 || p.Pools.MaskLength != 26 || p.Pools.Prefixes[0] != "10.20.0.0/16" {
+		t.Errorf("plan %+v", p)
+	}
+	if r := rows["ingress"]; r.Source != "live" || r.Subnet != "10.20.0.0/26" {
+		t.Errorf("ingress %+v", r)
+	}
+	if r := rows["ops"]; r.Source != "live" || r.Subnet != "10.20.0.64/26" {
+		t.Errorf("ops %+v", r)
+	}
+	if r := rows["shop_back"]; r.Source != "inventory" || r.Subnet != "10.20.0.128/26" || r.Stack != "shop" || r.Services != 1 {
+		t.Errorf("shop_back %+v, want the stack's network on the subnet it already has", r)
+	}
+	if r := rows["shop_extra"]; r.Source != "pool" || r.Subnet != "10.20.0.192/26" {
+		t.Errorf("shop_extra %+v, want the first /26 the live swarm has free", r)
+	}
+	var buf bytes.Buffer
+	Write(&buf, p, "text")
+	if !strings.Contains(buf.String(), "Live swarm at ssh://ops@m1 (2 nodes)") {
+		t.Errorf("text plan:\n%s", buf.String())
 	}
 }
