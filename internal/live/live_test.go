@@ -144,7 +144,8 @@ func (f *fakeEngine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/services":
 		answer([]any{map[string]any{"ID": "s1", "Spec": map[string]any{"Name": "shop_web", "Labels": map[string]string{"com.docker.stack.namespace": "shop"},
 			"Mode":         map[string]any{"Replicated": map[string]any{"Replicas": 2}},
-			"TaskTemplate": map[string]any{"ContainerSpec": map[string]any{"Image": "nginx"}, "Networks": []any{map[string]any{"Target": "nb", "Aliases": []string{"web"}}}},
+			"TaskTemplate": map[string]any{"ContainerSpec": map[string]any{"Image": "nginx"}, "Networks": []any{map[string]any{"Target": "nb", "Aliases": []string{"web"}}},
+				"Placement": map[string]any{"Constraints": []string{"node.role==manager"}}},
 			"EndpointSpec": map[string]any{"Mode": "vip", "Ports": []any{map[string]any{"Protocol": "tcp", "TargetPort": 80, "PublishMode": "ingress"}}}},
 			"Endpoint": map[string]any{"Ports": []any{map[string]any{"Protocol": "tcp", "TargetPort": 80, "PublishedPort": 30001, "PublishMode": "ingress"}}}}})
 	case "/tasks":
@@ -199,6 +200,9 @@ func TestRead(t *testing.T) {
 	if s == nil || !s.Live || s.CreatedByStack != "shop" || s.Replicas != 2 || s.Tasks != 3 || s.Ports[0].Published != 30001 ||
 		s.Networks[0].Network != "shop_back" || s.Networks[0].Aliases[0] != "web" {
 		t.Errorf("service %+v", s)
+	}
+	if c := s.Deploy.Placement.Constraints; len(c) != 1 || c[0].Expr != "node.role==manager" || s.Deploy.Labels["com.docker.stack.namespace"] != "shop" {
+		t.Errorf("placement %+v, labels %v", s.Deploy.Placement, s.Deploy.Labels)
 	}
 	if n := a.Model.Networks["shop_back"]; n == nil || !n.Live || n.CreatedByStack != "shop" || n.Attached != 1 || n.Demand.Tasks != 4 {
 		t.Errorf("network %+v", n)
@@ -303,4 +307,30 @@ func TestClientRefusesWrites(t *testing.T) {
 			t.Errorf("the engine saw %s", r)
 		}
 	}
+}
+
+// TestSSH: an ssh:// engine is reached the way the docker CLI reaches it,
+// by running `ssh ... -- host docker system dial-stdio` (here a stand-in
+// ssh on PATH that records its arguments and fails).
+func TestSSH(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "args")
+	script := "#!/bin/sh\necho \"$@\" >> " + log + "\necho 'ssh: connect to host manager1 port 22: Connection refused' >&2\nexit 255\n"
+	if err := os.WriteFile(filepath.Join(dir, "ssh"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	_, err := Read(context.Background(), Endpoint{Host: "ssh://ops@manager1:2222", From: "--docker-host"}, 5*time.Second)
+	var le *Error
+	if !errors.As(err, &le) || le.Kind == Timeout || !strings.Contains(err.Error(), "ssh://ops@manager1:2222") {
+		t.Fatalf("err = %v", err)
+	}
+	b, _ := os.ReadFile(log)
+	args := string(b)
+	for _, want := range []string{"-l ops", "-p 2222", "manager1", "docker system dial-stdio"} {
+		if !strings.Contains(args, want) {
+			t.Errorf("ssh ran with %q, want %q in it", args, want)
+		}
+	}
+	t.Logf("%v", err)
 }

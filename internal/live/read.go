@@ -221,7 +221,7 @@ func tlsConfig(t *TLS) (*tls.Config, error) {
 
 // classify turns a client error into an Error of a kind.
 func classify(ctx context.Context, ep Endpoint, what string, timeout time.Duration, err error) error {
-	msg := err.Error()
+	msg := strings.Join(strings.Fields(err.Error()), " ") // one line, also for ssh's stderr
 	switch {
 	case ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded):
 		return &Error{Kind: Timeout, Endpoint: ep, Err: err,
