@@ -18,7 +18,7 @@ import (
 )
 
 // ConfigFileName is the configuration file looked up from the working
-// directory upwards.
+// directory up to the repository root (FindConfig).
 const ConfigFileName = ".swarmlint.yaml"
 
 // Config is .swarmlint.yaml (schema: docs/config.schema.json).

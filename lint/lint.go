@@ -139,7 +139,7 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.A
 	// A rule that failed (a runtime error, its time budget) is named in
 	// the report; every other rule's findings are still written.
 	for _, te := range terrs {
-		res.Notifications = append(res.Notifications, report.Notification{Level: "error", Message: te.Error(), RuleID: te.Rule})
+		res.Notifications = append(res.Notifications, report.Notification{Level: "error", Message: safeio.Shorten(te.Error()), RuleID: te.Rule})
 	}
 	seen := map[string]bool{}
 	for _, rf := range raw {

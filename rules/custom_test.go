@@ -178,6 +178,16 @@ func TestReadParams(t *testing.T) {
 	if p, err := ReadParams(empty); err != nil || len(p) != 0 {
 		t.Errorf("empty file: %v %v", p, err)
 	}
+	// an anchored scalar used so often that encoding it would take
+	// gigabytes; .inf located
+	bomb := write("bomb.yml", "x: &a \""+strings.Repeat("a", 1<<20)+"\"\nl: ["+strings.TrimSuffix(strings.Repeat("*a,", 3000), ",")+"]\n")
+	if _, err := ReadParams(bomb); err == nil || !strings.Contains(err.Error(), "its aliases expand to more than 16 MiB") {
+		t.Errorf("alias bomb: %v", err)
+	}
+	inf := write("inf.yml", "limits:\n  x: .inf\n")
+	if _, err := ReadParams(inf); err == nil || !strings.Contains(err.Error(), "inf.yml:2:6: .inf is not a number") {
+		t.Errorf(".inf: %v", err)
+	}
 }
 
 // TestScaffoldLoads: the scaffold compiles, and its tests pass, for a few

@@ -33,6 +33,20 @@ func ReadParams(files ...string) (map[string]any, error) {
 // JSON values: objects with string keys, arrays, json.Number, strings,
 // booleans and null.
 func parseParams(file string, b []byte) (map[string]any, error) {
+	// Check the nodes before decoding: decoding expands aliases, and a
+	// 4 MiB file whose anchored scalar is used thousands of times stands
+	// for gigabytes once encoded as JSON; .inf and .nan would fail the
+	// encoding without a position.
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("--data %s: %w", file, err)
+	}
+	if n := safeio.ExpandedSize(&doc, maxDataExpansion); n > maxDataExpansion {
+		return nil, fmt.Errorf("--data %s: its aliases expand to more than %s (the file may be at most %s)", file, safeio.Bytes(maxDataExpansion), safeio.Bytes(safeio.MaxDataSize))
+	}
+	if n := safeio.NonFinite(&doc); n != nil {
+		return nil, fmt.Errorf("--data %s:%d:%d: %s is not a number a parameter can hold (JSON has no infinity or NaN); quote it if it is text", file, n.Line, n.Column, n.Value)
+	}
 	var v any
 	if err := yaml.Unmarshal(b, &v); err != nil {
 		return nil, fmt.Errorf("--data %s: %w", file, err)
@@ -58,6 +72,9 @@ func parseParams(file string, b []byte) (map[string]any, error) {
 	}
 	return m, nil
 }
+
+// maxDataExpansion bounds a --data file with its aliases expanded.
+const maxDataExpansion = 4 * safeio.MaxDataSize
 
 // normalizeParams turns params from any source (a config file decoded by
 // another YAML library, a Go caller) into plain JSON values, so that the

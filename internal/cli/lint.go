@@ -95,7 +95,7 @@ func (lf *lintFlags) register(c *cobra.Command) {
 	f.BoolVar(&lf.live, "live", false, "read the running swarm over the Docker Engine API (read-only) and lint the stacks against it: the engine the docker CLI would use (DOCKER_HOST, DOCKER_CONTEXT or the current context, DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, ssh://), unless --docker-host or the config's cluster.docker_host names one; exit 2 when it cannot be read")
 	f.StringVar(&lf.dockerHost, "docker-host", "", "read the swarm of the engine at `URL` (unix://, tcp://, ssh://user@host); implies --live")
 	f.DurationVar(&lf.liveTimeout, "live-timeout", live.DefaultTimeout, "give up reading the live swarm after this long")
-	f.StringVar(&lf.configFile, "config", "", "read `FILE` instead of the "+analyzer.ConfigFileName+" found from the working directory upwards")
+	f.StringVar(&lf.configFile, "config", "", "read `FILE` instead of the "+analyzer.ConfigFileName+" found from the working directory up to the repository root")
 }
 
 func splitList(xs []string) []string {

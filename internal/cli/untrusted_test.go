@@ -1,3 +1,5 @@
+//go:build unix
+
 package cli
 
 import (
@@ -303,5 +305,21 @@ func TestInterpolationBudget(t *testing.T) {
 	Main([]string{"--format", "json", filepath.Join(dir, "p.yml")}, strings.NewReader(""), &out, &errb)
 	if out.Len()+errb.Len() > 20_000 {
 		t.Errorf("%d bytes of output for one value", out.Len()+errb.Len())
+	}
+}
+
+// TestTimeoutNamesTheInput: a built-in rule that runs out of the policy
+// timeout is reported as a budget of the input (before: "fix the rule").
+func TestTimeoutNamesTheInput(t *testing.T) {
+	dir := t.TempDir()
+	put(t, filepath.Join(dir, "s.yml"), cleanStack)
+	var out, errb bytes.Buffer
+	code := Main([]string{"--no-color", "--policy-timeout", "1ns", filepath.Join(dir, "s.yml")}, strings.NewReader(""), &out, &errb)
+	if code != ExitError {
+		t.Fatalf("exit %d", code)
+	}
+	got := out.String() + errb.String()
+	if !regexp.MustCompile(`the inputs \(1 files: 1 services, \d+ networks, 0 published ports\) are too large to check within the policy timeout of 1ns`).MatchString(got) || strings.Contains(got, "fix the rule") {
+		t.Errorf("%.2000s", got)
 	}
 }

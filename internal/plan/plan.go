@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/internal/safeio"
 )
 
 // Plan is the JSON form of the address plan.
@@ -155,7 +156,7 @@ func writeText(w io.Writer, p Plan) error {
 	fmt.Fprintln(w, "Networks (ingress first):")
 	fmt.Fprintf(w, "  %-28s %-18s %-10s %7s %7s  %s\n", "NETWORK", "SUBNET", "SOURCE", "USABLE", "DEMAND", "UTILISATION")
 	for _, n := range p.Networks {
-		name := n.Name
+		name := safeio.Printable(n.Name) // a script can name a network anything
 		if n.Ingress {
 			name += " (ingress)"
 		}
@@ -185,7 +186,7 @@ func writeMarkdown(w io.Writer, p Plan) error {
 	}
 	fmt.Fprintln(w, "## Networks\n\n| network | subnet | source | usable | demand | utilisation |\n|---|---|---|---:|---:|---|")
 	for _, n := range p.Networks {
-		name := "`" + n.Name + "`"
+		name := "`" + safeio.Printable(n.Name) + "`"
 		if n.Ingress {
 			name += " (ingress)"
 		}
