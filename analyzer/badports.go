@@ -16,6 +16,9 @@ type badPort struct {
 	index   int
 	raw     string
 	err     string
+	// unknown is true when the item holds a required variable without
+	// value: it is left out of the load and not reported.
+	unknown bool
 }
 
 // findBadPorts parses every short-syntax ports item of the stack's files
@@ -26,7 +29,7 @@ func findBadPorts(docs []*Doc, env map[string]string) []badPort {
 	var out []badPort
 	serviceListScalars(docs, "ports", env, func(d *Doc, service string, index int, raw, val string) {
 		if _, err := types.ParsePortConfig(val); err != nil {
-			out = append(out, badPort{file: d.File, service: service, index: index, raw: raw, err: lowerFirst(err.Error())})
+			out = append(out, badPort{file: d.File, service: service, index: index, raw: raw, err: lowerFirst(err.Error()), unknown: isUnknown(val)})
 		}
 	})
 	return out

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
@@ -119,7 +120,7 @@ func (b *builder) network(sd *stackData, key string, nc types.NetworkConfig) *Ne
 	if v, ok := nc.DriverOpts["encrypted"]; ok {
 		n.Encrypted, n.EncryptedValue = true, v
 	}
-	if raw, ok := nc.DriverOpts[mtuOption]; ok {
+	if raw, ok := nc.DriverOpts[mtuOption]; ok && !isUnknown(raw) {
 		mtu := &MTU{Raw: raw, Ref: Ref{Src: sd.src, Path: []any{"networks", key, "driver_opts", mtuOption}}}
 		if v, err := strconv.Atoi(strings.TrimSpace(raw)); err == nil && v >= 0 {
 			mtu.Value, mtu.Valid = v, true
@@ -148,6 +149,10 @@ func (b *builder) network(sd *stackData, key string, nc types.NetworkConfig) *Ne
 			sn.OtherKeys = append(sn.OtherKeys, "aux_addresses")
 		}
 		if pool.Subnet == "" {
+			continue
+		}
+		if isUnknown(pool.Subnet) {
+			n.SubnetSource = "unknown" // a required variable without value: not guessed
 			continue
 		}
 		n.Subnets = append(n.Subnets, sn)
@@ -222,7 +227,7 @@ func (b *builder) service(sd *stackData, key string, sc types.ServiceConfig, net
 		if d.Replicas != nil {
 			s.Replicas = *d.Replicas
 		}
-		if d.EndpointMode != "" {
+		if d.EndpointMode != "" && !isUnknown(d.EndpointMode) {
 			s.EndpointModeRaw = d.EndpointMode
 			s.EndpointMode = strings.ToLower(d.EndpointMode)
 		}
@@ -282,7 +287,7 @@ func (b *builder) service(sd *stackData, key string, sc types.ServiceConfig, net
 	}
 	s.InvalidPorts = []InvalidPort{}
 	for _, bp := range sd.badPorts {
-		if bp.service == key {
+		if bp.service == key && !bp.unknown {
 			s.InvalidPorts = append(s.InvalidPorts, InvalidPort{Raw: bp.raw, Error: bp.err,
 				Ref: Ref{Src: sd.src, File: bp.file, Path: []any{"services", key, "ports", bp.index}}})
 		}
@@ -432,57 +437,123 @@ var varRe = regexp.MustCompile(`\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
 // scanDocs walks the raw YAML of a stack for variable uses and special keys.
 func (b *builder) scanDocs(sd *stackData) {
 	for _, d := range sd.docs {
-		var walk func(n *yaml.Node, path []any, depth int)
-		walk = func(n *yaml.Node, path []any, depth int) {
+		// merged is true below a `<<` merge key: the keys count where they
+		// are merged in (the YAML parser resolves merge keys before Docker
+		// validates the file), the variables were found where the merged
+		// mapping is written.
+		var walk func(n *yaml.Node, path []any, depth int, merged bool)
+		walk = func(n *yaml.Node, path []any, depth int, merged bool) {
 			if n == nil || depth > 64 {
 				return
+			}
+			if merged {
+				n = deref(n)
 			}
 			switch n.Kind {
 			case yaml.DocumentNode:
 				for _, c := range n.Content {
-					walk(c, path, depth+1)
+					walk(c, path, depth+1, merged)
 				}
 			case yaml.MappingNode:
+				explicit := map[string]bool{}
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if !isMergeKey(n.Content[i]) {
+						explicit[n.Content[i].Value] = true
+					}
+				}
 				for i := 0; i+1 < len(n.Content); i += 2 {
 					k := n.Content[i]
+					if isMergeKey(k) {
+						for _, m := range mergeSources(n.Content[i+1]) {
+							m = deref(m)
+							if m == nil || m.Kind != yaml.MappingNode {
+								continue
+							}
+							for j := 0; j+1 < len(m.Content); j += 2 {
+								mk := m.Content[j]
+								if explicit[mk.Value] || isMergeKey(mk) {
+									continue
+								}
+								explicit[mk.Value] = true
+								p := append(append([]any{}, path...), mk.Value)
+								b.classifyKey(sd, d, p)
+								walk(m.Content[j+1], p, depth+1, true)
+							}
+						}
+						continue
+					}
 					p := append(append([]any{}, path...), k.Value)
 					b.classifyKey(sd, d, p)
-					walk(n.Content[i+1], p, depth+1)
+					walk(n.Content[i+1], p, depth+1, merged)
 				}
 			case yaml.SequenceNode:
 				for i, c := range n.Content {
-					walk(c, append(append([]any{}, path...), i), depth+1)
+					walk(c, append(append([]any{}, path...), i), depth+1, merged)
 				}
 			case yaml.ScalarNode:
-				if strings.Contains(n.Value, "$") {
+				if !merged && strings.Contains(n.Value, "$") {
 					b.variables(sd, d, n, path)
 				}
 			}
 		}
-		walk(d.Root, nil, 0)
+		walk(d.Root, nil, 0, false)
 	}
 }
 
 func (b *builder) variables(sd *stackData, d *Doc, n *yaml.Node, path []any) {
+	seen := map[string]int{}
 	for _, m := range varRe.FindAllStringSubmatch(strings.ReplaceAll(n.Value, "$$", ""), -1) {
 		expr := m[1]
 		name := m[2]
 		v := Variable{Syntax: m[0], Stack: sd.name, Ref: Ref{Src: sd.src, File: d.File, Path: path}}
 		if name == "" {
-			name = expr
-			for i, c := range expr {
-				if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-					name = expr[:i]
-					op := expr[i:]
-					v.HasDefault = strings.HasPrefix(op, ":-") || strings.HasPrefix(op, "-") || strings.HasPrefix(op, ":+") || strings.HasPrefix(op, "+")
-					v.Required = strings.HasPrefix(op, ":?") || strings.HasPrefix(op, "?")
-					break
-				}
+			var op, rest string
+			name, op, rest = splitVariable(expr)
+			v.HasDefault = op == ":-" || op == "-" || op == ":+" || op == "+"
+			v.Required = op == ":?" || op == "?"
+			if v.Required {
+				v.Message = rest
 			}
 		}
 		v.Name = name
-		_, v.Set = b.env[name]
+		var val string
+		val, v.Set = b.env[name]
+		v.Empty = v.Set && val == ""
+		_, v.Unknown = sd.unknown[name]
+		if r, ok := variableToken(d, n, m[0], seen[m[0]]); ok {
+			v.Ref.Line, v.Ref.Col, v.Ref.EndLine, v.Ref.EndCol = r.StartLine, r.StartCol, r.EndLine, r.EndCol
+		}
+		seen[m[0]]++
 		b.m.Variables = append(b.m.Variables, v)
+	}
+}
+
+// variableToken finds the k-th (0-based) occurrence of a ${...} expression
+// in the source text of a scalar written on one line (plain or quoted), so
+// that a finding about the variable points at the expression itself rather
+// than at the whole value.
+func variableToken(d *Doc, n *yaml.Node, syntax string, k int) (Region, bool) {
+	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || strings.Contains(n.Value, "\n") {
+		return Region{}, false
+	}
+	line := []rune(d.line(n.Line))
+	if n.Column < 1 || n.Column > len(line) {
+		return Region{}, false
+	}
+	rest := string(line[n.Column-1:])
+	col := n.Column
+	for i := 0; ; i++ {
+		at := strings.Index(rest, syntax)
+		if at < 0 {
+			return Region{}, false
+		}
+		col += utf8.RuneCountInString(rest[:at])
+		if i == k {
+			end := col + utf8.RuneCountInString(syntax)
+			return Region{File: d.File, StartLine: n.Line, StartCol: col, EndLine: n.Line, EndCol: end}, true
+		}
+		col += utf8.RuneCountInString(syntax)
+		rest = rest[at+len(syntax):]
 	}
 }
 

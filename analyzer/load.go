@@ -183,6 +183,15 @@ type Analysis struct {
 	// inventory, configuration, scripts, daemon.json): where a finding
 	// without a position of its own goes last (Fallback).
 	Inputs []string
+	// Errors are the stacks that could not be linted at all, because a file
+	// could not be read (*InputError): tool errors, not findings.
+	Errors []error
+	// Warnings are what the run could not do and the user should know (a
+	// stack that cannot be linted without a variable's value).
+	Warnings []string
+	// Skipped are the files left out because they are not Compose files
+	// (LooksLikeCompose), in the order given.
+	Skipped []string
 }
 
 // addFile records an input file's bytes (flag is true for the text of a
@@ -341,7 +350,12 @@ func StackName(file string) string {
 	return n
 }
 
-// Load reads every stack and builds the model.
+// Load reads every stack and builds the model. A stack whose files do not
+// load as `docker stack deploy` would load them is kept in the model as
+// Model.LoadErrors (and left out of the rest of the model), and the other
+// stacks are linted as usual; a stack file that cannot be read at all is a
+// tool error in Analysis.Errors. The error returned is for inputs without
+// which no model can be built (inventory, scripts, --swarm-init).
 func Load(ctx context.Context, opts Options) (*Analysis, error) {
 	a := &Analysis{Docs: map[string][]*Doc{}, Files: map[string][]byte{}}
 	m := newModel()
@@ -358,9 +372,12 @@ func Load(ctx context.Context, opts Options) (*Analysis, error) {
 	for _, si := range opts.Stacks {
 		sd, err := a.loadStack(ctx, si, merger, env)
 		if err != nil {
-			return nil, err
+			a.Errors = append(a.Errors, err)
+			continue
 		}
-		stacks = append(stacks, sd)
+		if sd != nil {
+			stacks = append(stacks, sd)
+		}
 	}
 	var invs []*inventoryDoc
 	for _, f := range opts.Inventory {
@@ -394,6 +411,10 @@ func Load(ctx context.Context, opts Options) (*Analysis, error) {
 		kept = b.previousVersions(stacks)
 	}
 	for _, sd := range stacks {
+		if sd.project == nil {
+			m.LoadErrors = append(m.LoadErrors, sd.loadErrors...)
+			continue
+		}
 		b.stack(sd)
 	}
 	b.adoptPrevious(kept)
@@ -415,6 +436,7 @@ func newModel() *Model {
 		Services:      map[string]*Service{},
 		Variables:     []Variable{},
 		Keys:          []KeyUse{},
+		LoadErrors:    []LoadError{},
 	}
 }
 
@@ -428,6 +450,13 @@ type stackData struct {
 	// badPorts are ports items that do not parse (removed before loading).
 	badPorts []badPort
 	env      map[string]string
+	// loadErrors say why the stack does not load (project is nil then).
+	loadErrors []LoadError
+	// text holds every file's decoded text, also of files that do not parse.
+	text map[string][]byte
+	// unknown are the variables linted without a value (name → the value
+	// the loader was given in their place).
+	unknown map[string]string
 }
 
 func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, env map[string]string) (*stackData, error) {
@@ -447,16 +476,49 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 	} else if dup {
 		return nil, &InputError{Msg: fmt.Sprintf("stack name %q given twice", name)}
 	}
-	sd := &stackData{name: name, src: "stack:" + name, files: si.Files, env: env}
-	var cfs []types.ConfigFile
+	// Read every file first: a file that cannot be read is a tool error
+	// and the stack is not linted at all. YAML that is no Compose file (a
+	// CI workflow, a CloudFormation template) is skipped.
+	var texts [][]byte
+	var files []string
 	for _, f := range si.Files {
-		src, err := ReadInput(f, MaxStackFileSize)
+		raw, err := ReadInput(f, MaxStackFileSize)
 		if err != nil {
 			return nil, err
 		}
+		if !LooksLikeCompose(raw) {
+			a.Skipped = append(a.Skipped, f)
+			continue
+		}
+		texts = append(texts, raw)
+		files = append(files, f)
+	}
+	if len(files) == 0 {
+		return nil, nil
+	}
+	si.Files = files
+	sd := &stackData{name: name, src: "stack:" + name, files: si.Files, env: env, text: map[string][]byte{}}
+	a.Model.Sources[sd.src] = Source{Kind: "stack", Files: si.Files}
+	st := &Stack{Name: name, NameDerived: si.Name == "", Files: si.Files, Ref: Ref{Src: sd.src}, FileVersions: []FileVersion{}}
+	a.Model.Stacks[name] = st
+	var cfs []types.ConfigFile
+	for i, f := range si.Files {
+		src, _, err := DecodeText(texts[i])
+		if err != nil {
+			a.addFile(f, texts[i], false)
+			sd.fail(&InputError{File: f, Line: 1, Col: 1, Msg: err.Error()}, "file")
+			continue
+		}
+		a.addFile(f, src, false)
+		sd.text[f] = src
 		node, err := ParseYAML(f, src)
 		if err != nil {
-			return nil, err
+			kind := "yaml"
+			if !strings.HasPrefix(errMsg(err), "invalid YAML") {
+				kind = "file"
+			}
+			sd.fail(err, kind)
+			continue
 		}
 		doc := NewDoc(f, src, node)
 		if err := checkStackKeys(doc); err != nil {
@@ -466,13 +528,16 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 			return nil, err
 		}
 		if err := checkDepth(doc); err != nil {
-			return nil, err
+			sd.fail(err, "file")
+			continue
 		}
 		if err := checkNumbers(doc); err != nil {
-			return nil, err
+			sd.fail(err, "file")
+			continue
 		}
 		if err := checkAliases(doc); err != nil {
-			return nil, err
+			sd.fail(err, "file")
+			continue
 		}
 		if err := checkExpansion(doc); err != nil {
 			return nil, err
@@ -481,7 +546,6 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 			return nil, err
 		}
 		sd.docs = append(sd.docs, doc)
-		a.addFile(f, src, false)
 		if v, _, _ := mapLookup(node, "version", 0); v != nil {
 			if _, vv, _ := mapLookup(node, "version", 0); vv != nil && deref(vv).Kind == yaml.ScalarNode {
 				sd.version = deref(vv).Value
@@ -490,9 +554,12 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 		cfs = append(cfs, types.ConfigFile{Filename: f, Content: src})
 	}
 	a.Docs[sd.src] = sd.docs
-	a.Model.Sources[sd.src] = Source{Kind: "stack", Files: si.Files}
-	a.Model.Stacks[name] = &Stack{Name: name, NameDerived: si.Name == "", Files: si.Files, Version: sd.version, Ref: Ref{Src: sd.src}}
-	sd.badPorts = findBadPorts(sd.docs, env)
+	st.Version = sd.version
+	if len(sd.loadErrors) > 0 {
+		return sd, nil
+	}
+	loadEnv := sd.unknownVariables(env)
+	sd.badPorts = findBadPorts(sd.docs, loadEnv)
 	if len(sd.badPorts) > 0 {
 		clean, err := withoutBadPorts(cfs, sd.badPorts)
 		if err == nil {
@@ -504,12 +571,28 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 			cfs[0].Config = cfg
 		}
 	}
-	p, err := loadProject(ctx, merger, cfs, env)
+	p, err := loadProject(ctx, merger, cfs, loadEnv)
+	if err != nil && sd.unknownCaused(err) {
+		a.Warnings = append(a.Warnings, fmt.Sprintf("stack %q (%s) is not linted beyond its required variables: it does not load without their values (%s); give them with --env-file",
+			name, strings.Join(si.Files, ", "), strings.Join(sortedKeys(sd.unknown), ", ")))
+		return sd, nil
+	}
 	if err != nil {
-		return nil, sd.locateLoadError(stableLoadError(ctx, merger, cfs, env, err))
+		sd.loadErrors = append(sd.loadErrors, sd.locateLoadError(stableLoadError(ctx, merger, cfs, loadEnv, err)))
+		return sd, nil
 	}
 	sd.project = p
+	st.Loaded = true
 	return sd, nil
+}
+
+// errMsg is an error's message without its file:line:col prefix.
+func errMsg(err error) string {
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return ie.Msg
+	}
+	return err.Error()
 }
 
 func loadProject(ctx context.Context, merger Merger, cfs []types.ConfigFile, env map[string]string) (p *types.Project, err error) {
@@ -617,32 +700,6 @@ func loadErrorPath(err error) (path, text string, ok bool) {
 		return path, text, false
 	}
 	return path, text, true
-}
-
-// locateLoadError turns a compose-go error into file:line:col.
-func (sd *stackData) locateLoadError(err error) error {
-	path, text, ok := loadErrorPath(err)
-	if !ok && sd.yamlFile(err.Error()) != "" && (errors.As(err, new(*yaml.LoadErrors)) || errors.As(err, new(*yaml.LoadError))) {
-		// The loaders' own YAML decoding failed where the position-keeping
-		// parse did not, e.g. on excessive aliasing (an alias bomb).
-		return yamlError(sd.yamlFile(err.Error()), err)
-	}
-	if path == "" {
-		path = sd.volumeSpecPath(text)
-	}
-	ie := &InputError{Msg: text, Err: err}
-	if path != "" {
-		segs := splitDotted(path)
-		if r, _ := Locate(sd.docs, segs); r.File != "" {
-			ie.File, ie.Line, ie.Col = r.File, r.StartLine, r.StartCol
-			return ie
-		}
-	}
-	ie.File = sd.files[len(sd.files)-1]
-	if len(sd.files) > 1 {
-		ie.File = sd.files[0]
-	}
-	return ie
 }
 
 // invalidSpecRe matches compose-go's refusal of a short volume syntax,

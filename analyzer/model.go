@@ -21,6 +21,30 @@ type Model struct {
 	// Commands are the docker commands of the bootstrap scripts and of
 	// --swarm-init, in run order (--swarm-init first, then each script).
 	Commands []Command `json:"commands"`
+	// LoadErrors are the reasons `docker stack deploy` would refuse to load
+	// a stack's files (YAML syntax, schema, a value that does not decode, a
+	// merge that fails), one per refused stack, at the offending token. Such
+	// a stack has no networks or services in the model: what rules would
+	// say about it cannot be decided.
+	LoadErrors []LoadError `json:"load_errors"`
+}
+
+// LoadError is why one stack's files do not load.
+type LoadError struct {
+	// Stack is the name of the stack that does not load.
+	Stack string `json:"stack"`
+	// File is the file of the stack the error is in.
+	File string `json:"file"`
+	// Message says in plain words what is wrong, naming the key, service or
+	// value (`unknown key "portz" in service "web"`).
+	Message string `json:"message"`
+	// Kind is what failed: yaml (the file is not valid YAML), schema (a key
+	// or value the stack file format does not allow), merge (the files of
+	// the stack do not merge) or file (the file is no stack file at all:
+	// empty, not a mapping, too deeply nested).
+	Kind string `json:"kind"`
+	// Ref is the offending token: the key or value the message names.
+	Ref Ref `json:"ref"`
 }
 
 // Ref points a model element at its source: a path in the YAML of a source
@@ -269,6 +293,9 @@ type Stack struct {
 	Files       []string `json:"files"`
 	Version     string   `json:"version"` // declared version ("" when absent)
 	Ref         Ref      `json:"ref"`
+	// Loaded is false when the stack's files do not load (see
+	// Model.LoadErrors): none of its networks and services are in the model.
+	Loaded bool `json:"loaded"`
 	// FileVersions is the `version:` of every file of the stack, in merge
 	// order: docker stack deploy requires them all to be equal (SWL013).
 	FileVersions []FileVersion `json:"file_versions"`
@@ -570,6 +597,15 @@ type Variable struct {
 	// CastFails is true when the value, interpolated with the current
 	// environment, does not convert to Cast: docker stack deploy fails.
 	CastFails bool `json:"cast_fails"`
+	// Empty is true when the variable is set to the empty string.
+	Empty bool `json:"empty"`
+	// Message is the text after a required variable's ? or :? operator
+	// (`${DOMAIN?Variable not set}`), the error the author wants shown.
+	Message string `json:"message"`
+	// Unknown is true when the file was linted without a value for the
+	// variable (a required variable that is not set): values that contain
+	// it are unknown to the rules, which stay silent about them.
+	Unknown bool `json:"unknown"`
 }
 
 // KeyUse is a YAML key that matters to a rule because stack deploy treats it

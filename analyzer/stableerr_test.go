@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -79,13 +78,17 @@ services:
 				}
 			}
 			for i := 0; i < 15; i++ {
-				_, err := Load(context.Background(), Options{Stacks: []StackInput{{Name: "s", Files: files}}, Env: map[string]string{}})
-				var ie *InputError
-				if !errors.As(err, &ie) {
-					t.Fatalf("run %d: want an input error, got %v", i, err)
+				a, err := Load(context.Background(), Options{Stacks: []StackInput{{Name: "s", Files: files}}, Env: map[string]string{}})
+				if err != nil || len(a.Model.LoadErrors) != 1 {
+					t.Fatalf("run %d: want one load error, got %v %+v", i, err, a)
 				}
-				if got := filepath.Base(ie.File) + ":" + strconv.Itoa(ie.Line) + ":" + strconv.Itoa(ie.Col); got != c.want {
-					t.Fatalf("run %d: error at %s, want %s: %v", i, got, c.want, err)
+				le := a.Model.LoadErrors[0]
+				r, ok := a.Locate(le.Ref, nil)
+				if !ok {
+					t.Fatalf("run %d: load error without a location: %+v", i, le)
+				}
+				if got := filepath.Base(r.File) + ":" + strconv.Itoa(r.StartLine) + ":" + strconv.Itoa(r.StartCol); got != c.want {
+					t.Fatalf("run %d: error at %s, want %s: %s", i, got, c.want, le.Message)
 				}
 			}
 		})

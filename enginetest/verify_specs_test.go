@@ -112,6 +112,15 @@ var specs = map[string]spec{
 		NoVariant: map[int]string{4: "the image is replaced by the probe image, which removes the variable"},
 		Match:     []string{`services\.web\.ports\.0\.published must be a integer|failed to cast|invalid`}},
 
+	"SWL000/bad-unknown-key.yml": {Expect: expectRejected, Match: []string{`services\.web Additional property portz is not allowed`}},
+	"SWL000/bad-type.yml":        {Expect: expectRejected, Match: []string{`services\.worker\.deploy\.replicas must be a integer`}},
+	"SWL000/bad-syntax.yml":      {Expect: expectRejected, Match: []string{`yaml: line \d+: did not find expected ',' or ']'`}},
+	"SWL000/bad-override/":       {Expect: expectRejected, Match: []string{`networks\.back Additional property atachable is not allowed`}},
+	"SWL000/utf16be-bad.yml":     {Expect: expectRejected, Match: []string{`services\.web\.deploy\.replicas must be a integer`}},
+	"SWL000/not-compose-workflow.yml": {Skip: "not a Compose file: swarmlint skips it without a finding, so there is no verdict to compare " +
+		"(docker stack deploy refuses it: (root) Additional property jobs is not allowed)"},
+	"SWL019/bad.yml": {Expect: expectRejected, Match: []string{`required variable (EMAIL|DOMAIN|PREFIX) is missing a value`}},
+
 	"SWL020/bad.yml":   {Expect: expectRejected, Match: []string{`(?m)^service [a-z-]+: replicas can only be used with replicated or replicated-job mode$`}},
 	"SWL020/override/": {Expect: expectRejected, Match: []string{`(?m)^service [a-z-]+: replicas can only be used with replicated or replicated-job mode$`}},
 

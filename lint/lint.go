@@ -5,6 +5,7 @@ package lint
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -59,6 +60,9 @@ type Config struct {
 	// Baseline, when set, suppresses the findings it records (kind
 	// external); Apply's counts are left in it for the caller to print.
 	Baseline *Baseline
+	// Skipped, when set, is told about every input file left out because
+	// it is not a Compose file (analyzer.LooksLikeCompose).
+	Skipped func(file string)
 }
 
 // Engine compiles the policies for cfg (built-ins plus custom).
@@ -108,34 +112,45 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.A
 	if err != nil {
 		return nil, nil, err
 	}
+	res := &report.Result{ToolVersion: cfg.Version, Sources: map[string][]byte{}, Successful: true,
+		Findings: []report.Finding{}, Notifications: []report.Notification{}}
+	res.RuleHelp = map[string]string{}
+	ruleEntries(res, eng, cfg, sel)
 	if loadErr != nil {
-		return nil, nil, loadErr
+		// Nothing could be linted: the result says why, for the caller to
+		// write with the error.
+		res.Successful = false
+		res.Notifications = append(res.Notifications, ToolNotification(loadErr))
+		return res, nil, loadErr
+	}
+	if cfg.Skipped != nil {
+		for _, f := range a.Skipped {
+			cfg.Skipped(DisplayPath(f))
+		}
+	}
+	for _, err := range a.Errors {
+		res.Successful = false
+		res.Notifications = append(res.Notifications, ToolNotification(err))
+	}
+	for _, w := range a.Warnings {
+		res.Notifications = append(res.Notifications, report.Notification{Level: "warning", Message: w})
 	}
 	input, err := rules.InputValue(a.Model)
 	if err != nil {
-		return nil, nil, fmt.Errorf("converting the model: %w", err)
+		return res, nil, fmt.Errorf("converting the model: %w", err)
 	}
 	raw, terrs, err := eng.Eval(ctx, input, sel.Enabled)
 	if err != nil {
-		return nil, nil, err
+		res.Successful = false
+		res.Notifications = append(res.Notifications, ToolNotification(err))
+		return res, nil, err
 	}
 	if err := inputBudgetError(terrs, eng, a.Model); err != nil {
-		return nil, nil, err
+		res.Successful = false
+		res.Notifications = append(res.Notifications, ToolNotification(err))
+		return res, nil, err
 	}
-	res := &report.Result{ToolVersion: cfg.Version, Sources: map[string][]byte{}, Successful: len(terrs) == 0,
-		Findings: []report.Finding{}, Notifications: []report.Notification{}}
-	res.RuleHelp = map[string]string{}
-	for _, r := range eng.Catalog() {
-		if sel.Enabled(&r) {
-			if page := docs.RulePage(r.ID); page != "" && !r.Custom && !r.Directive {
-				res.RuleHelp[r.ID] = page
-			}
-			if s, ok := cfg.Severity[r.ID]; ok {
-				r.Severity = s
-			}
-			res.Rules = append(res.Rules, r)
-		}
-	}
+	res.Successful = res.Successful && len(terrs) == 0
 	// A rule that failed (a runtime error, its time budget) is named in
 	// the report; every other rule's findings are still written.
 	for _, te := range terrs {
@@ -213,6 +228,42 @@ func describeRef(ref analyzer.Ref) string {
 		return "the element (its ref is empty)"
 	}
 	return fmt.Sprintf("the element (ref %s)", ref.Identity(nil))
+}
+
+// ruleEntries lists the enabled rules (with their help pages and
+// severities as configured) in the result.
+func ruleEntries(res *report.Result, eng *rules.Engine, cfg Config, sel *Selection) {
+	for _, r := range eng.Catalog() {
+		if sel.Enabled(&r) {
+			if page := docs.RulePage(r.ID); page != "" && !r.Custom && !r.Directive {
+				res.RuleHelp[r.ID] = page
+			}
+			if s, ok := cfg.Severity[r.ID]; ok {
+				r.Severity = s
+			}
+			res.Rules = append(res.Rules, r)
+		}
+	}
+}
+
+// ToolNotification turns a tool error (a file that cannot be read, a
+// policy error) into a notification, with the file and position an
+// *analyzer.InputError names.
+func ToolNotification(err error) report.Notification {
+	n := report.Notification{Level: "error", Message: err.Error()}
+	var ie *analyzer.InputError
+	if errors.As(err, &ie) && ie.File != "" {
+		n.File, n.Line, n.Col = DisplayPath(ie.File), ie.Line, ie.Col
+	}
+	return n
+}
+
+// FailedResult is the report of a run that stopped before linting anything
+// (a usage error, a policy that does not compile): no finding, the error as
+// a tool notification, Successful false. Every writer still writes it.
+func FailedResult(version string, err error) *report.Result {
+	return &report.Result{ToolVersion: version, Sources: map[string][]byte{}, Findings: []report.Finding{},
+		Notifications: []report.Notification{ToolNotification(err)}, RuleHelp: map[string]string{}}
 }
 
 // SortFindings orders findings by file, position, rule and message.

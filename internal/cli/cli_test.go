@@ -30,51 +30,108 @@ func write(t *testing.T, dir, name, content string) string {
 	return p
 }
 
-// TestBadInput: every kind of bad input ends with exit 2 and one clear line
-// naming file:line:col (or the file when there is no line), never a panic.
+// TestBadInput: a file Docker would refuse to load is an SWL000 finding at
+// file:line:col (exit 1 at the default --fail-on), YAML that is no Compose
+// file is skipped with one line on standard error (exit 0), and only a path
+// that cannot be read is a tool error (exit 2, one clear line), never a
+// panic.
 func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	cases := []struct {
 		name, content string
-		want          string // regexp over stderr
+		want          string // regexp over stdout
 	}{
-		{"invalid.yml", "services:\n  web:\n    image: nginx\n   bad: [\n", `invalid\.yml:4:4: invalid YAML: `},
-		{"list.yml", "- a\n- b\n", `list\.yml:1:1: top level is a list`},
-		{"scalar.yml", "hello\n", `scalar\.yml:1:1: top level is a scalar`},
-		{"empty.yml", "", `empty\.yml:1:1: file is empty`},
-		{"comments.yml", "# nothing here\n", `comments\.yml:1:1: file is empty`},
-		{"type.yml", "services:\n  web:\n    image: nginx\n    deploy:\n      replicas: many\n", `type\.yml:5:7: wrong type for services\.web\.deploy\.replicas: "many" is not a number`},
-		{"nul.yml", "services:\n  web:\x00\n", `nul\.yml:2:7: file contains a NUL byte`},
-		{"portsstring.yml", "services:\n  web:\n    image: nginx\n    ports: \"80:80\"\n", `portsstring\.yml:4:5: services\.web\.ports must be a array`},
+		{"invalid.yml", "services:\n  web:\n    image: nginx\n   bad: [\n", `invalid\.yml:4:4: error SWL000 invalid YAML: `},
+		{"type.yml", "services:\n  web:\n    image: nginx\n    deploy:\n      replicas: many\n", `type\.yml:5:7: error SWL000 "replicas" in deploy of service "web" must be a number, got "many"`},
+		{"portsstring.yml", "services:\n  web:\n    image: nginx\n    ports: \"80:80\"\n", `portsstring\.yml:4:5: error SWL000 "ports" in service "web" must be an array`},
+		{"portz.yml", "services:\n  web:\n    image: nginx\n    portz: [\"80:80\"]\n", `portz\.yml:4:5: error SWL000 unknown key "portz" in service "web" \(did you mean "ports"\?\)`},
 		// compose-go names the volume's value, not where it is: the unset
 		// variable leaves an empty source.
-		{"volume.yml", "services:\n  web:\n    image: nginx\n    volumes:\n      - /srv:/srv\n      - ${SWARMLINT_TEST_UNSET_DIR}:/data:ro\n", `volume\.yml:6:9: invalid spec: :/data:ro: empty section between colons`},
+		{"volume.yml", "services:\n  web:\n    image: nginx\n    volumes:\n      - /srv:/srv\n      - ${SWARMLINT_TEST_UNSET_DIR}:/data:ro\n", `volume\.yml:6:9: error SWL000 volume ":/data:ro" of service "web" is not valid: empty section between colons`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p := write(t, dir, c.name, c.content)
-			out, errs, code := run(t, p)
-			if code != ExitError {
-				t.Fatalf("exit %d, want 2; stdout %q stderr %q", code, out, errs)
+			out, errs, code := run(t, "--enable", "SWL000", p)
+			if code != ExitFindings {
+				t.Fatalf("exit %d, want 1; stdout %q stderr %q", code, out, errs)
 			}
-			if !regexp.MustCompile(c.want).MatchString(errs) {
-				t.Fatalf("stderr %q does not match %q", errs, c.want)
+			if !regexp.MustCompile(c.want).MatchString(out) {
+				t.Fatalf("stdout %q does not match %q", out, c.want)
 			}
-			if strings.Contains(errs, "goroutine") || strings.Count(strings.TrimSpace(errs), "\n") > 0 {
-				t.Fatalf("want one line, got %q", errs)
+			if errs != "" {
+				t.Fatalf("stderr %q, want nothing", errs)
 			}
 		})
 	}
+	for _, c := range []struct{ name, content string }{
+		{"list.yml", "- a\n- b\n"},
+		{"scalar.yml", "hello\n"},
+		{"empty.yml", ""},
+		{"comments.yml", "# nothing here\n"},
+		{"nul.yml", "services:\n  web:\x00\n"},
+		{"workflow.yml", "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := write(t, dir, c.name, c.content)
+			out, errs, code := run(t, p)
+			if code != ExitOK || errs != "swarmlint: "+p+": skipped: not a Compose file\n" || out != "no findings\n" {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want 0, no findings, one skipped line", code, out, errs)
+			}
+		})
+	}
+	// A path that cannot be read is a tool error: exit 2, the report (text:
+	// on standard output) names it, and the other files are still linted.
+	good := write(t, dir, "good.yml", "services:\n  web:\n    image: nginx\n    ports: [\"80:80\", \"80:80\"]\n")
 	t.Run("missing", func(t *testing.T) {
-		_, errs, code := run(t, filepath.Join(dir, "nope.yml"))
-		if code != ExitError || !strings.Contains(errs, "nope.yml: no such file") {
-			t.Fatalf("exit %d, stderr %q", code, errs)
+		out, _, code := run(t, "--enable", "SWL102", filepath.Join(dir, "nope.yml"), good)
+		if code != ExitError || !strings.Contains(out, "nope.yml: tool-error "+filepath.Join(dir, "nope.yml")+": no such file") || !strings.Contains(out, "SWL102") {
+			t.Fatalf("exit %d, stdout %q", code, out)
 		}
 	})
 	t.Run("directory", func(t *testing.T) {
-		_, errs, code := run(t, dir)
-		if code != ExitError || !strings.Contains(errs, "is a directory") {
-			t.Fatalf("exit %d, stderr %q", code, errs)
+		out, _, code := run(t, dir)
+		if code != ExitError || !strings.Contains(out, "is a directory") {
+			t.Fatalf("exit %d, stdout %q", code, out)
+		}
+	})
+	t.Run("missing with -o", func(t *testing.T) {
+		sarifPath := filepath.Join(dir, "out.sarif")
+		t.Run("run", func(t *testing.T) {
+			t.Chdir(dir) // SARIF URIs are relative to the working directory
+			_, errs, code := run(t, "--format", "sarif", "-o", "out.sarif", "nope.yml", "good.yml")
+			if code != ExitError || !strings.Contains(errs, "nope.yml: no such file") {
+				t.Fatalf("exit %d, stderr %q", code, errs)
+			}
+		})
+		b, err := os.ReadFile(sarifPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, _ := os.ReadFile(good)
+		sariftest.Check(t, b, map[string][]byte{"good.yml": src})
+		var log struct {
+			Runs []struct {
+				Invocations []struct {
+					ExecutionSuccessful        bool `json:"executionSuccessful"`
+					ToolExecutionNotifications []struct {
+						Message struct{ Text string } `json:"message"`
+					} `json:"toolExecutionNotifications"`
+				} `json:"invocations"`
+				Results []struct {
+					RuleID string `json:"ruleId"`
+				} `json:"results"`
+			} `json:"runs"`
+		}
+		if err := json.Unmarshal(b, &log); err != nil {
+			t.Fatal(err)
+		}
+		inv := log.Runs[0].Invocations[0]
+		if inv.ExecutionSuccessful || len(inv.ToolExecutionNotifications) != 1 || !strings.Contains(inv.ToolExecutionNotifications[0].Message.Text, "nope.yml") {
+			t.Errorf("invocation %+v: want executionSuccessful false and the missing file named", inv)
+		}
+		if len(log.Runs[0].Results) == 0 {
+			t.Error("the readable file's findings are missing from the SARIF log")
 		}
 	})
 	t.Run("unreadable", func(t *testing.T) {
@@ -83,9 +140,9 @@ func TestBadInput(t *testing.T) {
 		}
 		p := write(t, dir, "secret.yml", "services: {}\n")
 		os.Chmod(p, 0)
-		_, errs, code := run(t, p)
-		if code != ExitError || !strings.Contains(errs, "secret.yml") {
-			t.Fatalf("exit %d, stderr %q", code, errs)
+		out, _, code := run(t, p)
+		if code != ExitError || !strings.Contains(out, "secret.yml") {
+			t.Fatalf("exit %d, stdout %q", code, out)
 		}
 	})
 	t.Run("usage", func(t *testing.T) {

@@ -249,53 +249,73 @@ func environ() map[string]string {
 	return env
 }
 
-func runLint(ctx context.Context, lf *lintFlags, args []string, stdout, stderr io.Writer) error {
-	if _, ok := levelRank[lf.failOn]; !ok {
-		return &exitError{code: ExitError, err: fmt.Errorf("--fail-on %q: want error, warning, note or none", lf.failOn)}
-	}
+func runLint(ctx context.Context, lf *lintFlags, args []string, stdout, stderr io.Writer) (rerr error) {
 	w, err := report.Lookup(lf.format)
 	if err != nil {
 		return &exitError{code: ExitError, err: fmt.Errorf("--format: %w", err)}
-	}
-	cfg, err := lf.config(ctx, args, stderr)
-	if err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	if lf.baseline != "" && lf.writeBaseline == "" {
-		if cfg.Baseline, err = lint.ReadBaseline(lf.baseline); err != nil {
-			return &exitError{code: ExitError, err: err}
-		}
-	}
-	res, _, err := lint.Run(ctx, cfg)
-	if err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	res.Category = lf.category
-	if err := lf.baselineStep(res, cfg.Baseline, stderr); err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	if !lf.showSuppressed {
-		res.Findings = slices.DeleteFunc(res.Findings, func(f report.Finding) bool { return f.Suppression != nil })
 	}
 	if lf.format == "text" {
 		color := lf.output == "" && !lf.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
 		w = report.TextWriter{Color: color}
 	}
-	var buf bytes.Buffer
-	if err := w.Write(&buf, res); err != nil {
-		return &exitError{code: ExitError, err: fmt.Errorf("writing the report: %w", err)}
-	}
-	if lf.output != "" {
-		if err := writeOutput(lf.output, buf.Bytes()); err != nil {
-			return &exitError{code: ExitError, err: err}
+	// fail stops the run with exit code 2 and still writes the report: a
+	// result without findings whose tool notification says what went wrong
+	// (SARIF executionSuccessful false). Text on standard output is left
+	// out: the error is on standard error already.
+	fail := func(err error) error {
+		if lf.format != "text" || lf.output != "" {
+			_ = lf.writeReport(w, lint.FailedResult(version(), err), stdout)
 		}
-	} else if _, err := stdout.Write(buf.Bytes()); err != nil {
 		return &exitError{code: ExitError, err: err}
 	}
-	if len(res.Notifications) > 0 && (lf.format != "text" || lf.output != "") {
-		for _, n := range res.Notifications {
-			fmt.Fprintf(stderr, "swarmlint: %s\n", n.Message)
+	defer func() {
+		if r := recover(); r != nil {
+			rerr = fail(fmt.Errorf("internal error: %v", r))
 		}
+	}()
+	if _, ok := levelRank[lf.failOn]; !ok {
+		return fail(fmt.Errorf("--fail-on %q: want error, warning, note or none", lf.failOn))
+	}
+	cfg, err := lf.config(ctx, args, stderr)
+	if err != nil {
+		return fail(err)
+	}
+	if lf.baseline != "" && lf.writeBaseline == "" {
+		if cfg.Baseline, err = lint.ReadBaseline(lf.baseline); err != nil {
+			return fail(err)
+		}
+	}
+	cfg.Skipped = func(file string) {
+		fmt.Fprintf(stderr, "swarmlint: %s: skipped: not a Compose file\n", file)
+	}
+	res, _, err := lint.Run(ctx, cfg)
+	if err != nil {
+		if res == nil {
+			return fail(err)
+		}
+		// The run stopped part way (an inventory or script that does not
+		// load, a policy error): write what it did.
+		res.Category = lf.category
+		if lf.format != "text" || lf.output != "" {
+			_ = lf.writeReport(w, res, stdout)
+		}
+		return &exitError{code: ExitError, err: err}
+	}
+	res.Category = lf.category
+	if err := lf.baselineStep(res, cfg.Baseline, stderr); err != nil {
+		return fail(err)
+	}
+	if !lf.showSuppressed {
+		res.Findings = slices.DeleteFunc(res.Findings, func(f report.Finding) bool { return f.Suppression != nil })
+	}
+	if err := lf.writeReport(w, res, stdout); err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	// Tool notifications (a file that cannot be read, a stack linted only in
+	// part) are in the report and, for scripts and CI logs, on standard
+	// error too.
+	for _, n := range res.Notifications {
+		fmt.Fprintf(stderr, "swarmlint: %s\n", n.Message)
 	}
 	if !res.Successful {
 		return &exitError{code: ExitError}
@@ -306,6 +326,19 @@ func runLint(ctx context.Context, lf *lintFlags, args []string, stdout, stderr i
 		}
 	}
 	return nil
+}
+
+// writeReport writes res in the chosen format to -o or standard output.
+func (lf *lintFlags) writeReport(w report.Writer, res *report.Result, stdout io.Writer) error {
+	var buf bytes.Buffer
+	if err := w.Write(&buf, res); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	if lf.output != "" {
+		return writeOutput(lf.output, buf.Bytes())
+	}
+	_, err := stdout.Write(buf.Bytes())
+	return err
 }
 
 // applyConfigFile merges .swarmlint.yaml (or --config) under the flags:

@@ -90,7 +90,7 @@ func untrustedCases() []untrustedCase {
 		// only as U+FFFD
 		{name: "ESC and CR in a key", setup: func(t *testing.T, dir string) {
 			put(t, filepath.Join(dir, "s.yml"), "services:\n  web:\n    image: nginx\n    \"\\r\\e[2K\\r::error file=x::forged\": 1\n")
-		}, args: []string{"DIR/s.yml"}, code: ExitError, want: `s\.yml:\d+:\d+: .*services\.web\.\x{FFFD}\x{FFFD}\[2K\x{FFFD}::error file=x::forged`},
+		}, args: []string{"DIR/s.yml"}, code: ExitFindings, want: `s\.yml:\d+:\d+: error SWL000 .*services\.web\.\x{FFFD}\x{FFFD}\[2K\x{FFFD}::error file=x::forged`},
 
 		// writes: -o and --write-baseline through a link replace the link
 		{name: "-o through a symbolic link", setup: func(t *testing.T, dir string) {
@@ -244,7 +244,7 @@ func TestConfigTrust(t *testing.T) {
 			t.Fatalf("exit %d\n%s%s", code, out, stderr)
 		}
 		// naming the target itself is the user's explicit choice
-		if code, _, stderr := runIn(t, repo, filepath.Join(base, "shadow")); code != ExitError || !strings.Contains(stderr, "shadow:1:1: not a stack file") {
+		if code, _, stderr := runIn(t, repo, filepath.Join(base, "shadow")); code != ExitOK || !strings.Contains(stderr, "shadow: skipped: not a Compose file") || strings.Contains(stderr, "root:") {
 			t.Fatalf("explicit outside path: exit %d %s", code, stderr)
 		}
 	})

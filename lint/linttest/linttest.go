@@ -79,6 +79,9 @@ var wantItemRe = regexp.MustCompile(`([A-Z][A-Z0-9]*\d{3})(?:\s+"((?:[^"\\]|\\.)
 // ParseWants reads `# want: ID ["regexp"] ...` and `# want+N: ID` comments:
 // each names findings expected to start on its line (or N lines below).
 func ParseWants(file string, src []byte) ([]*Want, error) {
+	if text, _, err := analyzer.DecodeText(src); err == nil {
+		src = text // UTF-16 and byte-order marks, as the file is linted
+	}
 	var out []*Want
 	for i, line := range strings.Split(string(src), "\n") {
 		m := wantRe.FindStringSubmatch(line)
