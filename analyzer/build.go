@@ -70,8 +70,6 @@ func (b *builder) swarm() {
 func (b *builder) stack(sd *stackData) {
 	b.stacks = append(b.stacks, sd)
 	p := sd.project
-	stack := sd.name
-	src := sd.src
 	netByKey := map[string]*Network{}
 	for _, key := range sortedKeys(p.Networks) {
 		nc := p.Networks[key]
@@ -90,8 +88,6 @@ func (b *builder) stack(sd *stackData) {
 		}
 	}
 	b.scanDocs(sd)
-	_ = src
-	_ = stack
 }
 
 func (b *builder) network(sd *stackData, key string, nc types.NetworkConfig) *Network {
@@ -628,8 +624,16 @@ func (b *builder) classifyKey(sd *stackData, d *Doc, p []any) {
 	}
 }
 
+// netID is the id of the network of sd with this key (the smallest id when
+// several share the key), or "".
 func (b *builder) netID(sd *stackData, key string) string {
-	return b.netIDs(sd)[key]
+	found := ""
+	for id, n := range b.m.Networks {
+		if n.Stack == sd.name && n.Key == key && (found == "" || id < found) {
+			found = id
+		}
+	}
+	return found
 }
 
 // netIDs maps each network key of sd to the id of its network in the model

@@ -46,8 +46,6 @@ type Config struct {
 	File string `yaml:"-" json:"-"`
 	// Root is the repository the configuration's paths are confined to.
 	Root safeio.Root `yaml:"-" json:"-"`
-	// Lines maps ignore entries to their line in the file.
-	ignoreLines []int
 }
 
 // ConfigRules is the rules: section.

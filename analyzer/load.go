@@ -546,10 +546,8 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 			return nil, err
 		}
 		sd.docs = append(sd.docs, doc)
-		if v, _, _ := mapLookup(node, "version", 0); v != nil {
-			if _, vv, _ := mapLookup(node, "version", 0); vv != nil && deref(vv).Kind == yaml.ScalarNode {
-				sd.version = deref(vv).Value
-			}
+		if _, v, _ := mapLookup(node, "version", 0); v != nil && deref(v).Kind == yaml.ScalarNode {
+			sd.version = deref(v).Value
 		}
 		cfs = append(cfs, types.ConfigFile{Filename: f, Content: src})
 	}

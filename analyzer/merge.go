@@ -31,11 +31,12 @@ func (StackDeployMerger) Load(ctx context.Context, files []types.ConfigFile, env
 	}
 	var merged map[string]any
 	for _, f := range files {
+		// Decoded into plain values: tags such as !reset and !override are
+		// dropped, as docker stack deploy ignores them.
 		var m map[string]any
 		if err := yaml.Unmarshal(f.Content, &m); err != nil {
 			return nil, fmt.Errorf("failed to parse %s: %w", f.Filename, err)
 		}
-		stripTags(m)
 		if merged == nil {
 			merged = m
 			continue
@@ -48,10 +49,6 @@ func (StackDeployMerger) Load(ctx context.Context, files []types.ConfigFile, env
 	}
 	return ComposeMerger{}.Load(ctx, []types.ConfigFile{{Filename: files[0].Filename, Content: b}}, env)
 }
-
-// stripTags is a no-op placeholder for documents decoded into plain values:
-// decoding already drops custom tags such as !reset and !override.
-func stripTags(map[string]any) {}
 
 var wholeEntrySections = map[string]bool{"networks": true, "volumes": true, "secrets": true, "configs": true}
 

@@ -678,9 +678,11 @@ func buildProbeTar(eng Engine) ([]byte, error) {
 	if goarch == "" {
 		goarch = runtime.GOARCH
 	}
+	// go test puts its own GOROOT/bin first on PATH, so this is the go
+	// that runs the tests.
 	gobin, err := exec.LookPath("go")
 	if err != nil {
-		gobin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		return nil, fmt.Errorf("building the probe image needs the go command: %w", err)
 	}
 	bin := filepath.Join(dir, "probe")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)

@@ -141,7 +141,6 @@ type run struct {
 	t        *testing.T
 	image    string
 	engine   enginetest.Engine
-	mu       sync.Mutex
 	results  map[string]*fxResult // "SWL001/bad.yml"
 	findings map[string]map[string][]int
 }
@@ -623,9 +622,7 @@ func (r *run) deployUnit(t *testing.T, stack string, files []string, want string
 		if v.Message != "" {
 			u.details = append(u.details, "message: "+code(v.Message))
 		}
-		for _, n := range stackNetworks(stack) {
-			u.details = append(u.details, n)
-		}
+		u.details = append(u.details, stackNetworks(stack)...)
 	default:
 		u.summary = "accepted and running"
 		if m := strings.TrimSpace(v.Message); m != "" {

@@ -24,15 +24,16 @@ type ptrMarshaler struct{ X int }
 func (p *ptrMarshaler) MarshalJSON() ([]byte, error) { return []byte(`"custom"`), nil }
 
 type inputAll struct {
-	PM      ptrMarshaler      `json:"pm"`
-	PMs     []ptrMarshaler    `json:"pms"`
-	S       string            `json:"s"`
-	N       int               `json:"n"`
-	N64     int64             `json:"n64"`
-	U       uint64            `json:"u"`
-	F       float64           `json:"f"`
-	Bo      bool              `json:"bo"`
-	Skip    string            `json:"-"`
+	PM   ptrMarshaler   `json:"pm"`
+	PMs  []ptrMarshaler `json:"pms"`
+	S    string         `json:"s"`
+	N    int            `json:"n"`
+	N64  int64          `json:"n64"`
+	U    uint64         `json:"u"`
+	F    float64        `json:"f"`
+	Bo   bool           `json:"bo"`
+	Skip string         `json:"-"`
+	//lint:ignore SA5008 the tag names the field "-", the case this test covers
 	Dash    string            `json:"-,"`
 	NoTag   string            //
 	private string            //nolint:unused // unexported fields are not part of the JSON form

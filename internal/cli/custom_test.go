@@ -222,7 +222,7 @@ func TestBuiltinErrorIsToolError(t *testing.T) {
 	body := "\tsome service in input.services\n\tnet.cidr_contains(\"not-a-cidr\", \"10.0.0.1\")\n\tfinding := result.finding(rego.metadata.chain(), service, \"m\")"
 	inTempDir(t, map[string]string{"pol/cidr.rego": customRule("ACME001", "acme.rules.cidr", body), "stack.yml": webStack})
 	want := "pol/cidr.rego:13:2: rule ACME001: net.cidr_contains: invalid CIDR address: not-a-cidr"
-	stdout, stderr, code := run(t, "--policy", "pol", "stack.yml")
+	stdout, _, code := run(t, "--policy", "pol", "stack.yml")
 	if code != ExitError {
 		t.Errorf("text: exit %d, want %d", code, ExitError)
 	}
@@ -233,7 +233,7 @@ func TestBuiltinErrorIsToolError(t *testing.T) {
 		if format == "text" {
 			continue
 		}
-		stdout, stderr, code = run(t, "--policy", "pol", "-f", format, "stack.yml")
+		_, stderr, code := run(t, "--policy", "pol", "-f", format, "stack.yml")
 		if code != ExitError {
 			t.Errorf("%s: exit %d, want %d", format, code, ExitError)
 		}
@@ -242,7 +242,7 @@ func TestBuiltinErrorIsToolError(t *testing.T) {
 		}
 	}
 	// Written to a file, the text report still leaves the error on stderr.
-	_, stderr, code = run(t, "--policy", "pol", "-o", "out.txt", "stack.yml")
+	_, stderr, code := run(t, "--policy", "pol", "-o", "out.txt", "stack.yml")
 	if code != ExitError || !strings.Contains(stderr, want) {
 		t.Errorf("-o: exit %d, stderr:\n%s", code, stderr)
 	}

@@ -202,7 +202,7 @@ func newClient(ep Endpoint) (*client.Client, error) {
 			return nil, err
 		}
 		opts = append(opts, client.WithHTTPClient(&http.Client{
-			Transport: &http.Transport{TLSClientConfig: cfg, DialContext: (&net.Dialer{KeepAlive: 30 * time.Second, Timeout: 30 * time.Second}).DialContext},
+			Transport:     &http.Transport{TLSClientConfig: cfg, DialContext: (&net.Dialer{KeepAlive: 30 * time.Second, Timeout: 30 * time.Second}).DialContext},
 			CheckRedirect: client.CheckRedirect}), client.WithHost(ep.Host))
 	default:
 		opts = append(opts, client.WithHost(ep.Host))
