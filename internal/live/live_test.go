@@ -143,7 +143,7 @@ func (f *fakeEngine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		})
 	case "/services":
 		answer([]any{map[string]any{"ID": "s1", "Spec": map[string]any{"Name": "shop_web", "Labels": map[string]string{"com.docker.stack.namespace": "shop"},
-			"Mode":         map[string]any{"Replicated": map[string]any{"Replicas": 2}},
+			"Mode": map[string]any{"Replicated": map[string]any{"Replicas": 2}},
 			"TaskTemplate": map[string]any{"ContainerSpec": map[string]any{"Image": "nginx"}, "Networks": []any{map[string]any{"Target": "nb", "Aliases": []string{"web"}}},
 				"Placement": map[string]any{"Constraints": []string{"node.role==manager"}}},
 			"EndpointSpec": map[string]any{"Mode": "vip", "Ports": []any{map[string]any{"Protocol": "tcp", "TargetPort": 80, "PublishMode": "ingress"}}}},
