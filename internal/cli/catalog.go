@@ -123,6 +123,10 @@ func newInspect(stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
 			}
+			skippedNote(a, cmd.ErrOrStderr())
+			if err := incompleteLoad(a, false); err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
 			b, err := a.Model.JSON()
 			if err != nil {
 				return &exitError{code: ExitError, err: err}

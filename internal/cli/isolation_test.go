@@ -104,3 +104,19 @@ func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// TestPlanNeedsEveryStack: plan cannot show the networks of a stack Docker
+// would refuse, so it ends with exit 2 naming the first problem (lint
+// reports them all); a file that is no Compose file is skipped as in lint.
+func TestPlanNeedsEveryStack(t *testing.T) {
+	dir := t.TempDir()
+	broken := write(t, dir, "broken.yml", "services:\n  web:\n    image: nginx:1.27\n    portz: [\"8080:80\"]\n")
+	wf := write(t, dir, "wf.yml", "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n")
+	good := write(t, dir, "good.yml", "services:\n  web:\n    image: nginx:1.27\n")
+	if _, errs, code := run(t, "plan", broken); code != ExitError || !strings.Contains(errs, `broken.yml:4:5: unknown key "portz" in service "web"`) {
+		t.Errorf("broken: exit %d, stderr %q", code, errs)
+	}
+	if out, errs, code := run(t, "plan", wf, good); code != ExitOK || !strings.Contains(errs, "wf.yml: skipped: not a Compose file") || !strings.Contains(out, "ingress") {
+		t.Errorf("workflow: exit %d, stderr %q", code, errs)
+	}
+}

@@ -35,6 +35,10 @@ of the default address pools, and the firewall openings the nodes need.`,
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
 			}
+			skippedNote(a, cmd.ErrOrStderr())
+			if err := incompleteLoad(a, true); err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
 			var buf bytes.Buffer
 			if err := plan.Write(&buf, plan.Build(a.Model), format); err != nil {
 				return &exitError{code: ExitError, err: err}
@@ -48,4 +52,30 @@ of the default address pools, and the firewall openings the nodes need.`,
 	}
 	lf.register(c)
 	return c
+}
+
+// incompleteLoad is the error for a command that needs every input loaded
+// (plan, inspect): a file that cannot be read, and for plan a stack Docker
+// would refuse (its networks would be missing from the plan), named at its
+// position. lint reports the same as findings instead.
+func incompleteLoad(a *analyzer.Analysis, needStacks bool) error {
+	if len(a.Errors) > 0 {
+		return a.Errors[0]
+	}
+	if !needStacks || len(a.Model.LoadErrors) == 0 {
+		return nil
+	}
+	le := a.Model.LoadErrors[0]
+	where := le.File
+	if r, ok := a.Locate(le.Ref, nil); ok {
+		where = fmt.Sprintf("%s:%d:%d", r.File, r.StartLine, r.StartCol)
+	}
+	return fmt.Errorf("%s: %s (stack %q does not load; swarmlint %s lists every problem)", where, le.Message, le.Stack, le.File)
+}
+
+// skippedNote tells on stderr about the inputs left out as not Compose files.
+func skippedNote(a *analyzer.Analysis, stderr io.Writer) {
+	for _, f := range a.Skipped {
+		fmt.Fprintf(stderr, "swarmlint: %s: skipped: not a Compose file\n", f)
+	}
 }
