@@ -285,8 +285,12 @@ func TestVerificationReportCurrent(t *testing.T) {
 	sort.Strings(ids)
 	for _, id := range ids {
 		row, ok := rows[id]
+		if !ok && pendingRules[id] {
+			t.Logf("%s: pending (its engine.json says so): the next engine run writes its row in %s", id, reportFile)
+			continue
+		}
 		if !ok {
-			t.Errorf("%s: no row in %s", id, reportFile)
+			t.Errorf("%s: no row in %s (a new rule: mark its engine.json entries \"pending\": true until the engine has run)", id, reportFile)
 			continue
 		}
 		if got, want := row[1], fixtureCell(fixtures[id]); got != want {

@@ -193,7 +193,7 @@ func TestVerifyRules(t *testing.T) {
 	for _, res := range r.results {
 		sp, ok := specs[key(res.F)]
 		if !ok && res.Bad {
-			t.Errorf("%s: no engine expectation in verify_specs_test.go", key(res.F))
+			t.Errorf("%s: no engine expectation in %s/%s", key(res.F), res.F.Dir, EngineFile)
 		}
 		if sp.Skip != "" {
 			res.Status, res.Reason = notReproducible, sp.Skip
