@@ -97,8 +97,8 @@ type ConfigIgnore struct {
 // for .git: it stops at the repository root (the directory holding .git),
 // so a parent directory's configuration never applies to a clone, and it
 // never reads a directory owned by another user (git's safe.directory
-// rule), so a configuration planted in a shared directory such as /tmp
-// never applies either. skipped names a configuration left alone for that
+// rule), nor a configuration file owned by another user, so a configuration
+// planted in a shared directory such as /tmp never applies either. skipped names a configuration left alone for that
 // second reason ("" when none), for a note.
 func FindConfig(dir string) (path, skipped string) {
 	abs, err := filepath.Abs(dir)
@@ -115,6 +115,11 @@ func FindConfig(dir string) (path, skipped string) {
 			return "", ""
 		}
 		if statErr == nil {
+			if !safeio.OwnedByUser(p) {
+				// planted by another user in a directory we own or that
+				// is shared with a sticky bit (/tmp when running as root)
+				return "", p
+			}
 			return p, ""
 		}
 		if _, err := os.Lstat(filepath.Join(abs, ".git")); err == nil {

@@ -354,7 +354,7 @@ func (lf *lintFlags) applyConfigFile(cfg *lint.Config, noInputs bool, stderr io.
 		var skipped string
 		path, skipped = analyzer.FindConfig(".")
 		if skipped != "" {
-			fmt.Fprintf(stderr, "swarmlint: not reading %s: its directory belongs to another user (name it with --config to use it)\n", skipped)
+			fmt.Fprintf(stderr, "swarmlint: not reading %s: it or its directory belongs to another user (name it with --config to use it)\n", skipped)
 		}
 		if path != "" {
 			if err := safeio.RepoRoot(filepath.Dir(path)).Allow(path, false); err != nil {

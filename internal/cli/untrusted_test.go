@@ -255,7 +255,21 @@ func TestConfigTrust(t *testing.T) {
 			t.Skip(err)
 		}
 		code, out, stderr := runIn(t, shared, "s.yml")
-		if code != ExitFindings || !strings.Contains(out, "SWL101") || !strings.Contains(stderr, "its directory belongs to another user") {
+		if code != ExitFindings || !strings.Contains(out, "SWL101") || !strings.Contains(stderr, "it or its directory belongs to another user") {
+			t.Fatalf("exit %d\n%s%s", code, out, stderr)
+		}
+	})
+	t.Run("configuration file owned by another user", func(t *testing.T) {
+		if os.Geteuid() != 0 {
+			t.Skip("needs root to give a file to another user")
+		}
+		put(t, filepath.Join(repo, ".swarmlint.yaml"), "ignore:\n  - rule: \"SWL*\"\n    reason: planted\n")
+		defer os.Remove(filepath.Join(repo, ".swarmlint.yaml"))
+		if err := os.Chown(filepath.Join(repo, ".swarmlint.yaml"), 65534, 65534); err != nil {
+			t.Skip(err)
+		}
+		code, out, stderr := runIn(t, repo, "s.yml")
+		if code != ExitFindings || !strings.Contains(out, "SWL101") || !strings.Contains(stderr, "not reading") {
 			t.Fatalf("exit %d\n%s%s", code, out, stderr)
 		}
 	})

@@ -7,11 +7,11 @@ import (
 	"syscall"
 )
 
-// OwnedByUser reports whether dir belongs to the user running swarmlint
-// (the effective user id). A directory that cannot be examined counts as
-// not owned.
-func OwnedByUser(dir string) bool {
-	st, err := os.Stat(dir)
+// OwnedByUser reports whether the file or directory p belongs to the user
+// running swarmlint (the effective user id). One that cannot be examined
+// counts as not owned.
+func OwnedByUser(p string) bool {
+	st, err := os.Stat(p)
 	if err != nil {
 		return false
 	}
