@@ -333,3 +333,26 @@ func TestTimeoutNamesTheInput(t *testing.T) {
 		t.Errorf("%.2000s", got)
 	}
 }
+
+// TestCustomRuleFixtureLinkToDevice: `swarmlint test` on a pull request's
+// policies, one of whose fixtures links to /dev/zero, fails that fixture at
+// once instead of reading forever.
+func TestCustomRuleFixtureLinkToDevice(t *testing.T) {
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "pol")
+	var out, errb bytes.Buffer
+	if code := Main([]string{"new-rule", "--dir", pol, "my-rule"}, strings.NewReader(""), &out, &errb); code != ExitOK {
+		t.Fatalf("new-rule: exit %d %s", code, errb.String())
+	}
+	symlink(t, "/dev/zero", filepath.Join(pol, "fixtures", "CUSTOM001-my-rule", "zero.yml"))
+	out.Reset()
+	errb.Reset()
+	start := time.Now()
+	code := Main([]string{"test", pol}, strings.NewReader(""), &out, &errb)
+	if code != ExitFindings || !strings.Contains(out.String()+errb.String(), "zero.yml: is a device, not a regular file") {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if d := time.Since(start); d > hostileTimeout {
+		t.Errorf("took %v", d)
+	}
+}

@@ -47,6 +47,7 @@ import (
 	"strings"
 
 	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/internal/safeio"
 	"github.com/swarmlint/swarmlint/lint"
 	"github.com/swarmlint/swarmlint/report"
 	"github.com/swarmlint/swarmlint/rules"
@@ -248,7 +249,7 @@ func (f Fixture) Config() (lint.Config, []string, map[string]any, error) {
 	}
 	if f.Kind != KindMulti {
 		initFile := filepath.Join(f.Dir, SwarmInitFile)
-		if src, err := os.ReadFile(initFile); err == nil {
+		if src, err := safeio.ReadFile(initFile, safeio.MaxConfigSize); err == nil {
 			cfg.SwarmInit, cfg.SwarmInitName = string(src), initFile
 			files = append(files, initFile)
 		}
@@ -272,9 +273,9 @@ func Check(ctx context.Context, eng *rules.Engine, f Fixture) (Result, error) {
 	wants := map[string][]*Want{}
 	n := 0
 	for _, file := range files {
-		src, err := os.ReadFile(file)
+		src, err := safeio.ReadFile(file, analyzer.MaxStackFileSize)
 		if err != nil {
-			return Result{}, err
+			return Result{}, fmt.Errorf("%s: %s", file, safeio.Reason(err))
 		}
 		ws, err := ParseWants(file, src)
 		if err != nil {
@@ -354,9 +355,9 @@ var fixtureArgsRe = regexp.MustCompile(`^\s*#\s*fixture:\s*(.*)$`)
 // fixture's first file.
 func fixtureArgs(file string) (args, error) {
 	var a args
-	src, err := os.ReadFile(file)
+	src, err := safeio.ReadFile(file, analyzer.MaxStackFileSize)
 	if err != nil {
-		return a, err
+		return a, fmt.Errorf("%s: %s", file, safeio.Reason(err))
 	}
 	for i, line := range strings.Split(string(src), "\n") {
 		m := fixtureArgsRe.FindStringSubmatch(line)
