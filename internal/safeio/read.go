@@ -70,7 +70,7 @@ func CheckRegular(m fs.FileMode) error {
 	case t&fs.ModeSymlink != 0:
 		return &NotRegularError{Kind: "a symbolic link"}
 	}
-	return &NotRegularError{Kind: "not a plain file (" + m.Type().String() + ")"}
+	return &NotRegularError{Kind: "a special file (" + m.Type().String() + ")"}
 }
 
 // Open opens path for reading if it is a regular file (following symbolic
