@@ -76,7 +76,7 @@ func BenchmarkModel(b *testing.B) {
 	benchSizesRun(b, func(b *testing.B, file string, _ []byte) {
 		opts := Options{Stacks: []StackInput{{Name: "bench", Files: []string{file}}}, Env: map[string]string{}}
 		a := &Analysis{Docs: map[string][]*Doc{}, Files: map[string][]byte{}, Model: newModel()}
-		sd, err := a.loadStack(context.Background(), opts.Stacks[0], StackDeployMerger{}, opts.Env)
+		sd, err := a.loadStack(context.Background(), opts.Stacks[0], "bench", StackDeployMerger{}, opts.Env, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -21,6 +21,10 @@ import (
 // directory up to the repository root (FindConfig).
 const ConfigFileName = ".swarmlint.yaml"
 
+// ConfigFileNames are the names the configuration file may have, in the
+// order they are looked for in one directory.
+var ConfigFileNames = []string{ConfigFileName, ".swarmlint.yml"}
+
 // Config is .swarmlint.yaml (schema: docs/config.schema.json).
 type Config struct {
 	// Rules selects rules and overrides their severity.
@@ -37,6 +41,13 @@ type Config struct {
 	Scripts []string `yaml:"scripts" json:"scripts"`
 	// DaemonJSON is a daemon.json file (SWL508).
 	DaemonJSON string `yaml:"daemon_json" json:"daemon_json"`
+	// Swarms are several swarms, each with its own stacks, scripts and
+	// settings; stacks of different swarms are not checked against each
+	// other. Top-level swarm: and cluster: settings apply to every swarm
+	// that does not set them. Not together with top-level stacks: or
+	// scripts: (those describe the one swarm of a configuration without
+	// swarms:).
+	Swarms []ConfigSwarmEntry `yaml:"swarms" json:"swarms"`
 	// Policies are directories of custom Rego rules.
 	Policies []string `yaml:"policies" json:"policies"`
 	// Params is data.swarmlint.params for rules.
@@ -84,6 +95,16 @@ type ConfigStack struct {
 	Files []string `yaml:"files" json:"files"`
 }
 
+// ConfigSwarmEntry is one swarms: entry.
+type ConfigSwarmEntry struct {
+	Name       string        `yaml:"name" json:"name"`
+	Swarm      ConfigSwarm   `yaml:"swarm" json:"swarm"`
+	Cluster    ConfigCluster `yaml:"cluster" json:"cluster"`
+	Stacks     []ConfigStack `yaml:"stacks" json:"stacks"`
+	Scripts    []string      `yaml:"scripts" json:"scripts"`
+	DaemonJSON string        `yaml:"daemon_json" json:"daemon_json"`
+}
+
 // ConfigIgnore is one ignores: entry.
 type ConfigIgnore struct {
 	Rule    string `yaml:"rule" json:"rule"`
@@ -93,7 +114,7 @@ type ConfigIgnore struct {
 	Line    int    `yaml:"-" json:"-"`
 }
 
-// FindConfig looks for .swarmlint.yaml from dir upwards, the way git looks
+// FindConfig looks for .swarmlint.yaml (or .swarmlint.yml) from dir upwards, the way git looks
 // for .git: it stops at the repository root (the directory holding .git),
 // so a parent directory's configuration never applies to a clone, and it
 // never reads a directory owned by another user (git's safe.directory
@@ -106,8 +127,14 @@ func FindConfig(dir string) (path, skipped string) {
 		return "", ""
 	}
 	for {
-		p := filepath.Join(abs, ConfigFileName)
+		p := filepath.Join(abs, ConfigFileNames[0])
 		_, statErr := os.Lstat(p)
+		for _, name := range ConfigFileNames[1:] {
+			if statErr != nil {
+				p = filepath.Join(abs, name)
+				_, statErr = os.Lstat(p)
+			}
+		}
 		if !safeio.OwnedByUser(abs) {
 			if statErr == nil {
 				return "", p
@@ -252,43 +279,77 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 			return nil, bad([]any{"stacks", i}, "stack %q needs files", s.Name)
 		}
 	}
-	if n := cfg.Cluster.Nodes; n < 0 {
-		return nil, bad([]any{"cluster", "nodes"}, "nodes must be positive")
-	}
-	for i, p := range cfg.Swarm.DefaultAddrPools {
-		if err := CheckCIDR(p); err != nil {
-			return nil, bad([]any{"swarm", "default_addr_pools", i}, "default_addr_pools: %v", err)
+	// checkFacts validates the swarm: and cluster: sections at prefix (the
+	// top level, or a swarms: entry).
+	checkFacts := func(prefix []any, sw ConfigSwarm, cl ConfigCluster) error {
+		at := func(p ...any) []any { return append(append([]any{}, prefix...), p...) }
+		if n := cl.Nodes; n < 0 {
+			return bad(at("cluster", "nodes"), "nodes must be positive")
 		}
-	}
-	for i, p := range cfg.Cluster.HostNetworks {
-		if err := CheckCIDR(p); err != nil {
-			return nil, bad([]any{"cluster", "host_networks", i}, "host_networks: %v", err)
+		for i, p := range sw.DefaultAddrPools {
+			if err := CheckCIDR(p); err != nil {
+				return bad(at("swarm", "default_addr_pools", i), "default_addr_pools: %v", err)
+			}
 		}
-	}
-	if n := cfg.Swarm.MaskLength; n < 0 || n > 29 {
-		return nil, badValue([]any{"swarm", "default_addr_pool_mask_length"}, "default_addr_pool_mask_length %d is out of range: Docker accepts 1 to 29 (subnet size is out of range)", n)
-	}
-	if n := cfg.Swarm.MaskLength; n > 0 {
-		pools := cfg.Swarm.DefaultAddrPools
-		if len(pools) == 0 {
-			pools = []string{"10.0.0.0/8"}
+		for i, p := range cl.HostNetworks {
+			if err := CheckCIDR(p); err != nil {
+				return bad(at("cluster", "host_networks", i), "host_networks: %v", err)
+			}
 		}
-		for _, p := range pools {
-			if pfx, err := netip.ParsePrefix(strings.TrimSpace(p)); err == nil && pfx.Bits() > n {
-				return nil, badValue([]any{"swarm", "default_addr_pool_mask_length"}, "default_addr_pool_mask_length %d is shorter than the pool %s: Docker cannot cut /%d subnets out of it", n, p, n)
+		if n := sw.MaskLength; n < 0 || n > 29 {
+			return badValue(at("swarm", "default_addr_pool_mask_length"), "default_addr_pool_mask_length %d is out of range: Docker accepts 1 to 29 (subnet size is out of range)", n)
+		}
+		if n := sw.MaskLength; n > 0 {
+			pools := sw.DefaultAddrPools
+			if len(pools) == 0 {
+				pools = []string{"10.0.0.0/8"}
+			}
+			for _, p := range pools {
+				if pfx, err := netip.ParsePrefix(strings.TrimSpace(p)); err == nil && pfx.Bits() > n {
+					return badValue(at("swarm", "default_addr_pool_mask_length"), "default_addr_pool_mask_length %d is shorter than the pool %s: Docker cannot cut /%d subnets out of it", n, p, n)
+				}
+			}
+		}
+		if n := sw.DataPathPort; n != 0 && (n < 1024 || n > 49151) {
+			return badValue(at("swarm", "data_path_port"), "data_path_port %d is out of range: Docker accepts 1024 to 49151", n)
+		}
+		if err := CheckUnderlayMTU(cl.UnderlayMTU); err != nil {
+			return badValue(at("cluster", "underlay_mtu"), "underlay_mtu: %v", err)
+		}
+		for _, kv := range [][2]string{{"docker0", cl.Docker0}, {"docker_gwbridge", cl.DockerGwbridge}} {
+			if key, p := kv[0], kv[1]; p != "" && CheckCIDR(p) != nil {
+				err := CheckCIDR(p)
+				return bad(at("cluster", key), "%s: %v", key, err)
+			}
+		}
+		return nil
+	}
+	if err := checkFacts(nil, cfg.Swarm, cfg.Cluster); err != nil {
+		return nil, err
+	}
+	if len(cfg.Swarms) > 0 {
+		for key, n := range map[string]int{"stacks": len(cfg.Stacks), "scripts": len(cfg.Scripts)} {
+			if n > 0 {
+				return nil, bad([]any{key}, "top-level %s: cannot be used with swarms:; move it into a swarms: entry", key)
 			}
 		}
 	}
-	if n := cfg.Swarm.DataPathPort; n != 0 && (n < 1024 || n > 49151) {
-		return nil, badValue([]any{"swarm", "data_path_port"}, "data_path_port %d is out of range: Docker accepts 1024 to 49151", n)
-	}
-	if err := CheckUnderlayMTU(cfg.Cluster.UnderlayMTU); err != nil {
-		return nil, badValue([]any{"cluster", "underlay_mtu"}, "underlay_mtu: %v", err)
-	}
-	for _, kv := range [][2]string{{"docker0", cfg.Cluster.Docker0}, {"docker_gwbridge", cfg.Cluster.DockerGwbridge}} {
-		if key, p := kv[0], kv[1]; p != "" && CheckCIDR(p) != nil {
-			err := CheckCIDR(p)
-			return nil, bad([]any{"cluster", key}, "%s: %v", key, err)
+	swarmNames := map[string]bool{}
+	for i, sw := range cfg.Swarms {
+		if strings.TrimSpace(sw.Name) == "" {
+			return nil, bad([]any{"swarms", i}, "swarm entry needs a name")
+		}
+		if swarmNames[sw.Name] {
+			return nil, bad([]any{"swarms", i, "name"}, "swarm name %q given twice", sw.Name)
+		}
+		swarmNames[sw.Name] = true
+		for j, s := range sw.Stacks {
+			if len(s.Files) == 0 {
+				return nil, bad([]any{"swarms", i, "stacks", j}, "stack %q needs files", s.Name)
+			}
+		}
+		if err := checkFacts([]any{"swarms", i}, sw.Swarm, sw.Cluster); err != nil {
+			return nil, err
 		}
 	}
 	// relative paths are relative to the configuration file
@@ -352,6 +413,35 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 	for i, f := range cfg.Cluster.Inventory {
 		if err := confine([]any{"cluster", "inventory", i}, "inventory", f); err != nil {
 			return nil, err
+		}
+	}
+	for i := range cfg.Swarms {
+		sw := &cfg.Swarms[i]
+		for j := range sw.Stacks {
+			for k := range sw.Stacks[j].Files {
+				sw.Stacks[j].Files[k] = rel(sw.Stacks[j].Files[k])
+				if err := confine([]any{"swarms", i, "stacks", j, "files", k}, "stacks", sw.Stacks[j].Files[k]); err != nil {
+					return nil, err
+				}
+			}
+		}
+		for j := range sw.Scripts {
+			sw.Scripts[j] = rel(sw.Scripts[j])
+			if err := confine([]any{"swarms", i, "scripts", j}, "scripts", sw.Scripts[j]); err != nil {
+				return nil, err
+			}
+		}
+		if sw.DaemonJSON != "" {
+			sw.DaemonJSON = rel(sw.DaemonJSON)
+			if err := confine([]any{"swarms", i, "daemon_json"}, "daemon_json", sw.DaemonJSON); err != nil {
+				return nil, err
+			}
+		}
+		for j := range sw.Cluster.Inventory {
+			sw.Cluster.Inventory[j] = rel(sw.Cluster.Inventory[j])
+			if err := confine([]any{"swarms", i, "cluster", "inventory", j}, "inventory", sw.Cluster.Inventory[j]); err != nil {
+				return nil, err
+			}
 		}
 	}
 	cfg.Root = repo

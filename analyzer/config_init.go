@@ -19,7 +19,24 @@ type TextAt struct {
 
 // ConfigInitAt returns where the configuration's swarm.init value is.
 func ConfigInitAt(cfg *Config) *TextAt {
-	if cfg == nil || cfg.File == "" || cfg.Swarm.Init == "" {
+	if cfg == nil || cfg.Swarm.Init == "" {
+		return nil
+	}
+	return ConfigValueAt(cfg, "swarm", "init")
+}
+
+// ConfigSwarmInitAt returns where swarms[i].swarm.init is.
+func ConfigSwarmInitAt(cfg *Config, i int) *TextAt {
+	if cfg == nil || i < 0 || i >= len(cfg.Swarms) || cfg.Swarms[i].Swarm.Init == "" {
+		return nil
+	}
+	return ConfigValueAt(cfg, "swarms", i, "swarm", "init")
+}
+
+// ConfigValueAt returns where a string value of the configuration is (nil
+// when it is not a scalar there).
+func ConfigValueAt(cfg *Config, path ...any) *TextAt {
+	if cfg == nil || cfg.File == "" {
 		return nil
 	}
 	src, err := ReadInput(cfg.File, safeio.MaxConfigSize)
@@ -30,8 +47,8 @@ func ConfigInitAt(cfg *Config) *TextAt {
 	if yaml.Unmarshal(src, &doc) != nil {
 		return nil
 	}
-	m := NewDoc(cfg.File, src, &doc).resolve([]any{"swarm", "init"})
-	if m.depth != 2 || m.value == nil {
+	m := NewDoc(cfg.File, src, &doc).resolve(path)
+	if m.depth != len(path) || m.value == nil {
 		return nil
 	}
 	v := m.value

@@ -75,7 +75,7 @@ func (a *Analysis) loadScriptInputs(opts Options) (*scriptInputs, error) {
 		in.commands = append(in.commands, parsedCommand{src: src, file: name, cmd: *cmd, flagOnly: true})
 	}
 	for _, f := range opts.Scripts {
-		src, err := ReadInput(f, safeio.MaxScriptSize)
+		src, err := opts.read(f, safeio.MaxScriptSize)
 		if err != nil {
 			return nil, err
 		}

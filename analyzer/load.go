@@ -54,7 +54,28 @@ type Options struct {
 	SwarmInitAt *TextAt
 	// Live is the running swarm read with --live (nil otherwise).
 	Live *LiveSwarm
+	// Overlay holds the content of inputs that are not read from disk
+	// (standard input), by the name they are shown with.
+	Overlay map[string][]byte
 }
+
+// read reads an input: from the overlay when it holds the name, else
+// from disk with ReadInput's checks.
+func (o Options) read(path string, max int64) ([]byte, error) {
+	if src, ok := o.Overlay[path]; ok {
+		return src, nil
+	}
+	if len(o.Overlay) > 0 {
+		abs, err := filepath.Abs(path)
+		for name, src := range o.Overlay {
+			if other, err2 := filepath.Abs(name); err == nil && err2 == nil && other == abs {
+				return src, nil
+			}
+		}
+	}
+	return ReadInput(path, max)
+}
+
 
 // Settings are cluster facts the files cannot give, with documented defaults.
 type Settings struct {
@@ -369,8 +390,12 @@ func Load(ctx context.Context, opts Options) (*Analysis, error) {
 		env = map[string]string{}
 	}
 	var stacks []*stackData
-	for _, si := range opts.Stacks {
-		sd, err := a.loadStack(ctx, si, merger, env)
+	names, err := stackNames(opts.Stacks)
+	if err != nil {
+		return nil, err
+	}
+	for i, si := range opts.Stacks {
+		sd, err := a.loadStack(ctx, si, names[i], merger, env, opts.read)
 		if err != nil {
 			a.Errors = append(a.Errors, err)
 			continue
@@ -459,22 +484,82 @@ type stackData struct {
 	unknown map[string]string
 }
 
-func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, env map[string]string) (*stackData, error) {
-	if len(si.Files) == 0 {
-		return nil, &InputError{Msg: "a stack needs at least one file"}
-	}
-	name := si.Name
-	if name == "" {
-		name = StackName(si.Files[0])
-	}
-	if _, dup := a.Model.Stacks[name]; dup && si.Name == "" {
-		base := strings.TrimSuffix(filepath.Base(si.Files[0]), filepath.Ext(si.Files[0]))
-		name = loader.NormalizeProjectName(name + "_" + base)
-		for i := 2; a.Model.Stacks[name] != nil; i++ {
-			name = fmt.Sprintf("%s%d", loader.NormalizeProjectName(name), i)
+// stackNames names every stack: the given name, or one derived from the
+// first file's directory (StackName). A derived name that another stack of
+// the swarm also has becomes directory_file for every stack that has it, so
+// no name depends on the order of the stacks; names still equal after that
+// (one file path written two ways) are numbered in path order.
+func stackNames(stacks []StackInput) ([]string, error) {
+	names := make([]string, len(stacks))
+	count := map[string]int{}
+	for i, si := range stacks {
+		if len(si.Files) == 0 {
+			return nil, &InputError{Msg: "a stack needs at least one file"}
 		}
-	} else if dup {
-		return nil, &InputError{Msg: fmt.Sprintf("stack name %q given twice", name)}
+		names[i] = si.Name
+		if si.Name == "" {
+			names[i] = StackName(si.Files[0])
+		} else if count[si.Name] > 0 && explicitBefore(stacks[:i], si.Name) {
+			return nil, &InputError{Msg: fmt.Sprintf("stack name %q given twice", si.Name)}
+		}
+		count[names[i]]++
+	}
+	for i, si := range stacks {
+		if si.Name == "" && count[names[i]] > 1 {
+			f := si.Files[0]
+			names[i] = loader.NormalizeProjectName(names[i] + "_" + strings.TrimSuffix(filepath.Base(f), filepath.Ext(f)))
+		}
+	}
+	groups := map[string][]int{}
+	for i, n := range names {
+		groups[n] = append(groups[n], i)
+	}
+	for n, idx := range groups {
+		var derived []int
+		for _, i := range idx {
+			if stacks[i].Name == "" {
+				derived = append(derived, i)
+			}
+		}
+		if len(idx) < 2 || len(derived) == 0 {
+			continue
+		}
+		sort.SliceStable(derived, func(x, y int) bool {
+			return strings.Join(stacks[derived[x]].Files, "\x00") < strings.Join(stacks[derived[y]].Files, "\x00")
+		})
+		k := 1
+		if len(derived) == len(idx) {
+			k = 0 // the first keeps the name
+		}
+		for _, i := range derived {
+			if k > 0 {
+				names[i] = fmt.Sprintf("%s%d", n, k+1)
+			}
+			k++
+		}
+	}
+	seen := map[string]bool{}
+	for i, n := range names {
+		if seen[n] {
+			return nil, &InputError{File: stacks[i].Files[0], Msg: fmt.Sprintf("stack name %q is taken by another stack; name the stack (--stack or the configuration's stacks: name)", n)}
+		}
+		seen[n] = true
+	}
+	return names, nil
+}
+
+func explicitBefore(stacks []StackInput, name string) bool {
+	for _, s := range stacks {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Analysis) loadStack(ctx context.Context, si StackInput, name string, merger Merger, env map[string]string, read func(string, int64) ([]byte, error)) (*stackData, error) {
+	if read == nil {
+		read = ReadInput
 	}
 	// Read every file first: a file that cannot be read is a tool error
 	// and the stack is not linted at all. YAML that is no Compose file (a
@@ -482,7 +567,7 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, merger Merger, 
 	var texts [][]byte
 	var files []string
 	for _, f := range si.Files {
-		raw, err := ReadInput(f, MaxStackFileSize)
+		raw, err := read(f, MaxStackFileSize)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -63,6 +64,47 @@ type Config struct {
 	// Skipped, when set, is told about every input file left out because
 	// it is not a Compose file (analyzer.LooksLikeCompose).
 	Skipped func(file string)
+	// Swarms, when set, are the swarms of the run, each linted on its own
+	// (the input fields above are then unused).
+	Swarms []Swarm
+	// Overlay holds inputs that are not read from disk (standard input).
+	Overlay map[string][]byte
+	// Focus, when set, are the files the run is about (those named on the
+	// command line): findings in the other files of a swarm are reported
+	// only when the focus files cause them.
+	Focus []string
+}
+
+// Swarm is the inputs of one swarm: its stacks are checked against each
+// other and against the swarm's facts (init flags, scripts, inventory,
+// daemon.json, settings). Stacks of different swarms never meet.
+type Swarm struct {
+	// Name names the swarm in messages ("" for the only or an unnamed one).
+	Name string
+	// Mode says in words which stacks this swarm checks against each
+	// other, for the plan and --debug.
+	Mode      string
+	Stacks    []analyzer.StackInput
+	Settings  analyzer.Settings
+	Inventory []string
+	Scripts   []string
+	// SwarmInit, SwarmInitName, SwarmInitAt: as in Config.
+	SwarmInit     string
+	SwarmInitName string
+	SwarmInitAt   *analyzer.TextAt
+	DaemonJSON    string
+	// Live is the running swarm (--live), a fact of every swarm it is given to.
+	Live *analyzer.LiveSwarm
+}
+
+// swarms are the swarms of the run: cfg.Swarms, or the one swarm the
+// Config's own input fields describe.
+func (cfg Config) swarms() []Swarm {
+	if len(cfg.Swarms) > 0 {
+		return cfg.Swarms
+	}
+	return []Swarm{{Stacks: cfg.Stacks, Settings: cfg.Settings, Inventory: cfg.Inventory, Scripts: cfg.Scripts,
+		SwarmInit: cfg.SwarmInit, SwarmInitName: cfg.SwarmInitName, SwarmInitAt: cfg.SwarmInitAt, DaemonJSON: cfg.DaemonJSON, Live: cfg.Live}}
 }
 
 // Engine compiles the policies for cfg (built-ins plus custom).
@@ -74,6 +116,7 @@ func Engine(ctx context.Context, cfg Config) (*rules.Engine, error) {
 // compile while the inputs load: the two are independent and each takes
 // tens of milliseconds, a large part of a small run (docs/performance.md).
 // Errors keep their order: policies, then rule selection, then inputs.
+// The Analysis returned is the first swarm's.
 func Run(ctx context.Context, cfg Config) (*report.Result, *analyzer.Analysis, error) {
 	type compiled struct {
 		eng *rules.Engine
@@ -89,12 +132,12 @@ func Run(ctx context.Context, cfg Config) (*report.Result, *analyzer.Analysis, e
 		eng, err := Engine(ctx, cfg)
 		done <- compiled{eng, err}
 	}()
-	a, loadErr := analyzer.Load(ctx, cfg.LoadOptions())
+	loads, loadErr := loadSwarms(ctx, cfg)
 	c := <-done
 	if c.err != nil {
 		return nil, nil, c.err
 	}
-	return runLoaded(ctx, c.eng, cfg, a, loadErr)
+	return runLoaded(ctx, c.eng, cfg, loads, loadErr)
 }
 
 // RunWith lints with an already compiled engine.
@@ -102,53 +145,51 @@ func RunWith(ctx context.Context, eng *rules.Engine, cfg Config) (*report.Result
 	if _, err := NewSelection(eng.Catalog(), cfg.Enable, cfg.Disable); err != nil {
 		return nil, nil, err // before loading, as runLoaded would report it first
 	}
-	a, err := analyzer.Load(ctx, cfg.LoadOptions())
-	return runLoaded(ctx, eng, cfg, a, err)
+	loads, err := loadSwarms(ctx, cfg)
+	return runLoaded(ctx, eng, cfg, loads, err)
 }
 
-// runLoaded lints loaded inputs (or reports why they did not load).
-func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.Analysis, loadErr error) (*report.Result, *analyzer.Analysis, error) {
-	sel, err := NewSelection(eng.Catalog(), cfg.Enable, cfg.Disable)
-	if err != nil {
-		return nil, nil, err
-	}
-	res := &report.Result{ToolVersion: cfg.Version, Sources: map[string][]byte{}, Successful: true,
-		Findings: []report.Finding{}, Notifications: []report.Notification{}}
-	res.RuleHelp = map[string]string{}
-	ruleEntries(res, eng, cfg, sel)
-	if loadErr != nil {
-		// Nothing could be linted: the result says why, for the caller to
-		// write with the error.
-		res.Successful = false
-		res.Notifications = append(res.Notifications, ToolNotification(loadErr))
-		return res, nil, loadErr
-	}
-	if cfg.Skipped != nil {
-		for _, f := range a.Skipped {
-			cfg.Skipped(DisplayPath(f))
+// loaded is one swarm and its analysis.
+type loaded struct {
+	swarm Swarm
+	a     *analyzer.Analysis
+}
+
+// loadSwarms loads every swarm of the run, stopping at the first error.
+func loadSwarms(ctx context.Context, cfg Config) ([]loaded, error) {
+	var out []loaded
+	for _, sw := range cfg.swarms() {
+		a, err := analyzer.Load(ctx, sw.LoadOptions(cfg))
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, loaded{sw, a})
 	}
-	for _, err := range a.Errors {
-		res.Successful = false
-		res.Notifications = append(res.Notifications, ToolNotification(err))
-	}
-	for _, w := range a.Warnings {
-		res.Notifications = append(res.Notifications, report.Notification{Level: "warning", Message: w})
-	}
+	return out, nil
+}
+
+// located is a finding of one swarm's evaluation, with the key that tells
+// whether another evaluation found the same problem.
+type located struct {
+	f   report.Finding
+	src []byte
+	// same is rule, file and the element's path below its source: equal for
+	// one problem found with and without the focus files.
+	same string
+}
+
+// evalSwarm evaluates the rules on one loaded swarm.
+func evalSwarm(ctx context.Context, eng *rules.Engine, sel *Selection, cfg Config, a *analyzer.Analysis, res *report.Result) ([]located, error) {
 	input, err := rules.InputValue(a.Model)
 	if err != nil {
-		return res, nil, fmt.Errorf("converting the model: %w", err)
+		return nil, fmt.Errorf("converting the model: %w", err)
 	}
 	raw, terrs, err := eng.Eval(ctx, input, sel.Enabled)
 	if err != nil {
-		res.Successful = false
-		res.Notifications = append(res.Notifications, ToolNotification(err))
-		return res, nil, err
+		return nil, err
 	}
 	if err := inputBudgetError(terrs, eng, a.Model); err != nil {
-		res.Successful = false
-		res.Notifications = append(res.Notifications, ToolNotification(err))
-		return res, nil, err
+		return nil, err
 	}
 	res.Successful = res.Successful && len(terrs) == 0
 	// A rule that failed (a runtime error, its time budget) is named in
@@ -156,7 +197,7 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.A
 	for _, te := range terrs {
 		res.Notifications = append(res.Notifications, report.Notification{Level: "error", Message: safeio.Shorten(te.Error()), RuleID: te.Rule})
 	}
-	seen := map[string]bool{}
+	var out []located
 	for _, rf := range raw {
 		ref := analyzer.RefFromMap(rf.Ref)
 		reg, ok := a.Locate(ref, rf.Sub)
@@ -185,9 +226,10 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.A
 		if s, ok := cfg.Severity[rf.Rule.ID]; ok {
 			level = s
 		}
-		f := report.Finding{RuleID: rf.Rule.ID, Level: level, Message: safeio.Shorten(rf.Message), File: DisplayPath(reg.File),
+		file := DisplayPath(reg.File)
+		f := report.Finding{RuleID: rf.Rule.ID, Level: level, Message: safeio.Shorten(rf.Message), File: file,
 			StartLine: reg.StartLine, StartCol: reg.StartCol, EndLine: reg.EndLine, EndCol: reg.EndCol,
-			Identity: rf.Rule.ID + ":" + DisplayPath(reg.File) + ":" + ref.Identity(rf.Sub)}
+			Identity: rf.Rule.ID + ":" + file + ":" + stableIdentity(a, ref, rf.Sub)}
 		if note != "" {
 			f.Related = append(f.Related, report.Location{File: f.File, StartLine: f.StartLine, StartCol: f.StartCol,
 				EndLine: f.EndLine, EndCol: f.EndCol, Message: note})
@@ -196,27 +238,200 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, a *analyzer.A
 			f.Related = append(f.Related, report.Location{File: DisplayPath(reg.Via.File), StartLine: reg.Via.StartLine,
 				StartCol: reg.Via.StartCol, EndLine: reg.Via.EndLine, EndCol: reg.Via.EndCol, Message: "merged in here"})
 		}
-		key := fmt.Sprintf("%s|%s|%d|%d|%s", f.RuleID, f.File, f.StartLine, f.StartCol, f.Message)
-		if seen[key] {
-			continue
+		same := rf.Rule.ID + ":" + file + ":" + strings.TrimPrefix(ref.Identity(rf.Sub), ref.Src)
+		out = append(out, located{f: f, src: a.Files[reg.File], same: same})
+	}
+	return out, nil
+}
+
+// stableIdentity is ref's identity with a stack named by its files rather
+// than by its name: a derived stack name may change with the other stacks
+// of a swarm, a finding's identity (and baseline fingerprint) must not.
+func stableIdentity(a *analyzer.Analysis, ref analyzer.Ref, sub []any) string {
+	id := ref.Identity(sub)
+	name, ok := strings.CutPrefix(ref.Src, "stack:")
+	if !ok {
+		return id
+	}
+	st := a.Model.Stacks[name]
+	if st == nil {
+		return id
+	}
+	files := make([]string, len(st.Files))
+	for i, f := range st.Files {
+		files[i] = DisplayPath(f)
+	}
+	return "stack:" + strings.Join(files, "+") + strings.TrimPrefix(id, ref.Src)
+}
+
+// runLoaded lints loaded inputs (or reports why they did not load).
+func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, loads []loaded, loadErr error) (*report.Result, *analyzer.Analysis, error) {
+	sel, err := NewSelection(eng.Catalog(), cfg.Enable, cfg.Disable)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := &report.Result{ToolVersion: cfg.Version, Sources: map[string][]byte{}, Successful: true,
+		Findings: []report.Finding{}, Notifications: []report.Notification{}}
+	res.RuleHelp = map[string]string{}
+	ruleEntries(res, eng, cfg, sel)
+	if loadErr != nil {
+		// Nothing could be linted: the result says why, for the caller to
+		// write with the error.
+		res.Successful = false
+		res.Notifications = append(res.Notifications, ToolNotification(loadErr))
+		return res, nil, loadErr
+	}
+	var first *analyzer.Analysis
+	if len(loads) > 0 {
+		first = loads[0].a
+	}
+	// A file or script shared by several swarms of the run says what is
+	// wrong with it once.
+	told := map[string]bool{}
+	notify := func(n report.Notification) {
+		key := n.Level + "|" + n.File + "|" + n.Message
+		if !told[key] {
+			told[key] = true
+			res.Notifications = append(res.Notifications, n)
 		}
-		seen[key] = true
-		res.Findings = append(res.Findings, f)
-		res.Sources[f.File] = a.Files[reg.File]
+	}
+	seen := map[string]bool{}
+	files := map[string][]byte{}
+	for _, l := range loads {
+		a := l.a
+		if cfg.Skipped != nil {
+			for _, f := range a.Skipped {
+				if !told["skipped|"+f] {
+					told["skipped|"+f] = true
+					cfg.Skipped(DisplayPath(f))
+				}
+			}
+		}
+		for _, err := range a.Errors {
+			res.Successful = false
+			notify(ToolNotification(err))
+		}
+		for _, w := range a.Warnings {
+			notify(report.Notification{Level: "warning", Message: w})
+		}
+		found, err := evalSwarm(ctx, eng, sel, cfg, a, res)
+		if err == nil {
+			found, err = focusFilter(ctx, eng, sel, cfg, l.swarm, found, res)
+		}
+		if err != nil {
+			res.Successful = false
+			res.Notifications = append(res.Notifications, ToolNotification(err))
+			return res, first, err
+		}
+		for _, lf := range found {
+			f := lf.f
+			// One problem is one finding, also when a file or a script is
+			// part of several swarms of the run.
+			key := fmt.Sprintf("%s|%s|%d|%d|%s", f.RuleID, f.File, f.StartLine, f.StartCol, f.Message)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			res.Findings = append(res.Findings, f)
+			res.Sources[f.File] = lf.src
+		}
+		for name, src := range a.Files {
+			files[DisplayPath(name)] = src
+		}
 	}
 	// Suppression: inline directives, then configuration ignores, then the
 	// baseline, each only for findings the previous step left unsuppressed.
-	files := map[string][]byte{}
-	for name, src := range a.Files {
-		files[DisplayPath(name)] = src
-	}
 	applyDirectives(res, files, eng.Catalog())
+	if len(cfg.Focus) > 0 {
+		focus := focusSet(cfg.Focus)
+		res.Findings = slices.DeleteFunc(res.Findings, func(f report.Finding) bool {
+			return isDirectiveRule(f.RuleID) && !focus[f.File]
+		})
+	}
 	applyIgnores(cfg, res)
 	if cfg.Baseline != nil {
 		cfg.Baseline.Apply(res.Findings)
 	}
 	SortFindings(res.Findings)
-	return res, a, nil
+	return res, first, nil
+}
+
+// focusSet is the display paths of the focus files.
+func focusSet(files []string) map[string]bool {
+	m := map[string]bool{}
+	for _, f := range files {
+		m[DisplayPath(f)] = true
+	}
+	return m
+}
+
+// focusFilter keeps, of a swarm's findings, those in the focus files
+// (cfg.Focus) and those in other files of the swarm that the focus files
+// cause: a finding outside them is dropped when the swarm without the focus
+// files has it too (a problem that was there before). With no focus, or
+// nothing outside it, found is returned as it is.
+func focusFilter(ctx context.Context, eng *rules.Engine, sel *Selection, cfg Config, sw Swarm, found []located, res *report.Result) ([]located, error) {
+	if len(cfg.Focus) == 0 {
+		return found, nil
+	}
+	focus := focusSet(cfg.Focus)
+	outside := false
+	for _, lf := range found {
+		outside = outside || !focus[lf.f.File]
+	}
+	if !outside {
+		return found, nil
+	}
+	without := sw
+	without.Stacks = nil
+	for _, si := range sw.Stacks {
+		kept := slices.DeleteFunc(slices.Clone(si.Files), func(f string) bool { return focus[DisplayPath(f)] })
+		if len(kept) == 0 {
+			continue
+		}
+		if len(kept) < len(si.Files) && si.Name == "" {
+			si.Name = analyzer.StackName(si.Files[0])
+		}
+		without.Stacks = append(without.Stacks, analyzer.StackInput{Name: si.Name, Files: kept})
+	}
+	without.Scripts = slices.DeleteFunc(slices.Clone(sw.Scripts), func(f string) bool { return focus[DisplayPath(f)] })
+	a, err := analyzer.Load(ctx, without.LoadOptions(cfg))
+	if err != nil {
+		// The other files do not load on their own: every finding is the
+		// focus files' business.
+		return found, nil
+	}
+	quiet := &report.Result{}
+	before, err := evalSwarm(ctx, eng, sel, cfg, a, quiet)
+	if err != nil {
+		return nil, err
+	}
+	was := map[string]bool{}
+	for _, lf := range before {
+		was[lf.same] = true
+	}
+	kept, dropped := found[:0:0], 0
+	for _, lf := range found {
+		if !focus[lf.f.File] && was[lf.same] {
+			dropped++
+			continue
+		}
+		kept = append(kept, lf)
+	}
+	if dropped > 0 {
+		res.Notifications = append(res.Notifications, report.Notification{Level: "note",
+			Message: fmt.Sprintf("%s in other files of the swarm, not caused by the changed files, %s not reported (run swarmlint without --changed to see every finding)",
+				countOf(dropped, "finding"), map[bool]string{true: "is", false: "are"}[dropped == 1])})
+	}
+	return kept, nil
+}
+
+// countOf is "1 finding", "2 findings".
+func countOf(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // describeRef names what a finding without a position is about.
@@ -326,10 +541,16 @@ func applyIgnores(cfg Config, res *report.Result) {
 	}
 }
 
-// LoadOptions are the analyzer options of this run.
+// LoadOptions are the analyzer options of the run's first swarm.
 func (cfg Config) LoadOptions() analyzer.Options {
-	return analyzer.Options{Stacks: cfg.Stacks, Env: cfg.Env, Settings: cfg.Settings, Merger: cfg.Merger, Inventory: cfg.Inventory,
-		Scripts: cfg.Scripts, SwarmInit: cfg.SwarmInit, SwarmInitName: cfg.SwarmInitName, SwarmInitAt: cfg.SwarmInitAt, DaemonJSON: cfg.DaemonJSON, Live: cfg.Live}
+	return cfg.swarms()[0].LoadOptions(cfg)
+}
+
+// LoadOptions are the analyzer options of one swarm of the run.
+func (sw Swarm) LoadOptions(cfg Config) analyzer.Options {
+	return analyzer.Options{Stacks: sw.Stacks, Env: cfg.Env, Settings: sw.Settings, Merger: cfg.Merger, Inventory: sw.Inventory,
+		Scripts: sw.Scripts, SwarmInit: sw.SwarmInit, SwarmInitName: sw.SwarmInitName, SwarmInitAt: sw.SwarmInitAt, DaemonJSON: sw.DaemonJSON,
+		Live: sw.Live, Overlay: cfg.Overlay}
 }
 
 // inputBudgetError is the error for a timeout of a built-in rule: the

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/swarmlint/swarmlint/analyzer"
-	"github.com/swarmlint/swarmlint/lint"
 	"github.com/swarmlint/swarmlint/rules"
 )
 
@@ -105,19 +104,19 @@ func Explain(r rules.Rule) string {
 	return b.String()
 }
 
-func newInspect(stdout io.Writer) *cobra.Command {
+func newInspect(stdin io.Reader, stdout io.Writer) *cobra.Command {
 	lf := &lintFlags{}
 	c := &cobra.Command{
 		Use:   "inspect [flags] FILE...",
 		Short: "Print the network model (the exact Rego input) as JSON, for writing rules",
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := lf.config(cmd.Context(), args, io.Discard)
+			cfg, err := lf.config(cmd.Context(), args, stdin, io.Discard)
 			if err != nil {
-				return &exitError{code: ExitError, err: err}
+				return &exitError{code: ExitError, err: inputsError(err)}
 			}
-			if len(cfg.Stacks) == 0 && len(cfg.Scripts) == 0 && cfg.SwarmInit == "" && len(cfg.Inventory) == 0 && cfg.Live == nil {
-				return &exitError{code: ExitError, err: fmt.Errorf("no input files")}
+			if n := len(cfg.Swarms); n > 1 {
+				return &exitError{code: ExitError, err: fmt.Errorf("inspect prints one model, but these inputs are %d swarms: give --same-swarm to model the files as one swarm, or --swarm NAME to pick a configured swarm", n)}
 			}
 			a, err := analyzer.Load(cmd.Context(), cfg.LoadOptions())
 			if err != nil {
@@ -136,6 +135,5 @@ func newInspect(stdout io.Writer) *cobra.Command {
 		},
 	}
 	lf.register(c)
-	_ = lint.Config{}
 	return c
 }

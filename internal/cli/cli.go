@@ -25,15 +25,45 @@ const (
 var Version = ""
 
 // version returns the build version: the ldflags value, the module version
-// from `go install ...@vX`, or "dev".
+// from `go install ...@vX`, or "dev" (with the commit when the build
+// recorded one).
 func version() string {
 	if Version != "" {
 		return Version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	bi, _ := debug.ReadBuildInfo()
+	return versionOf(bi)
+}
+
+// versionOf reads the version from build information: the main module's
+// version (set by `go install module@v1.2.3`, or from the repository's tag by
+// `go build` in a clone), else "dev" with the VCS revision if any.
+func versionOf(bi *debug.BuildInfo) string {
+	if bi == nil {
+		return "dev"
 	}
-	return "dev"
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "dev"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += ", modified"
+	}
+	return "dev (" + rev + ")"
 }
 
 // exitError carries an exit code through cobra.
@@ -111,48 +141,71 @@ stack files, swarm init flags and bootstrap scripts — which subnet every overl
 gets, how many addresses it needs, what is published where, what is encrypted —
 and checks it with Rego rules. Findings point at the exact line and column.
 
-Each FILE is its own stack; -c/--compose-file groups files into one stack merged
-in order, like 'docker stack deploy -c a.yml -c b.yml'. All inputs of one run
-describe one swarm.
+Which files are checked against each other:
+  - Each FILE is an independent stack: it is checked against the swarm's facts
+    (--swarm-init, scripts, --cluster inventory, settings) but not against the
+    other FILEs, so a local docker-compose.yml and a production stack that
+    both publish port 80 do not clash. --same-swarm checks the FILEs against
+    each other as stacks of one swarm (port clashes, subnet overlaps, names,
+    pool allocation order).
+  - -c/--compose-file groups files into one stack merged in order, like
+    'docker stack deploy -c a.yml -c b.yml'.
+  - Without FILE arguments swarmlint lints the swarm(s) of .swarmlint.yaml (or
+    .swarmlint.yml): its stacks: are one swarm, each swarms: entry is a swarm
+    of its own. A FILE that belongs to a configured stack is linted as that
+    stack in its swarm; findings in the swarm's other files are then reported
+    only when FILE causes them.
+
+FILE may be a directory (searched recursively for Compose and stack files,
+skipping .git, vendor, node_modules and git-ignored paths), a glob such as
+'stacks/**/*.yml' (expanded by swarmlint when quoted), '-' for standard input
+(name it with --stdin-filename), or a shell script (*.sh, *.bash, a shell
+shebang), which joins every swarm of the run as a bootstrap script.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 2 usage error, unreadable or invalid input, or an internal error.`,
-		Example: `  swarmlint docker-stack.yml
+		Example: `  swarmlint                                   # the stacks of .swarmlint.yaml
+  swarmlint docker-stack.yml
+  swarmlint --same-swarm stacks/*.yml         # stacks deployed to one swarm
   swarmlint -c base.yml -c prod.yml --stack shop
-  swarmlint --format sarif -o swarmlint.sarif stacks/*.yml
+  swarmlint .                                 # every Compose/stack file below .
+  swarmlint - --stdin-filename stacks/web.yml < web.yml
+  swarmlint --format sarif -o swarmlint.sarif 'deploy/**/*.yml'
   swarmlint explain SWL101
   swarmlint completion bash > /etc/bash_completion.d/swarmlint`,
 		Args:          cobra.ArbitraryArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 && !lf.hasInputs() {
-				return &exitError{code: ExitError, err: errors.New("no input files; try 'swarmlint docker-stack.yml' or 'swarmlint --help'")}
+			if v, _ := cmd.Flags().GetBool("version"); v {
+				fmt.Fprintf(stdout, "swarmlint %s\n", version())
+				return nil
 			}
-			return runLint(cmd.Context(), lf, args, stdout, stderr)
+			if err := unknownCommand(cmd, args); err != nil {
+				return err
+			}
+			return runLint(cmd.Context(), lf, args, stdin, stdout, stderr)
 		},
 	}
 	lf.register(root)
+	root.Flags().BoolP("version", "V", false, "print the swarmlint version and exit")
 	root.CompletionOptions.HiddenDefaultCmd = false
 	lint := &cobra.Command{
 		Use:   "lint [flags] FILE...",
 		Short: "Lint stack files (the default command)",
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 && !lf.hasInputs() {
-				return &exitError{code: ExitError, err: errors.New("no input files; try 'swarmlint lint docker-stack.yml'")}
-			}
-			return runLint(cmd.Context(), lf, args, stdout, stderr)
+			return runLint(cmd.Context(), lf, args, stdin, stdout, stderr)
 		},
 	}
 	lf.register(lint)
 	lint.ValidArgsFunction = func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"yml", "yaml", "sh"}, cobra.ShellCompDirectiveFilterFileExt
 	}
-	root.AddCommand(lint, newVersion(stdout), newRules(stdout), newExplain(stdout), newInspect(stdout), newPlan(stdout))
+	root.AddCommand(lint, newVersion(stdout), newRules(stdout), newExplain(stdout), newInspect(stdin, stdout), newPlan(stdin, stdout))
 	root.AddCommand(newTest(stdout, stderr), newNewRule(stdout))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &exitError{code: ExitError, err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
+		return &exitError{code: ExitError, err: fmt.Errorf("%w%s (see '%s --help')", err, flagSuggestion(c, err), c.CommandPath())}
 	})
 	return root
 }

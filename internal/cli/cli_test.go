@@ -90,9 +90,13 @@ func TestBadInput(t *testing.T) {
 		}
 	})
 	t.Run("directory", func(t *testing.T) {
-		out, _, code := run(t, dir)
-		if code != ExitError || !strings.Contains(out, "is a directory") {
-			t.Fatalf("exit %d, stdout %q", code, out)
+		empty := filepath.Join(dir, "empty")
+		if err := os.MkdirAll(filepath.Join(empty, "sub"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		_, errs, code := run(t, empty)
+		if code != ExitError || !strings.Contains(errs, "no Compose or stack file in this directory") {
+			t.Fatalf("exit %d, stderr %q", code, errs)
 		}
 	})
 	t.Run("missing with -o", func(t *testing.T) {

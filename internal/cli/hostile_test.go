@@ -195,7 +195,7 @@ func hostileCases() []hostileCase {
 			ExitOK, `^swarmlint: \S*s\.yml: skipped: not a Compose file\n$`},
 
 		// files that are not files
-		{"directory", map[string]func() []byte{"s.yml": okStack}, []string{"DIR"}, ExitError, `is a directory, not a stack file`},
+		{"directory", map[string]func() []byte{"notes.txt": okStack}, []string{"DIR"}, ExitError, `no Compose or stack file in this directory`},
 		{"missing file", nil, []string{"DIR/nope.yml"}, ExitError, `nope\.yml: no such file`},
 	}
 }

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -20,7 +20,6 @@ import (
 	"github.com/swarmlint/swarmlint/internal/safeio"
 	"github.com/swarmlint/swarmlint/lint"
 	"github.com/swarmlint/swarmlint/report"
-	"github.com/swarmlint/swarmlint/rules"
 )
 
 var levelRank = map[string]int{"note": 1, "warning": 2, "error": 3, "none": 4}
@@ -46,6 +45,10 @@ type lintFlags struct {
 	noColor       bool
 	category      string
 	configFile    string
+	sameSwarm     bool
+	changed       bool
+	swarmName     string
+	stdinFilename string
 	inventory     []string
 	scripts       []string
 	swarmInit     string
@@ -95,7 +98,11 @@ func (lf *lintFlags) register(c *cobra.Command) {
 	f.BoolVar(&lf.live, "live", false, "read the running swarm over the Docker Engine API (read-only) and lint the stacks against it: the engine the docker CLI would use (DOCKER_HOST, DOCKER_CONTEXT or the current context, DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, ssh://), unless --docker-host or the config's cluster.docker_host names one; exit 2 when it cannot be read")
 	f.StringVar(&lf.dockerHost, "docker-host", "", "read the swarm of the engine at `URL` (unix://, tcp://, ssh://user@host); implies --live")
 	f.DurationVar(&lf.liveTimeout, "live-timeout", live.DefaultTimeout, "give up reading the live swarm after this long")
-	f.StringVar(&lf.configFile, "config", "", "read `FILE` instead of the "+analyzer.ConfigFileName+" found from the working directory up to the repository root")
+	f.StringVar(&lf.configFile, "config", "", "read `FILE` instead of the "+analyzer.ConfigFileName+" (or .swarmlint.yml) found from the working directory up to the repository root")
+	f.BoolVar(&lf.sameSwarm, "same-swarm", false, "check the file arguments against each other as stacks of one swarm (default: each file is an independent stack)")
+	f.BoolVar(&lf.changed, "changed", false, "the file arguments are what a change touches (the pre-commit hook): report the problems in them and those they cause in the other files of their swarm, not the problems those files had before")
+	f.StringVar(&lf.swarmName, "swarm", "", "lint only the configured swarm `NAME` (an entry of the configuration's swarms:)")
+	f.StringVar(&lf.stdinFilename, "stdin-filename", "", "the `PATH` that standard input ('-') stands for, in findings and for matching the configuration's stacks")
 }
 
 func splitList(xs []string) []string {
@@ -108,95 +115,6 @@ func splitList(xs []string) []string {
 		}
 	}
 	return out
-}
-
-// config builds the lint configuration from flags and arguments.
-func (lf *lintFlags) config(ctx context.Context, args []string, stderr io.Writer) (lint.Config, error) {
-	cfg := lint.Config{Env: environ(), Version: version(), Stderr: stderr, Debug: lf.debug, Timeout: lf.policyTimeout,
-		Enable: splitList(lf.enable), Disable: splitList(lf.disable)}
-	for _, ef := range lf.envFiles {
-		if err := safeio.RepoRoot(".").Allow(ef, true); err != nil {
-			return cfg, fmt.Errorf("--env-file: %w", err)
-		}
-		m, err := analyzer.ReadEnvFile(ef)
-		if err != nil {
-			return cfg, err
-		}
-		for k, v := range m {
-			if _, set := cfg.Env[k]; !set {
-				cfg.Env[k] = v
-			}
-		}
-	}
-	cfg.Scripts = append(cfg.Scripts, lf.scripts...)
-	cfg.SwarmInit, cfg.DaemonJSON = lf.swarmInit, lf.daemonJSON
-	var stackArgs []string
-	for _, a := range args {
-		if isScriptArg(a) {
-			cfg.Scripts = append(cfg.Scripts, a)
-		} else {
-			stackArgs = append(stackArgs, a)
-		}
-	}
-	if len(lf.composeFiles) > 0 {
-		cfg.Stacks = append(cfg.Stacks, analyzer.StackInput{Name: lf.stack, Files: lf.composeFiles})
-	} else if lf.stack != "" && len(stackArgs) > 1 {
-		return cfg, errors.New("--stack names one stack; with several files use -c a.yml -c b.yml --stack NAME")
-	}
-	for _, a := range stackArgs {
-		name := ""
-		if len(lf.composeFiles) == 0 {
-			name = lf.stack
-		}
-		cfg.Stacks = append(cfg.Stacks, analyzer.StackInput{Name: name, Files: []string{a}})
-	}
-	for _, f := range []struct {
-		name   string
-		values []string
-	}{{"--default-addr-pool", lf.pools}, {"--host-network", lf.hostNetworks}} {
-		for _, v := range f.values {
-			if err := analyzer.CheckCIDR(v); err != nil {
-				return cfg, fmt.Errorf("%s: %w", f.name, err)
-			}
-		}
-	}
-	cfg.Settings = analyzer.Settings{NodeCount: lf.nodeCount, DefaultAddrPools: lf.pools, MaskLength: lf.maskLength,
-		UnderlayMTU: lf.underlayMTU, HostNetworks: lf.hostNetworks}
-	cfg.Inventory = append(cfg.Inventory, lf.inventory...)
-	if err := lf.checkSettings(); err != nil {
-		return cfg, err
-	}
-	repo := safeio.RepoRoot(".")
-	if err := lf.allowExplicit(repo, &cfg); err != nil {
-		return cfg, err
-	}
-	if err := lf.applyConfigFile(&cfg, len(args) == 0 && len(lf.composeFiles) == 0, stderr); err != nil {
-		return cfg, err
-	}
-	if err := lf.readLive(ctx, &cfg); err != nil {
-		return cfg, err
-	}
-	for _, dir := range lf.policies {
-		mods, err := rules.LoadDirIn(dir, repo)
-		if err != nil {
-			return cfg, err
-		}
-		cfg.Custom = append(cfg.Custom, mods...)
-	}
-	if len(lf.dataFiles) > 0 {
-		params, err := rules.ReadParams(lf.dataFiles...)
-		if err != nil {
-			return cfg, err
-		}
-		cfg.Params = rules.MergeParams(cfg.Params, params)
-	}
-	return cfg, nil
-}
-
-// hasInputs reports whether flags name inputs besides the positional
-// arguments: -c files, scripts, --swarm-init or a daemon.json.
-func (lf *lintFlags) hasInputs() bool {
-	return len(lf.composeFiles) > 0 || len(lf.scripts) > 0 || lf.swarmInit != "" || lf.daemonJSON != "" || lf.live || lf.dockerHost != ""
 }
 
 // readLive reads the running swarm for --live (or --docker-host): the
@@ -222,6 +140,14 @@ func (lf *lintFlags) readLive(ctx context.Context, cfg *lint.Config) error {
 	return nil
 }
 
+// inputsError explains errNoInputs.
+func inputsError(err error) error {
+	if errors.Is(err, errNoInputs) {
+		return errors.New("no input files: name stack files or directories ('swarmlint docker-stack.yml', 'swarmlint .'), or list the stacks in .swarmlint.yaml (see 'swarmlint --help')")
+	}
+	return err
+}
+
 // isScriptArg reports whether a positional argument is a shell script
 // (*.sh, *.bash or a shell shebang) rather than a stack file. Only a
 // regular file is opened to sniff it (a FIFO would block the run); anything
@@ -239,6 +165,60 @@ func writeOutput(path string, data []byte) error {
 	return safeio.RepoRoot(".").WriteFile(path, data)
 }
 
+// checkSettings applies the ranges Docker applies to the same values in
+// `docker swarm init` (and that the configuration file gets) to the flags.
+func (lf *lintFlags) checkSettings() error {
+	if n := lf.maskLength; n < 0 || n > 29 {
+		return fmt.Errorf("--default-addr-pool-mask-length %d is out of range: Docker accepts 1 to 29 (subnet size is out of range)", n)
+	}
+	if err := analyzer.CheckUnderlayMTU(lf.underlayMTU); err != nil {
+		return fmt.Errorf("--underlay-mtu: %w", err)
+	}
+	if lf.nodeCount < 0 {
+		return fmt.Errorf("--node-count %d: want a positive number of nodes", lf.nodeCount)
+	}
+	return nil
+}
+
+// allowExplicit checks the files named on the command line (files as
+// expanded from the arguments; standard input is no file) against the
+// repository boundary: a path typed there may be anywhere, but not a
+// symbolic link inside the repository that leads out of it (a pull request
+// can commit stack.yml -> /etc/shadow; CI names stack.yml).
+func (lf *lintFlags) allowExplicit(repo safeio.Root, files []string, overlay map[string][]byte) error {
+	check := func(flag, p string) error {
+		if p == "" {
+			return nil
+		}
+		if _, ok := overlay[p]; ok {
+			return nil
+		}
+		if err := repo.Allow(p, true); err != nil {
+			if flag == "" {
+				return err
+			}
+			return fmt.Errorf("%s: %w", flag, err)
+		}
+		return nil
+	}
+	for _, list := range []struct {
+		flag  string
+		files []string
+	}{{"", files}, {"-c", lf.composeFiles}, {"--script", lf.scripts}, {"--cluster", lf.inventory}, {"--data", lf.dataFiles}, {"--policy", lf.policies}} {
+		for _, f := range list.files {
+			if err := check(list.flag, f); err != nil {
+				return err
+			}
+		}
+	}
+	for _, c := range [][2]string{{"--daemon-json", lf.daemonJSON}, {"--config", lf.configFile}, {"--baseline", lf.baseline}} {
+		if err := check(c[0], c[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func environ() map[string]string {
 	env := map[string]string{}
 	for _, kv := range os.Environ() {
@@ -249,7 +229,7 @@ func environ() map[string]string {
 	return env
 }
 
-func runLint(ctx context.Context, lf *lintFlags, args []string, stdout, stderr io.Writer) (rerr error) {
+func runLint(ctx context.Context, lf *lintFlags, args []string, stdin io.Reader, stdout, stderr io.Writer) (rerr error) {
 	w, err := report.Lookup(lf.format)
 	if err != nil {
 		return &exitError{code: ExitError, err: fmt.Errorf("--format: %w", err)}
@@ -276,9 +256,14 @@ func runLint(ctx context.Context, lf *lintFlags, args []string, stdout, stderr i
 	if _, ok := levelRank[lf.failOn]; !ok {
 		return fail(fmt.Errorf("--fail-on %q: want error, warning, note or none", lf.failOn))
 	}
-	cfg, err := lf.config(ctx, args, stderr)
+	cfg, err := lf.config(ctx, args, stdin, stderr)
 	if err != nil {
-		return fail(err)
+		return fail(inputsError(err))
+	}
+	if lf.debug {
+		for _, sw := range cfg.Swarms {
+			fmt.Fprintf(stderr, "swarmlint: %s\n", sw.Mode)
+		}
 	}
 	if lf.baseline != "" && lf.writeBaseline == "" {
 		if cfg.Baseline, err = lint.ReadBaseline(lf.baseline); err != nil {
@@ -341,166 +326,6 @@ func (lf *lintFlags) writeReport(w report.Writer, res *report.Result, stdout io.
 	return err
 }
 
-// applyConfigFile merges .swarmlint.yaml (or --config) under the flags:
-// a flag given on the command line wins over the file.
-//
-// Without --config, the file is looked up from the working directory to the
-// repository root (analyzer.FindConfig); a file found there must itself
-// resolve inside the repository (a committed .swarmlint.yaml that links
-// elsewhere is refused), and so must every path it names.
-func (lf *lintFlags) applyConfigFile(cfg *lint.Config, noInputs bool, stderr io.Writer) error {
-	path := lf.configFile
-	if path == "" {
-		var skipped string
-		path, skipped = analyzer.FindConfig(".")
-		if skipped != "" {
-			fmt.Fprintf(stderr, "swarmlint: not reading %s: it or its directory belongs to another user (name it with --config to use it)\n", skipped)
-		}
-		if path != "" {
-			if err := safeio.RepoRoot(filepath.Dir(path)).Allow(path, false); err != nil {
-				return fmt.Errorf("%s: %w", analyzer.ConfigFileName, err)
-			}
-		}
-	}
-	if path == "" {
-		return nil
-	}
-	fc, err := analyzer.LoadConfig(path)
-	if err != nil {
-		return err
-	}
-	cfg.ConfigFile = fc
-	if len(cfg.Enable) == 0 {
-		cfg.Enable = fc.Rules.Enable
-	}
-	cfg.Disable = append(append([]string{}, fc.Rules.Disable...), cfg.Disable...)
-	if len(fc.Rules.Severity) > 0 {
-		if cfg.Severity == nil {
-			cfg.Severity = map[string]string{}
-		}
-		for id, sev := range fc.Rules.Severity {
-			cfg.Severity[strings.ToUpper(id)] = sev
-		}
-	}
-	st := &cfg.Settings
-	if st.NodeCount == 0 {
-		st.NodeCount = fc.Cluster.Nodes
-	}
-	if len(st.DefaultAddrPools) == 0 {
-		st.DefaultAddrPools = fc.Swarm.DefaultAddrPools
-	}
-	if st.MaskLength == 0 {
-		st.MaskLength = fc.Swarm.MaskLength
-	}
-	if st.DataPathPort == 0 {
-		st.DataPathPort = fc.Swarm.DataPathPort
-	}
-	if st.UnderlayMTU == 0 {
-		st.UnderlayMTU = fc.Cluster.UnderlayMTU
-	}
-	st.HostNetworks = append(append([]string{}, fc.Cluster.HostNetworks...), st.HostNetworks...)
-	if st.Docker0 == "" {
-		st.Docker0 = fc.Cluster.Docker0
-	}
-	if st.Gwbridge == "" {
-		st.Gwbridge = fc.Cluster.DockerGwbridge
-	}
-	st.LegacyIngress = st.LegacyIngress || fc.Cluster.LegacyIngress
-	if noInputs {
-		for _, s := range fc.Stacks {
-			//lint:ignore S1016 a literal keeps the configuration's type and the analyzer's free to differ
-			cfg.Stacks = append(cfg.Stacks, analyzer.StackInput{Name: s.Name, Files: s.Files})
-		}
-	}
-	for _, dir := range fc.Policies {
-		mods, err := rules.LoadDirIn(dir, fc.Root)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		cfg.Custom = append(cfg.Custom, mods...)
-	}
-	if cfg.Params == nil && fc.Params != nil {
-		cfg.Params = fc.Params
-	}
-	cfg.Ignores = append(cfg.Ignores, fc.Ignore...)
-	cfg.Inventory = append(cfg.Inventory, fc.Cluster.Inventory...)
-	if cfg.SwarmInit == "" && fc.Swarm.Init != "" {
-		cfg.SwarmInit, cfg.SwarmInitAt = fc.Swarm.Init, analyzer.ConfigInitAt(fc)
-	}
-	cfg.Scripts = append(cfg.Scripts, fc.Scripts...)
-	if cfg.DaemonJSON == "" {
-		cfg.DaemonJSON = fc.DaemonJSON
-	}
-	return nil
-}
-
-// checkSettings applies the ranges Docker applies to the same values in
-// `docker swarm init` (and that the configuration file gets) to the flags.
-func (lf *lintFlags) checkSettings() error {
-	if n := lf.maskLength; n < 0 || n > 29 {
-		return fmt.Errorf("--default-addr-pool-mask-length %d is out of range: Docker accepts 1 to 29 (subnet size is out of range)", n)
-	}
-	if err := analyzer.CheckUnderlayMTU(lf.underlayMTU); err != nil {
-		return fmt.Errorf("--underlay-mtu: %w", err)
-	}
-	if lf.nodeCount < 0 {
-		return fmt.Errorf("--node-count %d: want a positive number of nodes", lf.nodeCount)
-	}
-	return nil
-}
-
-// allowExplicit checks the files named on the command line against the
-// repository boundary: a path typed there may be anywhere, but not a
-// symbolic link inside the repository that leads out of it (a pull request
-// can commit stack.yml -> /etc/shadow; CI names stack.yml).
-func (lf *lintFlags) allowExplicit(repo safeio.Root, cfg *lint.Config) error {
-	check := func(flag, p string) error {
-		if p == "" {
-			return nil
-		}
-		if err := repo.Allow(p, true); err != nil {
-			if flag == "" {
-				return err
-			}
-			return fmt.Errorf("%s: %w", flag, err)
-		}
-		return nil
-	}
-	for _, st := range cfg.Stacks {
-		for _, f := range st.Files {
-			if err := check("", f); err != nil {
-				return err
-			}
-		}
-	}
-	for _, f := range cfg.Scripts {
-		if err := check("", f); err != nil {
-			return err
-		}
-	}
-	for _, f := range cfg.Inventory {
-		if err := check("--cluster", f); err != nil {
-			return err
-		}
-	}
-	for _, f := range lf.dataFiles {
-		if err := check("--data", f); err != nil {
-			return err
-		}
-	}
-	for _, f := range lf.policies {
-		if err := check("--policy", f); err != nil {
-			return err
-		}
-	}
-	for _, c := range [][2]string{{"--daemon-json", lf.daemonJSON}, {"--config", lf.configFile}, {"--baseline", lf.baseline}} {
-		if err := check(c[0], c[1]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // baselineStep writes the baseline for --write-baseline (which replaces any
 // --baseline: the new file covers every current finding) and tells on
 // standard error how many findings the baseline covered.
@@ -524,15 +349,4 @@ func (lf *lintFlags) baselineStep(res *report.Result, used *lint.Baseline, stder
 			countOf(used.Stale, "entry"), map[bool]string{true: "matches", false: "match"}[used.Stale == 1], lf.baseline)
 	}
 	return nil
-}
-
-// countOf is "1 finding", "2 findings", "3 entries".
-func countOf(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	if strings.HasSuffix(word, "y") {
-		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(word, "y"))
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/swarmlint/swarmlint/internal/plan"
 )
 
-func newPlan(stdout io.Writer) *cobra.Command {
+func newPlan(stdin io.Reader, stdout io.Writer) *cobra.Command {
 	lf := &lintFlags{}
 	c := &cobra.Command{
 		Use:   "plan [flags] FILE...",
@@ -20,27 +20,38 @@ func newPlan(stdout io.Writer) *cobra.Command {
 		Long: `plan prints the address plan of the swarm the inputs describe: per network
 (ingress first) its subnet and where it came from (explicit, pool, inventory,
 script), usable addresses against demand with a utilisation bar, what is left
-of the default address pools, and the firewall openings the nodes need.`,
+of the default address pools, and the firewall openings the nodes need.
+
+The first line says which swarm the plan is of. Independent file arguments
+are one plan each; --same-swarm plans them as one swarm; without file
+arguments the plan is of the swarm(s) of .swarmlint.yaml (JSON: an array
+when there are several).`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, _ := cmd.Flags().GetString("format")
 			if format != "text" && format != "json" && format != "markdown" {
 				return &exitError{code: ExitError, err: fmt.Errorf("--format %q: want %s", format, strings.Join(plan.Formats, ", "))}
 			}
-			cfg, err := lf.config(cmd.Context(), args, io.Discard)
+			cfg, err := lf.config(cmd.Context(), args, stdin, io.Discard)
 			if err != nil {
-				return &exitError{code: ExitError, err: err}
+				return &exitError{code: ExitError, err: inputsError(err)}
 			}
-			a, err := analyzer.Load(cmd.Context(), cfg.LoadOptions())
-			if err != nil {
-				return &exitError{code: ExitError, err: err}
-			}
-			skippedNote(a, cmd.ErrOrStderr())
-			if err := incompleteLoad(a, true); err != nil {
-				return &exitError{code: ExitError, err: err}
+			var plans []plan.Plan
+			for _, sw := range cfg.Swarms {
+				a, err := analyzer.Load(cmd.Context(), sw.LoadOptions(cfg))
+				if err != nil {
+					return &exitError{code: ExitError, err: err}
+				}
+				skippedNote(a, cmd.ErrOrStderr())
+				if err := incompleteLoad(a, true); err != nil {
+					return &exitError{code: ExitError, err: err}
+				}
+				p := plan.Build(a.Model)
+				p.Swarm = sw.Mode
+				plans = append(plans, p)
 			}
 			var buf bytes.Buffer
-			if err := plan.Write(&buf, plan.Build(a.Model), format); err != nil {
+			if err := plan.WriteAll(&buf, plans, format); err != nil {
 				return &exitError{code: ExitError, err: err}
 			}
 			if lf.output != "" {

@@ -16,6 +16,9 @@ import (
 
 // Plan is the JSON form of the address plan.
 type Plan struct {
+	// Swarm says which inputs the plan is of and which of them are checked
+	// against each other (empty when the caller does not say).
+	Swarm string `json:"swarm,omitempty"`
 	// Live is the engine a --live run read the swarm from ("" otherwise).
 	Live     string    `json:"live,omitempty"`
 	Nodes    int       `json:"nodes"`
@@ -113,6 +116,31 @@ func Build(m *analyzer.Model) Plan {
 // Formats lists the plan's output formats.
 var Formats = []string{"text", "json", "markdown"}
 
+// WriteAll renders the plans of several swarms: one after the other (text,
+// markdown), or a JSON array; a single plan is written as Write does.
+func WriteAll(w io.Writer, ps []Plan, format string) error {
+	if len(ps) == 1 {
+		return Write(w, ps[0], format)
+	}
+	if format == "json" {
+		b, err := json.MarshalIndent(ps, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return err
+	}
+	for i, p := range ps {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		if err := Write(w, p, format); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Write renders the plan.
 func Write(w io.Writer, p Plan, format string) error {
 	switch format {
@@ -150,6 +178,9 @@ func pct(n Network) string {
 }
 
 func writeText(w io.Writer, p Plan) error {
+	if p.Swarm != "" {
+		fmt.Fprintf(w, "Swarm: %s\n\n", p.Swarm)
+	}
 	if p.Live != "" {
 		fmt.Fprintf(w, "Live swarm at %s (%d nodes), with the linted stacks applied.\n\n", p.Live, p.Nodes)
 	}
@@ -181,6 +212,9 @@ func writeText(w io.Writer, p Plan) error {
 }
 
 func writeMarkdown(w io.Writer, p Plan) error {
+	if p.Swarm != "" {
+		fmt.Fprintf(w, "# Swarm\n\n%s\n\n", p.Swarm)
+	}
 	if p.Live != "" {
 		fmt.Fprintf(w, "Live swarm at `%s` (%d nodes), with the linted stacks applied.\n\n", p.Live, p.Nodes)
 	}
