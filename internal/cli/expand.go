@@ -37,9 +37,8 @@ func IsComposeName(name string) bool {
 // version control and vendored dependencies.
 var skipDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, "vendor": true, "node_modules": true}
 
-// sniff tells a Compose file from other YAML by content; nil when this
-// build has no content detection (then only names count).
-var sniff func(data []byte) bool
+// sniff tells a Compose file from other YAML by content.
+var sniff = analyzer.LooksLikeCompose
 
 // sniffLimit bounds how much of a YAML file a directory walk reads to tell
 // whether it is a Compose file.
@@ -208,7 +207,7 @@ func matchSegments(pat, segs []string) bool {
 
 // walkDir finds the Compose and stack files below dir, sorted: files named
 // like one (IsComposeName), and other .yml/.yaml files whose content is
-// one (when content detection is built in). It skips .git, vendor and
+// one (analyzer.LooksLikeCompose). It skips .git, vendor and
 // node_modules directories, symbolic links, and what .gitignore files (of
 // the directory, its subdirectories and its parents up to the repository
 // root) and .git/info/exclude ignore.

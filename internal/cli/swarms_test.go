@@ -183,6 +183,8 @@ func TestDirectoryGlobAndStdinArguments(t *testing.T) {
 		"stacks/web/docker-stack.yml":      frontNet,
 		"stacks/api/stack.yml":             backNet,
 		"stacks/api/notes.yml":             "not: [a, stack\n",
+		"stacks/db/app.yaml":               cleanNet, // a Compose file by its content
+		"stacks/ci/build.yml":              "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    services:\n      db: {image: postgres}\n",
 		"stacks/compose.local.yml":         "bad: [\n",
 		"ignored/docker-compose.yml":       "bad: [\n",
 		"vendor/x/docker-compose.yml":      "bad: [\n",
@@ -210,8 +212,8 @@ func TestDirectoryGlobAndStdinArguments(t *testing.T) {
 		slices.Sort(got)
 		return got
 	}
-	want := []string{"stacks/api/stack.yml", "stacks/web/docker-stack.yml"}
-	for _, args := range [][]string{{"."}, {"stacks/"}, {"stacks"}, {"stacks/**/*stack.yml"}, {"stacks/*/*stack.yml"}} {
+	want := []string{"stacks/api/stack.yml", "stacks/db/app.yaml", "stacks/web/docker-stack.yml"}
+	for _, args := range [][]string{{"."}, {"stacks/"}, {"stacks"}, {"stacks/**/*stack.yml", "stacks/db"}, {"stacks/*/*stack.yml", "stacks/**/app.yaml"}} {
 		got := files(args...)
 		for i := range got {
 			got[i] = strings.TrimPrefix(filepath.ToSlash(got[i]), "./")
