@@ -11,6 +11,7 @@ import (
 
 	"github.com/swarmlint/swarmlint/analyzer"
 	"github.com/swarmlint/swarmlint/analyzer/script"
+	"github.com/swarmlint/swarmlint/internal/live"
 	"github.com/swarmlint/swarmlint/internal/safeio"
 	"github.com/swarmlint/swarmlint/lint"
 	"github.com/swarmlint/swarmlint/rules"
@@ -89,14 +90,12 @@ func (lf *lintFlags) config(ctx context.Context, args []string, stdin io.Reader,
 	if lf.stack != "" && len(lf.composeFiles) == 0 && len(stackArgs) > 1 {
 		return cfg, errors.New("--stack names one stack; with several files use -c a.yml -c b.yml --stack NAME")
 	}
-	if cfg.Swarms, cfg.Focus, err = lf.swarms(fc, stackArgs, scriptArgs); err != nil {
+	var entries []int
+	if cfg.Swarms, entries, cfg.Focus, err = lf.swarms(fc, stackArgs, scriptArgs); err != nil {
 		return cfg, err
 	}
-	if err := lf.readLive(ctx, &cfg); err != nil {
+	if err := lf.readLiveSwarms(ctx, &cfg, entries); err != nil {
 		return cfg, err
-	}
-	for i := range cfg.Swarms {
-		cfg.Swarms[i].Live = cfg.Live
 	}
 	for _, dir := range lf.policies {
 		mods, err := rules.LoadDirIn(dir, repo)
@@ -296,6 +295,43 @@ func (lf *lintFlags) facts(fc *analyzer.Config, index int) lint.Swarm {
 	return sw
 }
 
+// readLiveSwarms reads the running swarm of every swarm for --live: the
+// engine of --docker-host, else of the swarm's cluster.docker_host in
+// its swarms: entry, else of the top-level one, else the docker CLI's.
+// Each engine is read once.
+func (lf *lintFlags) readLiveSwarms(ctx context.Context, cfg *lint.Config, entries []int) error {
+	if !lf.live && lf.dockerHost == "" {
+		return nil
+	}
+	read := map[string]*analyzer.LiveSwarm{}
+	for i := range cfg.Swarms {
+		choice := live.Choice{Host: lf.dockerHost, HostFrom: "--docker-host"}
+		if fc := cfg.ConfigFile; choice.Host == "" && fc != nil {
+			if e := entries[i]; e >= 0 && e < len(fc.Swarms) && fc.Swarms[e].Cluster.DockerHost != "" {
+				choice.Host, choice.HostFrom = fc.Swarms[e].Cluster.DockerHost, fmt.Sprintf("swarms[%d].cluster.docker_host in %s", e, lint.DisplayPath(fc.File))
+			} else if fc.Cluster.DockerHost != "" {
+				choice.Host, choice.HostFrom = fc.Cluster.DockerHost, "cluster.docker_host in "+lint.DisplayPath(fc.File)
+			}
+		}
+		ls, ok := read[choice.Host]
+		if !ok {
+			ep, err := live.Resolve(choice)
+			if err != nil {
+				return fmt.Errorf("--live: %w", err)
+			}
+			if ls, err = live.Read(ctx, ep, lf.liveTimeout); err != nil {
+				return err
+			}
+			read[choice.Host] = ls
+		}
+		cfg.Swarms[i].Live = ls
+		if i == 0 {
+			cfg.Live = ls
+		}
+	}
+	return nil
+}
+
 // withScripts adds scripts to a swarm, each file once.
 func withScripts(sw lint.Swarm, scripts ...[]string) lint.Swarm {
 	for _, list := range scripts {
@@ -308,7 +344,17 @@ func withScripts(sw lint.Swarm, scripts ...[]string) lint.Swarm {
 
 // swarms groups the inputs into swarms (see config) and returns the files
 // named on the command line when the run is about them.
-func (lf *lintFlags) swarms(fc *analyzer.Config, stackArgs, scriptArgs []string) ([]lint.Swarm, []string, error) {
+func (lf *lintFlags) swarms(fc *analyzer.Config, stackArgs, scriptArgs []string) (swarms []lint.Swarm, entries []int, focus []string, err error) {
+	swarms, entries, focus, err = lf.group(fc, stackArgs, scriptArgs)
+	if !lf.changed {
+		focus = nil
+	}
+	return swarms, entries, focus, err
+}
+
+// group is swarms' work; entries are the swarms: index of each swarm (-1
+// for a swarm that is no swarms: entry).
+func (lf *lintFlags) group(fc *analyzer.Config, stackArgs, scriptArgs []string) ([]lint.Swarm, []int, []string, error) {
 	configured := configuredSwarms(fc)
 	if lf.swarmName != "" {
 		var names []string
@@ -318,9 +364,9 @@ func (lf *lintFlags) swarms(fc *analyzer.Config, stackArgs, scriptArgs []string)
 		})
 		if len(kept) == 0 {
 			if fc == nil || len(fc.Swarms) == 0 {
-				return nil, nil, fmt.Errorf("--swarm %q: the configuration has no swarms: entries", lf.swarmName)
+				return nil, nil, nil, fmt.Errorf("--swarm %q: the configuration has no swarms: entries", lf.swarmName)
 			}
-			return nil, nil, fmt.Errorf("--swarm %q: no such swarm in %s (it has %s)", lf.swarmName, fc.File, strings.Join(names, ", "))
+			return nil, nil, nil, fmt.Errorf("--swarm %q: no such swarm in %s (it has %s)", lf.swarmName, fc.File, strings.Join(names, ", "))
 		}
 		configured = kept
 	}
@@ -354,17 +400,18 @@ func (lf *lintFlags) swarms(fc *analyzer.Config, stackArgs, scriptArgs []string)
 		// No file arguments: the configured swarms.
 		if len(configured) > 0 {
 			out := make([]lint.Swarm, len(configured))
+			idx := make([]int, len(configured))
 			for i, c := range configured {
-				out[i] = build(c)
+				out[i], idx[i] = build(c), c.index
 			}
-			return out, nil, nil
+			return out, idx, nil, nil
 		}
 		if len(lf.scripts) == 0 && lf.swarmInit == "" && lf.daemonJSON == "" && !lf.live && lf.dockerHost == "" {
-			return nil, nil, errNoInputs
+			return nil, nil, nil, errNoInputs
 		}
 		sw := withScripts(lf.facts(fc, -1), topScripts, flagScripts)
 		sw.Mode = "the swarm that the settings and scripts describe (no stack)"
-		return []lint.Swarm{sw}, nil, nil
+		return []lint.Swarm{sw}, []int{-1}, nil, nil
 	}
 
 	// Which configured swarm and stack each configured file belongs to.
@@ -423,9 +470,11 @@ func (lf *lintFlags) swarms(fc *analyzer.Config, stackArgs, scriptArgs []string)
 	focus = append(focus, flagScripts...)
 
 	var out []lint.Swarm
+	var idx []int
 	for i, c := range configured {
 		if touched[i] {
 			out = append(out, build(c))
+			idx = append(idx, c.index)
 		}
 	}
 	switch {
@@ -436,24 +485,21 @@ func (lf *lintFlags) swarms(fc *analyzer.Config, stackArgs, scriptArgs []string)
 		sw := withScripts(lf.facts(fc, -1), topScripts, flagScripts)
 		sw.Stacks = free
 		sw.Mode = fmt.Sprintf("one swarm (--same-swarm): %s checked against each other", countOf(len(free), "stack"))
-		out = append(out, sw)
+		out, idx = append(out, sw), append(idx, -1)
 	case len(free) > 0:
 		for _, si := range free {
 			sw := withScripts(lf.facts(fc, -1), topScripts, flagScripts)
 			sw.Stacks = []analyzer.StackInput{si}
 			sw.Mode = fmt.Sprintf("independent stack %s: checked against the swarm settings and scripts, not against other files (--same-swarm checks files against each other)",
 				strings.Join(displayPaths(si.Files), " + "))
-			out = append(out, sw)
+			out, idx = append(out, sw), append(idx, -1)
 		}
 	case len(out) == 0:
 		sw := withScripts(lf.facts(fc, -1), topScripts, flagScripts)
 		sw.Mode = "the swarm that the settings and scripts describe (no stack)"
-		out = append(out, sw)
+		out, idx = append(out, sw), append(idx, -1)
 	}
-	if !lf.changed {
-		focus = nil
-	}
-	return out, focus, nil
+	return out, idx, focus, nil
 }
 
 func displayPaths(files []string) []string {

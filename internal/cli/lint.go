@@ -117,29 +117,6 @@ func splitList(xs []string) []string {
 	return out
 }
 
-// readLive reads the running swarm for --live (or --docker-host): the
-// engine named by the flag, then by the configuration, then the one the
-// docker CLI would use. Nothing touches the Docker client without it.
-func (lf *lintFlags) readLive(ctx context.Context, cfg *lint.Config) error {
-	choice := live.Choice{Host: lf.dockerHost, HostFrom: "--docker-host"}
-	if choice.Host == "" && cfg.ConfigFile != nil && cfg.ConfigFile.Cluster.DockerHost != "" {
-		choice.Host, choice.HostFrom = cfg.ConfigFile.Cluster.DockerHost, "cluster.docker_host in "+lint.DisplayPath(cfg.ConfigFile.File)
-	}
-	if !lf.live && lf.dockerHost == "" {
-		return nil
-	}
-	ep, err := live.Resolve(choice)
-	if err != nil {
-		return fmt.Errorf("--live: %w", err)
-	}
-	ls, err := live.Read(ctx, ep, lf.liveTimeout)
-	if err != nil {
-		return err
-	}
-	cfg.Live = ls
-	return nil
-}
-
 // inputsError explains errNoInputs.
 func inputsError(err error) error {
 	if errors.Is(err, errNoInputs) {
