@@ -76,7 +76,6 @@ func (o Options) read(path string, max int64) ([]byte, error) {
 	return ReadInput(path, max)
 }
 
-
 // Settings are cluster facts the files cannot give, with documented defaults.
 type Settings struct {
 	NodeCount        int      // default 3
