@@ -673,8 +673,11 @@ func (b *builder) hostnames() {
 		s := b.m.Services[id]
 		seen := map[string]bool{}
 		for _, tu := range b.texts[id] {
-			for _, tok := range hostTokenRe.FindAllString(tu.text, -1) {
-				tok = strings.TrimRight(tok, ".")
+			for _, loc := range hostTokenRe.FindAllStringIndex(tu.text, -1) {
+				if !hostPosition(tu.text, loc[0], loc[1]) {
+					continue
+				}
+				tok := strings.TrimRight(tu.text[loc[0]:loc[1]], ".")
 				other, ok := byStack[s.Stack][tok]
 				if !ok {
 					other, ok = global[tok]
@@ -690,6 +693,26 @@ func (b *builder) hostnames() {
 			}
 		}
 	}
+}
+
+// hostPosition reports whether text[a:b] stands where a host name can:
+// not a URL scheme ("redis://"), a path segment ("/var/lib/postgres"), a
+// flag ("--db") or a key ("db=..."). "http://db:5432", "db:3306" and
+// "DB_HOST=db" keep it.
+func hostPosition(text string, a, b int) bool {
+	rest := text[b:]
+	if strings.HasPrefix(rest, "://") || strings.HasPrefix(rest, "=") {
+		return false
+	}
+	if a > 0 {
+		switch text[a-1] {
+		case '-', '$', '{':
+			return false
+		case '/':
+			return a > 1 && text[a-2] == '/'
+		}
+	}
+	return true
 }
 
 func sortStrings(xs []string) []string { sort.Strings(xs); return xs }

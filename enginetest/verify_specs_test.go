@@ -86,7 +86,9 @@ var goChecks = map[string]spec{
 
 	"SWL009/bad.yml": {Check: checkExternalUnchanged},
 	"SWL010/bad.yml": {Check: checkStaticIPDropped},
-	"SWL011/bad.yml": {Check: checkPrinted(`Ignoring unsupported options: domainname, links, mac_address, network_mode, restart`, `container_name: Setting the container name is not supported`)},
+	"SWL011/bad.yml": {Check: checkAll(
+		checkPrinted(`Ignoring unsupported options: domainname, links, mac_address, network_mode, restart`, `container_name: Setting the container name is not supported`),
+		checkRestartPolicy("wordpress", `"Condition":"any"`), checkRestartPolicy("mysql", ``))},
 	"SWL012/bad.yml": {Check: checkHostIPIgnored},
 
 	"SWL014/multi/":           {Check: checkOverrideDropped},
@@ -103,6 +105,7 @@ var goChecks = map[string]spec{
 	"SWL103/good.yml":      {Check: checkPendingOnlyFor("placement constraints", "edge-a", "edge-b")},
 	"SWL104/bad.yml":       {Check: checkPublishedIngress("db", 3306)},
 	"SWL104/bad-queue.yml": {Check: checkPublishedIngress("rabbitmq", 5672)},
+	"SWL110/bad.yml":       {Check: checkPublishedIngress("kafka", 19092)},
 	"SWL109/bad.yml":       {Check: checkPublishedIngress("socket-proxy", 2375)},
 	"SWL105/bad.yml": {
 		Check: checkHostPortPending("traefik", 1)},
@@ -805,4 +808,59 @@ func waitIngress(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+}
+
+// checkAll runs checks in order and joins their evidence.
+func checkAll(checks ...func(*checkCtx) ([]string, error)) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		var ev []string
+		for _, check := range checks {
+			e, err := check(c)
+			ev = append(ev, e...)
+			if err != nil {
+				return ev, err
+			}
+		}
+		return ev, nil
+	}
+}
+
+// checkRestartPolicy: the service's TaskTemplate.RestartPolicy as
+// docker stack deploy set it. want "" means none at all (swarm's default,
+// condition any, applies).
+func checkRestartPolicy(svc, want string) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		s, err := enginetest.ServiceInspect(svcName(c, svc))
+		if err != nil {
+			return nil, err
+		}
+		var spec struct {
+			Spec struct {
+				TaskTemplate struct {
+					RestartPolicy json.RawMessage
+				}
+			}
+		}
+		if err := json.Unmarshal(s.Raw, &spec); err != nil {
+			return nil, err
+		}
+		got := strings.TrimSpace(string(spec.Spec.TaskTemplate.RestartPolicy))
+		if want == "" {
+			if got != "" && got != "null" && !strings.Contains(got, `"Condition":"any"`) {
+				return nil, fmt.Errorf("%s: RestartPolicy %s, want none (swarm's default)", svc, got)
+			}
+			return []string{fmt.Sprintf("%s (restart: \"no\") runs with RestartPolicy %s: swarm's default, condition any", svc, orNone(got))}, nil
+		}
+		if !strings.Contains(got, want) {
+			return nil, fmt.Errorf("%s: RestartPolicy %s, want %s", svc, got, want)
+		}
+		return []string{fmt.Sprintf("%s (restart: unless-stopped) runs with RestartPolicy %s", svc, got)}, nil
+	}
+}
+
+func orNone(s string) string {
+	if s == "" || s == "null" {
+		return "none"
+	}
+	return s
 }

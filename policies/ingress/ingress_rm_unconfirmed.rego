@@ -29,6 +29,8 @@
 #     ref: https://docs.docker.com/engine/swarm/networking/#customize-ingress
 #   - description: docker network rm reference
 #     ref: https://docs.docker.com/reference/cli/docker/network/rm/
+#   - description: "swarmlint, how Docker behaves: `docker network rm ingress` asks first"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#ingress-rm-confirmation
 # custom:
 #   id: SWL406
 #   name: ingress-rm-unconfirmed

@@ -92,15 +92,15 @@ ports := {
 }
 
 # web_ports are HTTP ports, including the web consoles of backends
-# (RabbitMQ management 15672, Neo4j browser 7474, ZooKeeper AdminServer
-# 8080, ...): publishing them is how people reach them, so they are never
-# backend evidence.
-web_ports := {80, 443, 3000, 7474, 8000, 8080, 8081, 8161, 8443, 8888, 15672}
+# (RabbitMQ management 15672, Neo4j browser 7474, NATS monitoring 8222,
+# ZooKeeper AdminServer 8080, ...): publishing them is how people reach
+# them, so they are never backend evidence.
+web_ports := {80, 443, 3000, 7474, 8000, 8080, 8081, 8161, 8222, 8443, 8888, 15672}
 
 # frontend_images are web servers and reverse proxies: never backends,
 # whatever they publish.
 frontend_images := {
-	"apache", "caddy", "envoy", "haproxy", "httpd", "kong", "nginx", "nginx-proxy",
+	"apache", "caddy", "caddy-docker-proxy", "envoy", "haproxy", "httpd", "kong", "nginx", "nginx-proxy",
 	"nginx-unprivileged", "openresty", "traefik", "varnish",
 }
 

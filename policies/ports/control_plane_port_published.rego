@@ -17,10 +17,12 @@
 #   - any port of a service that mounts the Docker socket
 #     (`/var/run/docker.sock`, `/run/docker.sock`, `//./pipe/docker_engine`):
 #     Portainer and its agent, CI runners, log shippers that call the API.
+#     The program behind the port is then root-equivalent on its node, and
+#     any weakness in it opens the daemon to everyone who reaches the port.
 #     Reverse proxies (Traefik, nginx-proxy, Caddy, ...) mount the socket only
-#     to discover services; their web ports 80 and 443 are what they are for
-#     and are not reported, their other ports are (a warning: usually a
-#     dashboard or an API of the proxy).
+#     to discover services; ports 80 and 443 of a service with the socket are
+#     taken for such a proxy's sites and not reported, and a known proxy's
+#     other ports are a warning (usually its dashboard or API).
 #
 #   **Warning** — swarm's own ports and admin APIs of cluster software:
 #   2377 (cluster management), 7946 (node discovery), 4789 or the swarm's data
@@ -41,6 +43,8 @@
 #     ref: https://docs.docker.com/engine/swarm/swarm-tutorial/#open-protocols-and-ports-between-the-hosts
 #   - description: Kong docs, securing the Admin API
 #     ref: https://docs.konghq.com/gateway/latest/production/running-kong/secure-admin-api/
+#   - description: "swarmlint, how Docker behaves: A published port is open on every node"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#published-port-reach
 # custom:
 #   id: SWL109
 #   name: control-plane-port-published
@@ -118,7 +122,13 @@ _api(service, port) := sprintf("the service mounts the Docker socket (%s)", [_mo
 	not _image(service) in _proxy_images
 	_mounts_socket(service)
 	not backends.frontend(object.get(service, "image", ""))
+	not port.target in _public_web_ports
 }
+
+# Reverse proxies that read the socket to discover services serve their
+# sites on 80 and 443, also when swarmlint cannot tell the image (built
+# from a Dockerfile): those two ports are what they are for.
+_public_web_ports := {80, 443}
 
 report contains finding if {
 	some service in input.services
@@ -126,10 +136,22 @@ report contains finding if {
 	_published(port)
 	why := _api(service, port)
 	finding := result.finding(rego.metadata.chain(), port, sprintf(
-		"service %q publishes %s %s, and %s; whoever reaches the port controls the Docker daemon, which is root on the node",
-		[_label(service), ports.published(port), _where(port), why],
+		"service %q publishes %s %s, and %s; %s",
+		[_label(service), ports.published(port), _where(port), why, _consequence_for(service, port)],
 	))
 }
+
+_consequence_for(service, port) := "whoever reaches the port controls the Docker daemon, which is root on the node" if {
+	_direct_api(service, port)
+}
+
+_consequence_for(service, port) := "the program behind the port holds the Docker socket, which is root on the node: any weakness in it (an unauthenticated page, a vulnerability) hands the Docker daemon to whoever reaches the port" if {
+	not _direct_api(service, port)
+}
+
+_direct_api(_, port) if port.target in {2375, 2376}
+
+_direct_api(service, _) if _image(service) in _proxy_images
 
 # ---- warnings: admin ports ----
 

@@ -69,3 +69,9 @@ test_unpublished_and_ordinary_ports_are_fine if {
 	count(rule.report) == 0 with input as _input({"image": "alpine:3", "ports": [{"target": 2375, "published": 0, "published_raw": "", "protocol": "tcp", "mode": "ingress", "ref": {}}]})
 	count(rule.report) == 0 with input as _input({"image": "nginx:1.27", "ports": [_port(80, 8080, "ingress")]})
 }
+
+test_web_ports_of_a_built_proxy_with_the_socket_are_fine if {
+	count(rule.report) == 0 with input as _input({"mounts": [{"type": "bind", "source": "/var/run/docker.sock", "target": "/tmp/docker.sock"}], "ports": [_port(80, 80, "ingress"), _port(443, 443, "ingress")]})
+	f := _one({"image": "dockersamples/visualizer:stable", "mounts": [{"type": "bind", "source": "/var/run/docker.sock", "target": "/var/run/docker.sock"}], "ports": [_port(8080, 8080, "ingress")]})
+	contains(f.message, "the program behind the port holds the Docker socket")
+}

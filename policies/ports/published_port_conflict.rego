@@ -41,6 +41,8 @@
 #     ref: https://docs.docker.com/engine/swarm/ingress/#bypass-the-routing-mesh
 #   - description: "swarmlint, how Docker behaves: Two services on one published port"
 #     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#published-port-conflict
+#   - description: "swarmlint, how Docker behaves: Two host-mode publishers of one port on a node"
+#     ref: https://github.com/swarmlint/swarmlint/blob/main/docs/swarm-behaviour.md#host-port-same-node
 # custom:
 #   id: SWL103
 #   name: published-port-conflict

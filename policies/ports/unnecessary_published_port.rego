@@ -58,7 +58,8 @@ import data.swarmlint.lib.result
 report contains finding if {
 	some service in input.services
 	not backends.frontend(_image(service))
-	consumers := object.get(input.indexes.consumers, service.id, [])
+	not _announces(service)
+	consumers := _consumers(service)
 	count(consumers) > 0
 	every c in consumers {
 		c.shared_network
@@ -67,16 +68,75 @@ report contains finding if {
 	ports.ingress(port)
 	not port.target in backends.web_ports
 	evidence := _backend_evidence(service, port)
+	not _sibling_left_alone(service, port)
 	finding := result.finding(rego.metadata.chain(), port, sprintf(
-		"service %q (%s) publishes %s on every node through the routing mesh, but its consumers %s reach it over the shared network %s; the port only widens the attack surface",
+		"service %q (%s) publishes %s on every node through the routing mesh, but the services that use it (%s: its name is in their environment or command) reach it over the shared network %s without it; unless a client outside the swarm needs this port, it only exposes the backend on every node",
 		[service.key, evidence, ports.published(port), _names(service, consumers), _shared(service, consumers)],
 	))
+}
+
+# _consumers are the services that name this one as a host in their
+# environment or command, without its cluster peers (services of the same
+# image: a ZooKeeper ensemble or Redis Cluster nodes naming each other are
+# not its clients). depends_on is not evidence: stack deploy ignores it, and
+# it names start order, not a connection.
+_consumers(service) := [c |
+	some c in object.get(input.indexes.consumers, service.id, [])
+	c.via == "hostname"
+	not _peer(service, input.services[c.service])
+]
+
+_peer(service, other) if {
+	_image(service) != ""
+	backends.image_name(_image(other)) == backends.image_name(_image(service))
+}
+
+# _announces: the service tells its clients an address of its own (Redis
+# Cluster --cluster-announce-ip, Kafka advertised listeners, ...): clients
+# then come back to the published port, which is needed.
+_announces(service) if {
+	some k, _ in object.get(service, "environment", {})
+	regex.match(`(?i)(advertised|announce)`, k)
+}
+
+_announces(service) if {
+	some w in object.get(service, "command_line", [])
+	regex.match(`(?i)(advertise|announce)`, w)
+}
+
+# Services of one image that publish the same container port are judged
+# together: when one of them has no consumer in the swarm, the published
+# ports are a pattern of the whole group (one per member), left alone.
+_by_image[name] contains id if {
+	some id, s in input.services
+	name := backends.image_name(_image(s))
+	name != ""
+}
+
+_sibling_left_alone(service, port) if {
+	name := backends.image_name(_image(service))
+	some id in _by_image[name]
+	id != service.id
+	sibling := input.services[id]
+	some p in sibling.ports
+	p.target == port.target
+	ports.ingress(p)
+	not _judged_alike(sibling)
+}
+
+_judged_alike(sibling) if {
+	consumers := _consumers(sibling)
+	count(consumers) > 0
+	every c in consumers {
+		c.shared_network
+	}
+	not _announces(sibling)
 }
 
 # Image evidence first, then port evidence; one of them is enough.
 _backend_evidence(service, _) := sprintf("%s image", [backends.image_backend(_image(service))])
 
-_backend_evidence(service, port) := sprintf("%s port %d", [backends.port_backend(port.target), port.target]) if {
+_backend_evidence(service, port) := sprintf("container port %d, usually %s", [port.target, backends.port_backend(port.target)]) if {
 	not backends.image_backend(_image(service))
 }
 
