@@ -128,10 +128,13 @@ test_siblings_are_judged_alike if {
 	# db and db-replica run one image and publish one container port; only
 	# db has a consumer, so neither is reported.
 	base := _wordpress("postgres:16", _port(5432, 5432, "ingress"), true)
-	inp := _with(base, {"blog_db-replica": {
-		"id": "blog_db-replica", "key": "db-replica", "stack": "blog", "image": "postgres:16",
-		"ports": [_port(5432, 5433, "ingress")], "networks": [{"key": "default", "network": "blog_default"}],
-	}}, {})
+	inp := _with(
+		base, {"blog_db-replica": {
+			"id": "blog_db-replica", "key": "db-replica", "stack": "blog", "image": "postgres:16",
+			"ports": [_port(5432, 5433, "ingress")], "networks": [{"key": "default", "network": "blog_default"}],
+		}},
+		{},
+	)
 	count(rule.report) == 0 with input as inp
 
 	# With a consumer each, both are reported.
