@@ -12,6 +12,13 @@
 #   (reported as an error). compose-go, and thus `docker compose`, only warns
 #   and leaves the port unpublished. swarmlint
 #   looks variables up in its own environment and any `--env-file`.
+#
+#   An empty value is a **warning** where it silently changes what the swarm
+#   does: published ports, the image, `deploy.mode`, `replicas` and
+#   `endpoint_mode`, the networks a service joins, and a network's name,
+#   driver, options and subnets. Elsewhere (environment, labels, commands,
+#   health checks) it is a **note**: the environment that runs the deploy
+#   often sets it (a project's own scripts export it).
 # related_resources:
 #   - description: Docker docs, interpolation in compose files
 #     ref: https://docs.docker.com/reference/compose-file/interpolation/
@@ -36,11 +43,40 @@ report contains finding if {
 	not v.set
 	v.operator == ""
 	not v.cast_fails
+	_shapes_the_swarm(v.field)
 	finding := result.finding(rego.metadata.chain(), v, sprintf(
 		"variable %q is not set and has no default: docker stack deploy silently substitutes an empty string in %s",
 		[v.name, v.field],
 	))
 }
+
+# Elsewhere (environment, labels, commands, ...) the empty value is the
+# application's business, and the environment that deploys often sets the
+# variable: a note.
+report contains finding if {
+	some v in input.variables
+	not v.set
+	v.operator == ""
+	not v.cast_fails
+	not _shapes_the_swarm(v.field)
+	finding := result.with_severity(
+		result.finding(rego.metadata.chain(), v, sprintf(
+			"variable %q is not set here and has no default: unless the environment that runs docker stack deploy sets it, %s is deployed with an empty string",
+			[v.name, v.field],
+		)),
+		"note",
+	)
+}
+
+# _shapes_the_swarm: fields where an empty value silently changes what the
+# swarm does: published ports, the image, modes and replicas, the networks a
+# service joins, and a network's name, driver, options and subnets.
+_shapes_the_swarm(field) if regex.match(
+	`^services\.[^.]+\.(ports\.|image$|deploy\.(mode|replicas|endpoint_mode)$|networks)`,
+	field,
+)
+
+_shapes_the_swarm(field) if regex.match(`^networks\.[^.]+\.(name|driver|driver_opts|external|ipam)`, field)
 
 report contains finding if {
 	some v in input.variables

@@ -34,3 +34,15 @@ test_set_variable_is_fine if {
 test_plus_operator_is_left_to_swl013 if {
 	count(rule.report) == 0 with input as {"variables": [_var("DEBUG", false, ":+", "services.web.command", "", false)]}
 }
+
+test_unset_variable_in_the_environment_is_a_note if {
+	findings := rule.report with input as {"variables": [_var("LOG", false, "", "services.web.environment.LOG_LEVEL", "", false)]}
+	some f in findings
+	f.severity == "note"
+	contains(f.message, "unless the environment that runs docker stack deploy sets it")
+}
+
+test_unset_variable_in_a_network_name_is_a_warning if {
+	some f in rule.report with input as {"variables": [_var("STACK", false, "", "networks.default.name", "", false)]}
+	f.severity == "warning"
+}
