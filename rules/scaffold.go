@@ -76,6 +76,82 @@ func Scaffold(o ScaffoldOptions) (map[string][]byte, error) {
 	return out, nil
 }
 
+// ScaffoldBuiltin returns the files of a new built-in rule, by path relative
+// to the repository root: policies/<category>/<name>.rego with its Rego
+// tests, and fixtures/<ID>-<name>/ with a bad and a good fixture and the
+// engine expectation (engine.json, pending until the engine suite has run
+// the rule). The rule is the same working example as Scaffold's.
+func ScaffoldBuiltin(o ScaffoldOptions, category string) (map[string][]byte, error) {
+	d, ok := categoryDigit[category]
+	if !ok {
+		return nil, fmt.Errorf("category %q: want one of %s", category, strings.Join(sortedKeys(categoryDigit), ", "))
+	}
+	if !builtinIDRe.MatchString(o.ID) || o.ID[3] != d {
+		return nil, fmt.Errorf("built-in rule id %q: want SWL%cnn for category %s", o.ID, d, category)
+	}
+	if !scaffoldNameRe.MatchString(o.Name) {
+		return nil, fmt.Errorf("rule name %q must be kebab-case and start with a letter, e.g. no-latest-tag", o.Name)
+	}
+	if !validSeverity(o.Severity) {
+		return nil, fmt.Errorf("severity %q: want error, warning or note", o.Severity)
+	}
+	snake := strings.ReplaceAll(o.Name, "-", "_")
+	data := map[string]any{
+		"ID": o.ID, "Name": o.Name, "Snake": snake, "Severity": o.Severity, "Builtin": true,
+		"Package": "swarmlint.rules." + category + "." + snake,
+		"Title":   strings.ToUpper(o.Name[:1]) + strings.ReplaceAll(o.Name[1:], "-", " "),
+	}
+	policy := "policies/" + category + "/" + snake
+	fixtures := "fixtures/" + o.ID + "-" + o.Name
+	files := map[string]string{
+		policy + ".rego":          "rule.rego.tmpl",
+		policy + "_test.rego":     "rule_test.rego.tmpl",
+		fixtures + "/bad.yml":     "bad.yml.tmpl",
+		fixtures + "/good.yml":    "good.yml.tmpl",
+		fixtures + "/engine.json": "engine.json.tmpl",
+	}
+	out := map[string][]byte{}
+	for name, tmpl := range files {
+		var b bytes.Buffer
+		if err := scaffoldTemplates.ExecuteTemplate(&b, tmpl, data); err != nil {
+			return nil, err
+		}
+		out[name] = b.Bytes()
+	}
+	return out, nil
+}
+
+// NextBuiltinID returns the next free id of a category among the rules in
+// policyDir and the fixture folders in fixturesDir: one above the highest.
+func NextBuiltinID(policyDir, fixturesDir, category string) (string, error) {
+	d, ok := categoryDigit[category]
+	if !ok {
+		return "", fmt.Errorf("category %q: want one of %s", category, strings.Join(sortedKeys(categoryDigit), ", "))
+	}
+	ids, err := UsedCustomIDs(policyDir)
+	if err != nil {
+		return "", err
+	}
+	ents, _ := os.ReadDir(fixturesDir)
+	for _, e := range ents {
+		if id, _, ok := strings.Cut(e.Name(), "-"); ok && builtinIDRe.MatchString(id) {
+			ids[id] = true
+		}
+	}
+	max := -1
+	for id := range ids {
+		if builtinIDRe.MatchString(id) && id[3] == d {
+			if n, err := strconv.Atoi(id[4:]); err == nil && n > max {
+				max = n
+			}
+		}
+	}
+	if max >= 99 {
+		return "", fmt.Errorf("no free id left in category %s", category)
+	}
+	return fmt.Sprintf("SWL%c%02d", d, max+1), nil
+}
+
 var metadataIDRe = regexp.MustCompile(`(?m)^#\s+id:\s*"?([A-Z][A-Z0-9]*?)([0-9]{3})"?\s*$`)
 
 // UsedCustomIDs returns the ids declared in METADATA (`#   id: ACME001`

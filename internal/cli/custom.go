@@ -243,6 +243,8 @@ type newRuleFlags struct {
 	id       string
 	severity string
 	force    bool
+	builtin  bool
+	category string
 }
 
 func newNewRule(stdout io.Writer) *cobra.Command {
@@ -259,10 +261,22 @@ func newNewRule(stdout io.Writer) *cobra.Command {
 
 The example flags images without a pinned tag; it already passes
 'swarmlint test DIR' and fires on bad.yml. Edit it into your own check:
-docs/custom-rules.md is the tutorial, docs/model.md lists the input.`,
+docs/custom-rules.md is the tutorial, docs/model.md lists the input.
+
+With --builtin (in a clone of swarmlint) it writes a built-in rule of
+--category instead, with the next free id of that category:
+
+  policies/<category>/<name>.rego and <name>_test.rego
+  fixtures/<ID>-<name>/bad.yml, good.yml
+  fixtures/<ID>-<name>/engine.json      what Docker must do with bad.yml
+                                        (pending until the engine suite ran)
+
+then 'go run ./internal/docgen/gen' and 'go test -short ./...' pass; no
+Go file to edit and no Docker needed (README: Adding a built-in rule).`,
 		Example: `  swarmlint new-rule --dir policy --id ACME001 no-latest-tag
   swarmlint test policy
-  swarmlint --policy policy docker-stack.yml`,
+  swarmlint --policy policy docker-stack.yml
+  swarmlint new-rule --builtin --category ports my-port-check`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runNewRule(cmd.Context(), nf, args[0], stdout)
@@ -273,10 +287,18 @@ docs/custom-rules.md is the tutorial, docs/model.md lists the input.`,
 	f.StringVar(&nf.id, "id", "", "rule `ID`: your own prefix and three digits (default: the next free "+rules.DefaultCustomPrefix+"nnn in DIR)")
 	f.StringVar(&nf.severity, "severity", rules.SeverityWarning, "default `LEVEL` of its findings: error, warning or note")
 	f.BoolVar(&nf.force, "force", false, "overwrite existing files")
+	f.BoolVar(&nf.builtin, "builtin", false, "write a built-in rule into this clone of swarmlint (policies/, fixtures/) instead of a custom rule")
+	f.StringVar(&nf.category, "category", "", "with --builtin: the rule's `CATEGORY` (deploy, ports, addressing, encryption, ingress, cluster)")
 	return c
 }
 
 func runNewRule(ctx context.Context, nf *newRuleFlags, name string, stdout io.Writer) error {
+	if nf.builtin {
+		return runNewBuiltinRule(nf, name, stdout)
+	}
+	if nf.category != "" {
+		return &exitError{code: ExitError, err: errors.New("--category needs --builtin")}
+	}
 	used, err := rules.UsedCustomIDs(nf.dir)
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
@@ -347,4 +369,71 @@ func dropModule(mods []rules.Module, file string) []rules.Module {
 		}
 	}
 	return out
+}
+
+// runNewBuiltinRule writes a built-in rule into the clone of swarmlint that
+// the working directory is in.
+func runNewBuiltinRule(nf *newRuleFlags, name string, stdout io.Writer) error {
+	if nf.category == "" {
+		return &exitError{code: ExitError, err: errors.New("--builtin needs --category (deploy, ports, addressing, encryption, ingress or cluster)")}
+	}
+	root, err := swarmlintRoot()
+	if err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	id := strings.ToUpper(nf.id)
+	if id == "" {
+		if id, err = rules.NextBuiltinID(filepath.Join(root, "policies"), filepath.Join(root, "fixtures"), nf.category); err != nil {
+			return &exitError{code: ExitError, err: err}
+		}
+	}
+	files, err := rules.ScaffoldBuiltin(rules.ScaffoldOptions{Name: name, ID: id, Severity: nf.severity}, nf.category)
+	if err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	names := make([]string, 0, len(files))
+	for rel := range files {
+		names = append(names, rel)
+		if _, err := os.Stat(filepath.Join(root, rel)); err == nil && !nf.force {
+			return &exitError{code: ExitError, err: fmt.Errorf("%s already exists; choose another name or pass --force", rel)}
+		}
+	}
+	if dirs, _ := filepath.Glob(filepath.Join(root, "fixtures", id+"-*")); len(dirs) > 0 && !nf.force {
+		return &exitError{code: ExitError, err: fmt.Errorf("%s is already used by %s", id, filepath.ToSlash(dirs[0]))}
+	}
+	sort.Strings(names)
+	for _, rel := range names {
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return &exitError{code: ExitError, err: err}
+		}
+		if err := safeio.WriteFile(p, files[rel]); err != nil {
+			return &exitError{code: ExitError, err: err}
+		}
+		fmt.Fprintf(stdout, "created %s\n", rel)
+	}
+	fmt.Fprintf(stdout, "\nRule %s is a working example (it flags unpinned images). Make it yours, say in engine.json\n"+
+		"what Docker does with bad.yml, then:\n  go run ./internal/docgen/gen\n  go vet ./... && go test -short ./...\n", id)
+	return nil
+}
+
+// swarmlintRoot is the clone of swarmlint the working directory is in: the
+// nearest directory upwards with swarmlint's go.mod and a policies folder.
+func swarmlintRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.Contains(string(b), "module github.com/swarmlint/swarmlint\n") {
+			if st, err := os.Stat(filepath.Join(dir, "policies")); err == nil && st.IsDir() {
+				return dir, nil
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("--builtin writes into a clone of swarmlint: run it inside one (no go.mod of github.com/swarmlint/swarmlint with a policies folder found here or above)")
+		}
+		dir = parent
+	}
 }
