@@ -147,7 +147,7 @@ func (b *builder) network(sd *stackData, key string, nc types.NetworkConfig) *Ne
 		if pool.Subnet == "" {
 			continue
 		}
-		if isUnknown(pool.Subnet) {
+		if isUnknown(pool.Subnet) || (pool.Subnet == unknownSubnet && len(sd.unknown) > 0) {
 			n.SubnetSource = "unknown" // a required variable without value: not guessed
 			continue
 		}
@@ -493,6 +493,13 @@ func (b *builder) scanDocs(sd *stackData) {
 			}
 		}
 		walk(d.Root, nil, 0, false)
+	}
+}
+
+// stackVariables records the variable uses of a stack that is not built.
+func (b *builder) stackVariables(sd *stackData) {
+	for _, d := range sd.docs {
+		walkScalars(d.Root, nil, func(n *yaml.Node, path []any) { b.variables(sd, d, n, path) })
 	}
 }
 

@@ -437,6 +437,11 @@ func Load(ctx context.Context, opts Options) (*Analysis, error) {
 	for _, sd := range stacks {
 		if sd.project == nil {
 			m.LoadErrors = append(m.LoadErrors, sd.loadErrors...)
+			if len(sd.loadErrors) == 0 {
+				// It loads only with values for its required variables:
+				// those are still reported (SWL019).
+				b.stackVariables(sd)
+			}
 			continue
 		}
 		b.stack(sd)

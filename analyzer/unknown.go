@@ -20,6 +20,40 @@ const unknownMark = "swarmlint-unknown-value"
 // is unknown.
 func isUnknown(s string) bool { return strings.Contains(s, unknownMark) }
 
+// unknownSubnet stands in for a subnet whose value is unknown: the Compose
+// schema wants a CIDR there. Its host bits make it no subnet anyone writes.
+const unknownSubnet = "0.0.0.1/32"
+
+// durationKeys hold a duration, which the Compose schema checks.
+var durationKeys = map[string]bool{"interval": true, "timeout": true, "start_period": true, "start_interval": true,
+	"delay": true, "monitor": true, "window": true, "stop_grace_period": true}
+
+// byteKeys hold a byte size (`512M`), which the loader parses.
+var byteKeys = map[string]bool{"memory": true, "shm_size": true, "size": true}
+
+// standIn is the value an unknown variable at path is loaded with: one the
+// loader accepts there.
+func standIn(path []any) string {
+	switch castFor(dockerField(path)) {
+	case "int", "float":
+		return "0"
+	case "bool":
+		return "false"
+	}
+	keys := keysOnly(path)
+	if len(keys) > 0 {
+		switch last := keys[len(keys)-1]; {
+		case last == "subnet":
+			return unknownSubnet
+		case durationKeys[last]:
+			return "0s"
+		case byteKeys[last]:
+			return "0"
+		}
+	}
+	return unknownMark
+}
+
 // unknownVariables returns the environment to load the stack with: env plus
 // a stand-in for every required variable (`${VAR?msg}`, `${VAR:?msg}`) that
 // has no value, recorded in sd.unknown.
@@ -35,13 +69,7 @@ func (sd *stackData) unknownVariables(env map[string]string) map[string]string {
 				if v, set := env[name]; set && (v != "" || op == "?") {
 					continue
 				}
-				stand := unknownMark
-				switch castFor(dockerField(path)) {
-				case "int", "float":
-					stand = "0"
-				case "bool":
-					stand = "false"
-				}
+				stand := standIn(path)
 				if prev, ok := sd.unknown[name]; !ok || prev == unknownMark {
 					sd.unknown[name] = stand
 				}

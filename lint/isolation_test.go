@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,4 +76,63 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// TestRequiredVariablesUnknown: a template whose required variables have no
+// value is linted with those values unknown. The variables are SWL019 notes
+// at their own tokens; rules that would need them stay silent (no SWL003 for
+// the subnet, no SWL106 for the port or endpoint mode written as variables);
+// the others run (the two literal subnets overlap: SWL211). A stack that
+// cannot load even so (an extra host the loader must parse) is not linted
+// beyond its variables, with a warning that says so.
+func TestRequiredVariablesUnknown(t *testing.T) {
+	ctx := context.Background()
+	eng, err := rules.New(ctx, rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	tmpl := filepath.Join(dir, "tmpl.yml")
+	src := "services:\n  web:\n    image: traefik:${TAG?}\n    ports:\n      - \"${PORT?}:80\"\n" +
+		"    deploy:\n      endpoint_mode: ${EM?}\n      labels:\n        - traefik.http.routers.web.rule=Host(`${DOMAIN?Variable not set}`)\n" +
+		"    healthcheck:\n      interval: ${IV:?}\n    networks: [a, b, c]\n" +
+		"networks:\n  a:\n    ipam:\n      config:\n        - subnet: ${SUBNET?}\n" +
+		"  b:\n    ipam:\n      config:\n        - subnet: 10.20.0.0/16\n" +
+		"  c:\n    ipam:\n      config:\n        - subnet: 10.20.5.0/24\n"
+	if err := os.WriteFile(tmpl, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, a, err := RunWith(ctx, eng, Config{Env: map[string]string{}, Stacks: []analyzer.StackInput{{Name: "edge", Files: []string{tmpl}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		if f.Level != "note" || f.RuleID == "SWL019" {
+			got = append(got, fmt.Sprintf("%s %d:%d", f.RuleID, f.StartLine, f.StartCol))
+		}
+	}
+	want := "SWL019 3:20,SWL019 5:10,SWL019 7:22,SWL019 9:47,SWL019 11:17,SWL019 17:19,SWL202 21:11,SWL211 25:11"
+	if strings.Join(got, ",") != want {
+		t.Errorf("findings (notes other than SWL019 left out)\n  %s\nwant\n  %s", strings.Join(got, ","), want)
+	}
+	if n := a.Model.Networks["edge_a"]; n == nil || len(n.Subnets) != 0 || n.SubnetSource != "unknown" {
+		t.Errorf("network a: %+v, want no subnet and subnet_source unknown", n)
+	}
+	if len(res.Notifications) != 0 {
+		t.Errorf("notifications %+v", res.Notifications)
+	}
+
+	hosts := filepath.Join(dir, "hosts.yml")
+	if err := os.WriteFile(hosts, []byte("services:\n  web:\n    image: nginx\n    extra_hosts:\n      - ${HOST?}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, _, err = RunWith(ctx, eng, Config{Env: map[string]string{}, Stacks: []analyzer.StackInput{{Name: "h", Files: []string{hosts}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].RuleID != "SWL019" || !res.Successful ||
+		len(res.Notifications) != 1 || !strings.Contains(res.Notifications[0].Message, "not linted beyond its required variables") {
+		t.Errorf("findings %+v, notifications %+v: want SWL019 and a warning that the stack was not linted further", res.Findings, res.Notifications)
+	}
 }
