@@ -7,17 +7,32 @@ import (
 	"sort"
 )
 
-// facts computes everything rules need that is not written in the files:
-// subnets from the pools, usable addresses, demand, indexes.
+// factStep is one computation of facts, with the steps whose results it
+// reads.
+type factStep struct {
+	name  string
+	needs []string
+	run   func(*builder)
+}
+
+// factSteps compute everything rules need that is not written in the files,
+// in this order; each step runs after the steps it needs (checked by
+// TestFactStepsOrder).
+var factSteps = []factStep{
+	{"hostnames", nil, (*builder).hostnames},                          // service names in environment and commands
+	{"allocate", nil, (*builder).allocate},                            // subnets from the pools
+	{"demand", []string{"allocate"}, (*builder).demand},               // addresses needed and usable per subnet
+	{"indexes", []string{"hostnames"}, (*builder).indexes},            // the joins rules use
+	{"deploy", []string{"demand", "indexes"}, (*builder).factsDeploy}, // what stack deploy rejects, ignores, merges
+	{"ports", []string{"demand", "indexes"}, (*builder).factsPorts},   // ports, encryption and MTU
+	{"addressing", []string{"demand", "indexes"}, (*builder).factsAddressing},
+}
+
+// facts runs factSteps.
 func (b *builder) facts() {
-	b.hostnames()
-	b.allocate()
-	b.demand()
-	b.indexes()
-	b.factsDeploy()
-	b.factsPorts()
-	b.factsAddressing()
-	b.factsCluster()
+	for _, s := range factSteps {
+		s.run(b)
+	}
 }
 
 // allocate simulates swarm's allocation of subnets from the default address
