@@ -71,13 +71,6 @@ var ruleNotes = map[string]string{
 	"SWL004": "Engine 20.10 has no host-bits check: it came with the daemon's IPAM validation in Engine v25 (moby/moby#45759); not reproducible on 20.10",
 }
 
-// Reasons shared by several fixtures.
-const (
-	oneNode       = "needs several nodes; this engine is a single-node swarm"
-	budget        = "not run: more containers than this 2-core machine starts within the suite's 15-minute budget"
-	otherMachines = "needs the cluster's own addresses; here the node advertises 127.0.0.1, and nothing may leave this machine"
-)
-
 // goChecks are the Check and Setup functions of the fixtures (and finding
 // lines) whose engine.json entry has "go_check": true, keyed like specs.
 var goChecks = map[string]spec{
