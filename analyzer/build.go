@@ -25,6 +25,12 @@ type builder struct {
 	texts map[string][]textUse
 	// stacks are the loaded stacks, for facts that read the raw YAML.
 	stacks []*stackData
+	// joined maps a stack's external network key to the id of the network
+	// another input creates under its name (joinExternalNetworks).
+	joined map[string]map[string]string
+	// freed are networks a script removed: they keep their place in
+	// autoOrder, take their pool subnet there and give it back (allocate).
+	freed map[*Network]bool
 }
 
 const mtuOption = "com.docker.network.driver.mtu"
@@ -653,16 +659,26 @@ func (b *builder) netIDs(sd *stackData) map[string]string {
 			ids[n.Key] = id
 		}
 	}
+	for key, id := range b.joined[sd.name] {
+		if _, seen := ids[key]; !seen {
+			ids[key] = id
+		}
+	}
 	return ids
 }
 
 var hostTokenRe = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9._-]*`)
 
 // hostnames finds, per service, tokens in environment/command that name
-// another service of the swarm (its key within the stack, swarm name or alias).
+// another service of the swarm: its key within the stack, its swarm name,
+// an alias, or, over a network the two share, the other stack's service
+// key (docker/cli convertServiceNetworks adds the key as an alias on every
+// user-defined network, so a stack using another's network as external
+// resolves that stack's services by key).
 func (b *builder) hostnames() {
 	byStack := map[string]map[string]string{} // stack -> name -> service id
 	global := map[string]string{}
+	onNetwork := map[string]map[string]string{} // network id -> key or alias -> service id
 	for _, id := range sortedKeys(b.m.Services) {
 		s := b.m.Services[id]
 		if byStack[s.Stack] == nil {
@@ -674,7 +690,28 @@ func (b *builder) hostnames() {
 			for _, a := range sn.Aliases {
 				byStack[s.Stack][a] = id
 			}
+			if sn.Network == "" {
+				continue
+			}
+			if onNetwork[sn.Network] == nil {
+				onNetwork[sn.Network] = map[string]string{}
+			}
+			for _, a := range append([]string{s.Key}, sn.Aliases...) {
+				if _, taken := onNetwork[sn.Network][a]; !taken {
+					onNetwork[sn.Network][a] = id
+				}
+			}
 		}
+	}
+	// viaNetwork finds a service of another stack that s reaches by key or
+	// alias over one of its networks.
+	viaNetwork := func(s *Service, tok string) (string, bool) {
+		for _, sn := range s.Networks {
+			if other, ok := onNetwork[sn.Network][tok]; ok && sn.Network != "" && b.m.Services[other].Stack != s.Stack {
+				return other, true
+			}
+		}
+		return "", false
 	}
 	for _, id := range sortedKeys(b.m.Services) {
 		s := b.m.Services[id]
@@ -688,6 +725,9 @@ func (b *builder) hostnames() {
 				other, ok := byStack[s.Stack][tok]
 				if !ok {
 					other, ok = global[tok]
+				}
+				if !ok {
+					other, ok = viaNetwork(s, tok)
 				}
 				if !ok || other == id || seen[other+"\x00"+tu.where] {
 					continue

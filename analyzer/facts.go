@@ -37,13 +37,25 @@ func (b *builder) facts() {
 
 // allocate simulates swarm's allocation of subnets from the default address
 // pools. The global IPAM sorts the pools by address, drops a pool that
-// overlaps an earlier one (docs/swarm-behaviour.md#default-pools-overlap) and hands out, for each network without a
-// subnet, the first mask-sized subnet of the pools that overlaps no subnet
-// already allocated (moby defaultipam, first fit). The order simulated is:
-// the ingress network at swarm init; then the explicit subnets of the
-// networks the linted stacks create, reserved first (the order in which none
-// of them fails; SWL213 reports the others); then every network without a
-// subnet in creation order.
+// overlaps an earlier one (docs/swarm-behaviour.md#default-pools-overlap)
+// and hands out, for each network without a
+// subnet, the next mask-sized subnet of the pools that overlaps no subnet
+// allocated: it continues after the last subnet it handed out, so a subnet
+// freed by removing a network (`docker network rm ingress`) is handed out
+// again only after the allocator has wrapped round the pools (a recreated
+// ingress gets 10.0.1.0/24 on a fresh swarm, not the freed 10.0.0.0/24;
+// docs/swarm-behaviour.md#pool-allocation-order). The order
+// simulated is the order things happen:
+//
+//  1. the ingress network swarm creates at init;
+//  2. the subnets the inventory and the scripts give explicitly;
+//  3. the networks the scripts create without a subnet, a recreated
+//     ingress among them, in the scripts' order (networks a script removes
+//     take their subnet and give it back);
+//  4. the explicit subnets of the networks the linted stacks create,
+//     reserved first (the order in which none of them fails; SWL213
+//     reports the others);
+//  5. every stack network without a subnet, in creation order.
 func (b *builder) allocate() {
 	sw := &b.m.Swarm
 	pools := effectivePools(sw.DefaultAddrPools)
@@ -54,55 +66,106 @@ func (b *builder) allocate() {
 	}
 	cur := &slotCursor{pools: pools, mask: mask}
 	var taken []netip.Prefix
-	// 1. The ingress network, created at swarm init before anything else.
-	var ingress netip.Prefix
-	if ing := b.m.Networks[sw.Ingress]; ing != nil {
-		if ing.SubnetSource == "" {
-			if pfx, ok := cur.next(nil); ok {
-				ing.Subnet, ing.SubnetSource = pfx.String(), "pool"
-			} else {
-				ing.SubnetSource = "unknown"
-			}
-		}
-		if pfx, err := netip.ParsePrefix(ing.Subnet); err == nil && pfx.Addr().Is4() {
-			ingress = pfx
-			taken = append(taken, pfx)
-		}
-	}
-	// 2. Subnets given explicitly (or known from inventory and scripts). A
-	// subnet written for a new network that overlaps the ingress subnet is
-	// never allocated: swarm fails that network (SWL212), so it reserves nothing.
-	reserved := b.reservedSubnets(ingress)
-	for _, r := range reserved {
-		taken = append(taken, r.pfx)
-	}
-	// 3. Networks without a subnet, in creation order.
-	var last netip.Prefix
-	for _, n := range b.autoOrder {
-		if n.SubnetSource != "" {
-			continue
-		}
-		if !takesPoolSubnet(n) {
-			n.SubnetSource = "unknown"
-			continue
-		}
+	wrapped, freedAny := false, false
+	// next hands out the next free slot; once a freed subnet lies behind
+	// the cursor, the allocator wraps round the pools (once) to find it.
+	next := func() (netip.Prefix, bool) {
 		pfx, ok := cur.next(taken)
+		if !ok && freedAny && !wrapped {
+			wrapped = true
+			cur = &slotCursor{pools: pools, mask: mask}
+			pfx, ok = cur.next(taken)
+		}
+		return pfx, ok
+	}
+	var last netip.Prefix
+	// give allocates n's subnet from the pools, or records that there is none.
+	give := func(n *Network) {
+		if n.SubnetSource != "" {
+			return
+		}
+		if !takesPoolSubnet(n) && !b.freed[n] {
+			n.SubnetSource = "unknown"
+			return
+		}
+		pfx, ok := next()
 		if !ok {
 			n.SubnetSource = "unknown"
 			// With no pool that can be split at the mask length, swarm init
 			// itself fails (SWL501, SWL502): no shortfall to report.
-			if splittable {
+			if splittable && !b.freed[n] {
 				n.PoolExhausted = true
 				sw.PoolShortfall++
 			}
-			continue
+			return
+		}
+		n.Subnet, n.SubnetSource = pfx.String(), "pool"
+		if b.freed[n] {
+			cur.skip() // removed again: its subnet is free, the allocator has moved on
+			freedAny = true
+			return
 		}
 		taken = append(taken, pfx)
-		n.Subnet, n.SubnetSource = pfx.String(), "pool"
 		last = pfx
 	}
+	early := 0 // the init's ingress and the scripts' networks come first in autoOrder
+	for early < len(b.autoOrder) && (b.autoOrder[early].Origin == "script" || b.autoOrder[early].Ingress && b.autoOrder[early].Origin == "default") {
+		early++
+	}
+	// 1. The ingress network, created at swarm init before anything else.
+	var initIngress netip.Prefix
+	if early > 0 && b.autoOrder[0].Origin == "default" {
+		ing := b.autoOrder[0]
+		give(ing)
+		if pfx, err := netip.ParsePrefix(ing.Subnet); err == nil && pfx.Addr().Is4() && !b.freed[ing] {
+			initIngress = pfx
+		}
+	}
+	if ing := b.m.Networks[sw.Ingress]; ing != nil && ing.SubnetSource != "" && ing.SubnetSource != "pool" {
+		// an ingress whose subnet is known without the pools (legacy,
+		// inventory, a script's --subnet) holds it from the start
+		if pfx, err := netip.ParsePrefix(ing.Subnet); err == nil && pfx.Addr().Is4() {
+			taken = append(taken, pfx)
+			if !initIngress.IsValid() {
+				initIngress = pfx
+			}
+		}
+	}
+	// 2. Subnets the inventory and the scripts give. A script subnet that
+	// overlaps the ingress subnet is never allocated: swarm fails that
+	// network (SWL212), so it reserves nothing.
+	for _, r := range b.reservedSubnets(initIngress, false) {
+		taken = append(taken, r.pfx)
+	}
+	// 3. The scripts' networks without a subnet, in order.
+	for i, n := range b.autoOrder[:early] {
+		if i == 0 && n.Origin == "default" {
+			continue
+		}
+		give(n)
+	}
+	var ingress netip.Prefix
+	if ing := b.m.Networks[sw.Ingress]; ing != nil {
+		if ing.SubnetSource == "" {
+			ing.SubnetSource = "unknown" // an ingress that never got a subnet
+		}
+		if pfx, err := netip.ParsePrefix(ing.Subnet); err == nil && pfx.Addr().Is4() {
+			ingress = pfx
+		}
+	}
+	// 4. The stacks' explicit subnets. One that overlaps the ingress subnet
+	// is never allocated (SWL212), so it reserves nothing.
+	reserved := b.reservedSubnets(ingress, true)
+	for _, r := range reserved {
+		taken = append(taken, r.pfx)
+	}
+	// 5. The stacks' networks without a subnet, in creation order.
+	last = netip.Prefix{}
+	for _, n := range b.autoOrder[early:] {
+		give(n)
+	}
 	sw.PoolSubnetsLeft = freeSlots(pools, mask, taken)
-	// 4. The allocation path (SWL213). With every explicit subnet reserved
+	// 6. The allocation path (SWL213). With every explicit subnet reserved
 	// first, the networks without a subnet reach `last`; an explicit subnet
 	// that starts in the pools before the end of `last` is taken by one of
 	// them in some creation order (the one where it is created last), and a
@@ -138,14 +201,16 @@ type reservation struct {
 }
 
 // reservedSubnets lists the subnets of the networks that will exist besides
-// ingress and have a subnet without the pools' help. Only explicit stack
-// subnets can be in the allocation path: script networks are created in the
-// script's order before the stacks, and inventory networks exist already.
-func (b *builder) reservedSubnets(ingress netip.Prefix) []reservation {
+// ingress and have a subnet without the pools' help: the stacks' explicit
+// subnets (stacks true) or those of the inventory and the scripts (stacks
+// false). Only explicit stack subnets can be in the allocation path: script
+// networks are created in the script's order before the stacks, and
+// inventory networks exist already.
+func (b *builder) reservedSubnets(ingress netip.Prefix, stacks bool) []reservation {
 	var out []reservation
 	for _, id := range sortedKeys(b.m.Networks) {
 		n := b.m.Networks[id]
-		if n.Ingress || !createdInSwarm(n) || !givenSubnets(n) {
+		if n.Ingress || !createdInSwarm(n) || !givenSubnets(n) || (n.SubnetSource == "explicit") != stacks {
 			continue
 		}
 		for i := range n.Subnets {
@@ -288,6 +353,15 @@ func (c *slotCursor) clash(s, e uint64) (uint64, bool) {
 		return e, true
 	}
 	return 0, false
+}
+
+// skip moves the cursor past the slot next returned, which the caller
+// gives back at once (a network removed again): the allocator does not
+// return to it before wrapping round.
+func (c *slotCursor) skip() {
+	if c.started {
+		c.addr += uint64(1) << (32 - c.mask)
+	}
 }
 
 // next returns the first slot from the cursor on that overlaps nothing in

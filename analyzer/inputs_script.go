@@ -139,6 +139,10 @@ func (in *scriptInputs) sub(base Ref, region Ref, path ...any) {
 type runState struct {
 	inSwarm  bool
 	swarmCmd int
+	// newSwarm is true after the script's own `docker swarm init` (until a
+	// join or leave): the swarm is the script's, so only what the script
+	// itself created runs in it, not the linted stacks it has not deployed.
+	newSwarm bool
 	// removed are stack services a script removed (service rm).
 	removed map[string]bool
 	// deployed are stacks a script deployed (stack deploy).
@@ -170,15 +174,15 @@ func (b *builder) scriptInputs(in *scriptInputs) {
 		case script.KindSwarmInit:
 			b.swarmInit(c)
 			if !pc.flagOnly {
-				st.inSwarm, st.swarmCmd = true, c.Order
+				st.inSwarm, st.swarmCmd, st.newSwarm = true, c.Order, true
 			}
 		case script.KindSwarmJoin:
 			b.nodeAddresses(c, "advertise-addr", "data-path-addr", "listen-addr")
 			if !pc.flagOnly {
-				st.inSwarm, st.swarmCmd = true, c.Order
+				st.inSwarm, st.swarmCmd, st.newSwarm = true, c.Order, false
 			}
 		case script.KindSwarmLeave:
-			st.inSwarm, st.swarmCmd = false, -1
+			st.inSwarm, st.swarmCmd, st.newSwarm = false, -1, false
 		case script.KindNetworkCreate:
 			b.scriptNetwork(c, st)
 		case script.KindNetworkRm:
@@ -581,9 +585,16 @@ func (b *builder) scriptNetworkRm(c *Command, st *runState) {
 	}
 }
 
+// dropNetwork removes a network the script removes. A network that took a
+// subnet from the default address pools stays in the allocation order as
+// a freed allocation: the pool's allocator has moved past its subnet and
+// hands it out again only after wrapping round the pools (allocate).
 func (b *builder) dropNetwork(n *Network) {
 	delete(b.m.Networks, n.ID)
-	b.dropAuto(n)
+	if b.freed == nil {
+		b.freed = map[*Network]bool{}
+	}
+	b.freed[n] = true
 }
 
 // ingressPublishers lists the services that publish ingress ports now.
@@ -595,6 +606,11 @@ func (b *builder) ingressPublishers(st *runState) []IngressPublisher {
 			continue
 		}
 		certain := s.Command != nil || s.Origin == "inventory" || s.Stack != "" && st.deployed[s.Stack]
+		if !certain && st.newSwarm {
+			// Right after the script's own swarm init no linted stack can
+			// be deployed yet: nothing of it depends on the ingress network.
+			continue
+		}
 		name := s.Name
 		if name == "" {
 			name = s.Key

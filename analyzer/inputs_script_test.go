@@ -108,7 +108,10 @@ docker network create -d overlay --attachable tools
 	stack := writeFile(t, dir, "web/stack.yml", "services:\n  app:\n    image: nginx:1.27\n")
 	a := loadScripts(t, Options{Scripts: []string{sh}, Stacks: []StackInput{{Files: []string{stack}}}})
 	m := a.Model
-	want := map[string]string{"mesh": "10.20.0.0/24", "tools": "10.20.1.0/24", "web_default": "10.20.2.0/24"}
+	// The allocator continues after the last subnet it handed out: the init's
+	// ingress had 10.20.0.0/24, so the recreated one gets the next subnet
+	// and the freed one comes back only after a wrap round the pool.
+	want := map[string]string{"mesh": "10.20.1.0/24", "tools": "10.20.2.0/24", "web_default": "10.20.3.0/24"}
 	for id, sn := range want {
 		n := m.Networks[id]
 		if n == nil || n.Subnet != sn || n.SubnetSource != "pool" {
@@ -321,5 +324,52 @@ func TestNoScriptInputsGiveEmptyLists(t *testing.T) {
 		if !strings.Contains(string(b), k) {
 			t.Errorf("model JSON lacks %s", k)
 		}
+	}
+}
+
+// TestIngressRemovedRightAfterInit: right after the script's own swarm
+// init no linted stack can be deployed yet, so removing the ingress
+// network has no publishers; once the script deploys the stack (or on a
+// swarm the script did not create) the stack publishes through it.
+func TestIngressRemovedRightAfterInit(t *testing.T) {
+	dir := t.TempDir()
+	stack := writeFile(t, dir, "web/stack.yml", "services:\n  app:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n")
+	for _, tc := range []struct {
+		name, script string
+		publishers   int
+	}{
+		{"after init", "docker swarm init\necho y | docker network rm ingress\n", 0},
+		{"existing swarm", "echo y | docker network rm ingress\n", 1},
+		{"deployed first", "docker swarm init\ndocker stack deploy -c web/stack.yml web\necho y | docker network rm ingress\n", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sh := writeFile(t, dir, "boot.sh", tc.script)
+			a := loadScripts(t, Options{Scripts: []string{sh}, Stacks: []StackInput{{Name: "web", Files: []string{stack}}}})
+			ev := a.Model.Swarm.IngressEvents
+			if len(ev) != 1 || ev[0].Action != "rm" || len(ev[0].Publishers) != tc.publishers {
+				t.Fatalf("ingress events = %+v, want one rm with %d publishers", ev, tc.publishers)
+			}
+		})
+	}
+}
+
+// TestFreedSubnetAfterWrap: a subnet freed by removing a network comes back
+// only when the allocator has reached the end of the pools and wraps round.
+func TestFreedSubnetAfterWrap(t *testing.T) {
+	dir := t.TempDir()
+	sh := writeFile(t, dir, "b.sh", `docker swarm init --default-addr-pool 10.20.0.0/23 --default-addr-pool-mask-length 24
+echo y | docker network rm ingress
+docker network create -d overlay --ingress mesh
+`)
+	stack := writeFile(t, dir, "web/stack.yml", "services:\n  app:\n    image: nginx:1.27\n")
+	m := loadScripts(t, Options{Scripts: []string{sh}, Stacks: []StackInput{{Files: []string{stack}}}}).Model
+	if n := m.Networks["mesh"]; n == nil || n.Subnet != "10.20.1.0/24" {
+		t.Fatalf("mesh = %+v, want 10.20.1.0/24 (after the init's ingress)", n)
+	}
+	if n := m.Networks["web_default"]; n == nil || n.Subnet != "10.20.0.0/24" || n.PoolExhausted {
+		t.Fatalf("web_default = %+v, want the freed 10.20.0.0/24 after the wrap", n)
+	}
+	if m.Swarm.PoolShortfall != 0 || m.Swarm.PoolSubnetsLeft != 0 {
+		t.Fatalf("shortfall %d, left %d", m.Swarm.PoolShortfall, m.Swarm.PoolSubnetsLeft)
 	}
 }

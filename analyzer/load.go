@@ -448,6 +448,7 @@ func Load(ctx context.Context, opts Options) (*Analysis, error) {
 	}
 	b.adoptPrevious(kept)
 	b.scriptInputs(scripts)
+	b.joinExternalNetworks()
 	if err := a.checkModelSize(); err != nil {
 		return nil, err
 	}

@@ -28,10 +28,11 @@ const swarmInitFile = "swarm-init.txt"
 
 // Kinds of fixture, as lint/linttest lints them.
 const (
-	kindStack  = "stack"  // one compose file, one stack
-	kindMulti  = "multi"  // a sub-folder: one stack merged from its files in name order
-	kindScript = "script" // a bootstrap script (*.sh)
-	kindDaemon = "daemon" // a daemon*.json
+	kindStack  = "stack"            // one compose file, one stack
+	kindMulti  = "multi"            // a sub-folder: one stack merged from its files in name order
+	kindScript = "script"           // a bootstrap script (*.sh)
+	kindDaemon = "daemon"           // a daemon*.json
+	kindSwarm  = linttest.KindSwarm // a <name>.swarm sub-folder: scripts, then stacks, in one swarm
 )
 
 // fixture is one input of a rule's fixture folder.
@@ -45,11 +46,19 @@ type fixture struct {
 
 // Files returns the compose files of a stack fixture in merge order.
 func (f fixture) Files() []string {
-	if f.Kind != kindMulti {
-		return []string{f.Path}
+	switch f.Kind {
+	case kindMulti:
+		files, _ := linttest.StackFiles(f.Path)
+		return files
+	case kindSwarm:
+		sf, _ := linttest.ReadSwarm(f.Path)
+		var files []string
+		for _, st := range sf.Stacks {
+			files = append(files, st.Files...)
+		}
+		return files
 	}
-	files, _ := linttest.StackFiles(f.Path)
-	return files
+	return []string{f.Path}
 }
 
 // InitLine returns the folder's swarm-init.txt without comments, or "".
@@ -100,6 +109,8 @@ func ruleFixtures() (map[string][]fixture, error) {
 			name := e.Name()
 			f := fixture{Rule: id, Dir: dir, Path: filepath.Join(dir, name), Name: name}
 			switch {
+			case e.IsDir() && strings.HasSuffix(name, linttest.SwarmSuffix):
+				f.Kind, f.Name = kindSwarm, name+"/"
 			case e.IsDir():
 				f.Kind, f.Name = kindMulti, name+"/"
 			case strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".yaml"):

@@ -721,3 +721,58 @@ func advertiseAddr() string {
 	}
 	return "127.0.0.1"
 }
+
+// TestAllocatorOrder: on a fresh swarm, which subnet the pool's allocator
+// hands to a network created after another was removed. swarmlint's
+// allocation model (analyzer/facts.go allocate) continues after the last
+// subnet handed out and reuses a freed one only after a wrap round the
+// pools.
+func TestAllocatorOrder(t *testing.T) {
+	engineInfo = enginetest.RequireEngine(t)
+	enginetest.InitSwarm(t)
+	ing, ev0 := ipamSummary(t, "ingress")
+	if len(ing.IPAM.Config) != 1 || ing.IPAM.Config[0].Subnet != "10.0.0.0/24" {
+		t.Fatalf("fresh swarm: %s", ev0)
+	}
+	_, steps := script(t, "alloc-order.sh")
+	for _, s := range steps {
+		if s.Ran && s.ExitCode != 0 {
+			t.Fatalf("step failed: %s", stepEvidence(steps))
+		}
+	}
+	t.Cleanup(func() {
+		for _, n := range []string{"alloc-a", "alloc-b"} {
+			runDocker("network", "rm", n)
+		}
+	})
+	ev := []string{ev0}
+	subnet := func(name, want string) {
+		n, e := ipamSummary(t, name)
+		ev = append(ev, e)
+		if len(n.IPAM.Config) != 1 || n.IPAM.Config[0].Subnet != want {
+			t.Errorf("%s, want %s", e, want)
+		}
+	}
+	subnet("ingress", "10.0.1.0/24")
+	for _, step := range [][]string{
+		{"network", "create", "--driver", "overlay", "alloc-a"},
+		{"inspect alloc-a"},
+		{"network", "rm", "alloc-a"},
+		{"network", "create", "--driver", "overlay", "alloc-b"},
+	} {
+		if step[0] == "inspect alloc-a" {
+			subnet("alloc-a", "10.0.2.0/24")
+			continue
+		}
+		if out, err := enginetest.Docker(step...); err != nil {
+			t.Fatalf("docker %s: %v\n%s", strings.Join(step, " "), err, out)
+		}
+		ev = append(ev, "`docker "+strings.Join(step, " ")+"`")
+	}
+	subnet("alloc-b", "10.0.3.0/24")
+	record(t, observation{Behaviour: "pool-allocation-order", Experiment: "fresh swarm: `echo y | docker network rm ingress`, recreate it without --subnet; then create alloc-a, remove it, create alloc-b",
+		Command: "bash testdata/alloc-order.sh (via RunScript), then docker network create/rm", Verdict: enginetest.Verdict{Outcome: enginetest.OutcomeAccepted},
+		Evidence:  append(ev, stepEvidence(steps)...),
+		Expected:  "the recreated ingress gets 10.0.1.0/24, not the freed 10.0.0.0/24",
+		Agreement: "agrees, and the same holds for any network: the allocator continues after the last subnet it handed out (alloc-b gets 10.0.3.0/24, not alloc-a's freed 10.0.2.0/24); freed subnets come back only after a wrap round the pool"})
+}

@@ -96,11 +96,12 @@ var goChecks = map[string]spec{
 	"SWL103/bad-host-mode.yml": {
 		Check: checkOneOfEachPending([2]string{"node-exporter", "node-metrics"}, [2]string{"edge", "stats"}, [2]string{"agent", "agent-managers"})},
 
-	"SWL103/good.yml":      {Check: checkPendingOnlyFor("placement constraints", "edge-a", "edge-b")},
-	"SWL104/bad.yml":       {Check: checkPublishedIngress("db", 3306)},
-	"SWL104/bad-queue.yml": {Check: checkPublishedIngress("rabbitmq", 5672)},
-	"SWL110/bad.yml":       {Check: checkPublishedIngress("kafka", 19092)},
-	"SWL109/bad.yml":       {Check: checkPublishedIngress("socket-proxy", 2375)},
+	"SWL103/good.yml":               {Check: checkPendingOnlyFor("placement constraints", "edge-a", "edge-b")},
+	"SWL104/bad.yml":                {Check: checkPublishedIngress("db", 3306)},
+	"SWL104/bad-queue.yml":          {Check: checkPublishedIngress("rabbitmq", 5672)},
+	"SWL110/bad.yml":                {Check: checkPublishedIngress("kafka", 19092)},
+	"SWL109/bad.yml":                {Check: checkPublishedIngress("socket-proxy", 2375)},
+	"SWL104/shared-external.swarm/": {Check: checkReachedAcrossStacks("shop_web", "postgres", "db_postgres", "shared-db", 5432)},
 	"SWL105/bad.yml": {
 		Check: checkHostPortPending("traefik", 1)},
 	"SWL105/good.yml": {
@@ -112,17 +113,20 @@ var goChecks = map[string]spec{
 	}},
 
 	// ---- SWL2xx ----
-	"SWL201/bad.yml":      {Check: checkNoTaskRunning("jobs")},
-	"SWL201/bad-pool.yml": {Check: checkNoTaskRunning("crawl")},
+	"SWL201/bad.yml":                {Check: checkNoTaskRunning("jobs")},
+	"SWL201/bad-pool.yml":           {Check: checkNoTaskRunning("crawl")},
+	"SWL201/shared-external.swarm/": {Check: checkSharedNetwork("shared-db", "10.90.0.0/28", "billing_worker", 3, "db_postgres")},
+	"SWL201/shared-fits.swarm/":     {Check: checkSharedNetwork("shared-db", "10.90.0.0/27", "billing_worker", 0, "db_postgres")},
 
 	"SWL202/bad.yml": {Check: checkSubnetVIP("mesh", "api")},
 
 	"SWL203/bad-rolling-update.yml": {Check: checkRollingUpdateShortage},
 
-	"SWL211/bad.yml":        {Check: checkUnallocated(2)},
-	"SWL212/bad.yml":        {Check: checkUnallocated(2)},
-	"SWL213/bad.yml":        {Check: checkUnallocated(1)},
-	"SWL213/bad-pushed.yml": {Check: checkUnallocated(1)},
+	"SWL211/bad.yml":                  {Check: checkUnallocated(2)},
+	"SWL212/bad.yml":                  {Check: checkUnallocated(2)},
+	"SWL212/recreated-ingress.swarm/": {Check: checkIngressThenUnallocated("10.0.1.0/24")},
+	"SWL213/bad.yml":                  {Check: checkUnallocated(1)},
+	"SWL213/bad-pushed.yml":           {Check: checkUnallocated(1)},
 
 	"SWL214/bad.yml": {Check: checkHostBridgeOverlap},
 
@@ -166,6 +170,7 @@ var goChecks = map[string]spec{
 	// L7: swarm join drops a malformed --advertise-addr; the join goes on and
 	// fails at the placeholder token (ruleNotes).
 
+	"SWL405/init-then-customise.swarm/": {Check: checkSubnets(map[string]string{"ingress": "10.11.0.0/24", "web_default": "10.0.1.0/24"})},
 }
 
 // ---- checks ----
@@ -298,6 +303,147 @@ func checkDriverKeptLabelsDropped(c *checkCtx) ([]string, error) {
 		return []string{ev}, fmt.Errorf("want an overlay network without the base file's label: %s", ev)
 	}
 	return []string{"the network is an overlay (the driver prod.yml names) without the base file's label", ev}, nil
+}
+
+// checkSharedNetwork: a network one stack creates and another uses as
+// external is one network: every task of both stacks that runs has its
+// address in the one subnet, and, when the subnet is short, exactly short
+// tasks of the joining service never run while the creator's do.
+func checkSharedNetwork(network, subnet, joiner string, short int, creator string) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		n, err := enginetest.NetworkInspect(network)
+		if err != nil {
+			return nil, err
+		}
+		cfg, _ := json.Marshal(n.IPAM.Config)
+		ev := []string{fmt.Sprintf("network %s: IPAM=%s, %d endpoints on this node", n.Name, cfg, len(n.Containers))}
+		if len(n.IPAM.Config) != 1 || n.IPAM.Config[0].Subnet != subnet {
+			return ev, fmt.Errorf("network %s: IPAM %s, want %s", n.Name, cfg, subnet)
+		}
+		waiting, running := 0, map[string]int{}
+		for _, s := range c.tasks {
+			switch {
+			case s.DesiredState != "Running":
+			case s.Running():
+				running[s.Service]++
+			case s.Service == joiner:
+				waiting++
+			default:
+				return ev, fmt.Errorf("task %s of %s is %s", s.Name, s.Service, s.State)
+			}
+		}
+		pfx := netip.MustParsePrefix(subnet)
+		for _, svc := range []string{creator, joiner} {
+			ifs, err := enginetest.ProbeInterfaces(svc)
+			if err != nil {
+				return ev, err
+			}
+			in := false
+			for _, i := range ifs {
+				for _, a := range i.Addrs {
+					if q, err := netip.ParsePrefix(a); err == nil && pfx.Contains(q.Addr()) {
+						in = true
+					}
+				}
+			}
+			if !in {
+				return ev, fmt.Errorf("no address of %s's task in %s: %+v", svc, subnet, ifs)
+			}
+		}
+		ev = append(ev, taskSummary(c.tasks))
+		if waiting != short {
+			return ev, fmt.Errorf("%d tasks of %s never run, want %d", waiting, joiner, short)
+		}
+		summary := fmt.Sprintf("one network %s (%s) for both stacks: tasks of %s and %s have addresses in it", network, subnet, creator, joiner)
+		if short > 0 {
+			summary += fmt.Sprintf("; %d of %s's tasks never run (%d running) while %s runs", short, joiner, running[joiner], creator)
+		}
+		return append([]string{summary}, ev...), nil
+	}
+}
+
+// checkReachedAcrossStacks: the consumer of one stack resolves the other
+// stack's service by its key over the shared network (stack deploy's alias)
+// to that service's virtual IP there, while the service still publishes
+// port through the routing mesh.
+func checkReachedAcrossStacks(consumer, host, service, network string, port uint32) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		s, err := enginetest.ServiceInspect(service)
+		if err != nil {
+			return nil, err
+		}
+		published := false
+		for _, p := range s.Endpoint.Ports {
+			published = published || p.TargetPort == port && p.PublishMode == "ingress"
+		}
+		if !published {
+			return nil, fmt.Errorf("%s does not publish %d in ingress mode: %+v", service, port, s.Endpoint.Ports)
+		}
+		n, err := enginetest.NetworkInspect(network)
+		if err != nil {
+			return nil, err
+		}
+		vip := ""
+		for _, v := range s.Endpoint.VirtualIPs {
+			if v.NetworkID == n.ID {
+				vip, _, _ = strings.Cut(v.Addr, "/")
+			}
+		}
+		addrs, err := enginetest.ProbeResolve(consumer, host)
+		if err != nil {
+			return nil, err
+		}
+		ev := fmt.Sprintf("%s resolves %q to %v; %s's VIP on %s is %s", consumer, host, addrs, service, network, vip)
+		if vip == "" || len(addrs) != 1 || addrs[0] != vip {
+			return []string{ev}, fmt.Errorf("want %s to resolve %q to %s's VIP on %s: %s", consumer, host, service, network, ev)
+		}
+		return []string{fmt.Sprintf("%s publishes %d in ingress mode, and %s (another stack) reaches it as %q over %s: %s", service, port, consumer, host, network, ev)}, nil
+	}
+}
+
+// checkIngressThenUnallocated: the recreated ingress has the subnet after
+// the one the init's ingress had, and the stack network pinned to it is
+// never allocated.
+func checkIngressThenUnallocated(subnet string) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		ing, err := enginetest.NetworkInspect("ingress")
+		if err != nil {
+			return nil, err
+		}
+		cfg, _ := json.Marshal(ing.IPAM.Config)
+		ev := fmt.Sprintf("recreated ingress: Ingress=%v IPAM=%s", ing.Ingress, cfg)
+		if !ing.Ingress || len(ing.IPAM.Config) != 1 || ing.IPAM.Config[0].Subnet != subnet {
+			return []string{ev}, fmt.Errorf("want the recreated ingress on %s: %s", subnet, ev)
+		}
+		more, err := checkUnallocated(1)(c)
+		if err != nil {
+			return append([]string{ev}, more...), err
+		}
+		return append([]string{"the recreated ingress took " + subnet + " (the init's ingress had 10.0.0.0/24); " + more[0], ev}, more[1:]...), nil
+	}
+}
+
+// checkSubnets: each network (by its full name) has the subnet given.
+func checkSubnets(want map[string]string) func(*checkCtx) ([]string, error) {
+	return func(c *checkCtx) ([]string, error) {
+		var got, names []string
+		for name := range want {
+			names = append(names, name)
+		}
+		sortStrings(names)
+		for _, name := range names {
+			n, err := enginetest.NetworkInspect(name)
+			if err != nil {
+				return got, err
+			}
+			cfg, _ := json.Marshal(n.IPAM.Config)
+			got = append(got, fmt.Sprintf("%s %s", name, cfg))
+			if len(n.IPAM.Config) != 1 || n.IPAM.Config[0].Subnet != want[name] {
+				return got, fmt.Errorf("network %s: IPAM %s, want %s", name, cfg, want[name])
+			}
+		}
+		return []string{"subnets: " + strings.Join(got, ", ")}, nil
+	}
 }
 
 func checkIPv6NotAllocated(c *checkCtx) ([]string, error) {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/swarmlint/swarmlint/enginetest"
 	"github.com/swarmlint/swarmlint/lint"
+	"github.com/swarmlint/swarmlint/lint/linttest"
 )
 
 var reportFlag = flag.String("enginetest.report", "", "write the rule verification report (Markdown) to this file")
@@ -180,7 +181,7 @@ func TestVerifyRules(t *testing.T) {
 			res := &fxResult{F: f, Lint: verdicts[id][f.Name], Bad: len(findings[id][f.Name]) > 0}
 			r.results[key(f)] = res
 			for _, fd := range findings[id][f.Name] {
-				if fd.File == lint.DisplayPath(f.Path) || f.Kind == kindMulti {
+				if fd.File == lint.DisplayPath(f.Path) || f.Kind == kindMulti || f.Kind == kindSwarm {
 					if r.findings[id] == nil {
 						r.findings[id] = map[string][]int{}
 					}
@@ -208,6 +209,8 @@ func TestVerifyRules(t *testing.T) {
 	t.Run("fresh", func(t *testing.T) { r.fresh(t, fixtures, ids) })
 	// Bootstrap scripts, one swarm each.
 	t.Run("scripts", func(t *testing.T) { r.scripts(t, fixtures, ids) })
+	// Several stacks (and scripts) of one swarm, one swarm each.
+	t.Run("swarms", func(t *testing.T) { r.swarms(t, fixtures, ids) })
 
 	var rows []*ruleResult
 	counts := map[string]int{}
@@ -819,6 +822,159 @@ func (r *run) runScript(t *testing.T, f fixture) {
 	}
 	if sp.NotRepro != "" && res.Status != contradicted {
 		res.Status, res.Reason = notReproducible, sp.NotRepro
+	}
+}
+
+// ---- swarm fixtures ----
+
+func (r *run) swarms(t *testing.T, fixtures map[string][]fixture, ids []string) {
+	for _, id := range ids {
+		for _, f := range fixtures[id] {
+			if f.Kind != kindSwarm || r.results[key(f)].Status != "" {
+				continue
+			}
+			t.Run(key(f), func(t *testing.T) { r.runSwarm(t, f) })
+		}
+	}
+}
+
+var swarmInitRe = regexp.MustCompile(`(?m)^[^#]*docker\s+swarm\s+init`)
+
+// runSwarm runs a swarm fixture on a swarm of its own, the way its files
+// say a user would: the scripts first (as runScript runs one: prompts
+// answered y, every statement run), then each stack deployed in order
+// under its stack name. The stacks together are the unit judged against
+// the spec; a failing script statement is recorded and, unless the spec
+// names its line in NoVariant, contradicts a fixture whose stacks Docker
+// then accepts.
+func (r *run) runSwarm(t *testing.T, f fixture) {
+	res := r.results[key(f)]
+	sp := specs[key(f)]
+	sf, err := linttest.ReadSwarm(f.Path)
+	if err != nil {
+		res.fail("%v", err)
+		return
+	}
+	initsSwarm := false
+	for _, s := range sf.Scripts {
+		if src, err := os.ReadFile(s); err == nil && swarmInitRe.Match(src) {
+			initsSwarm = true
+		}
+	}
+	if initsSwarm {
+		enginetest.PrepareNoSwarm(t)
+	} else {
+		enginetest.InitSwarm(t)
+		res.detail("run on a swarm initialised with `docker swarm init --advertise-addr %s`", enginetest.Advertise(t))
+	}
+	before := networkIDs()
+	t.Cleanup(func() { removeNewNetworks(t, before) })
+	if sp.Setup != nil {
+		sp.Setup(t)
+	}
+	var steps []enginetest.ScriptStep
+	for _, s := range sf.Scripts {
+		st, runErr := enginetest.RunScriptWith(t, s, enginetest.ScriptOptions{
+			Stdin: yesInput, Rewrite: enginetest.FixtureRewrite(r.image, enginetest.Advertise(t)), KeepGoing: true, Placeholders: true,
+		})
+		if runErr != nil && len(st) == 0 {
+			res.fail("running %s: %v", displayFile(s), runErr)
+			return
+		}
+		res.detail("`bash %s` (docker statements only; prompts answered y)", displayFile(s))
+		for _, step := range st {
+			line := fmt.Sprintf("%s L%d", filepath.Base(s), step.Line)
+			if step.Skipped != "" {
+				res.detail("%s skipped (%s): `%s`", line, step.Skipped, oneLine(step.Original))
+				continue
+			}
+			res.detail("%s `%s` → exit %d %s", line, oneLine(step.Command), step.ExitCode, outputText(step.Output))
+			if step.ExitCode != 0 {
+				if _, ok := sp.NoVariant[step.Line]; !ok {
+					res.fail("%s failed: %s", line, lastLines(enginetest.DockerMessage(stripPrompt(step.Output))))
+				}
+			}
+		}
+		steps = append(steps, st...)
+	}
+	if initsSwarm {
+		enginetest.AdoptSwarm(t)
+	}
+	want := sp.Expect
+	if want == "" {
+		want = expectRunning
+	}
+	if res.Bad && sp.Expect == "" {
+		res.fail("no expectation")
+		return
+	}
+	wait := runDeadline
+	if want == expectStuck {
+		wait = stuckDeadline
+		if sp.Wait > 0 {
+			wait = sp.Wait
+		}
+	}
+	var outs []string
+	var v enginetest.Verdict
+	rejected := false
+	for _, st := range sf.Stacks {
+		var cmd []string
+		for _, file := range st.Files {
+			cmd = append(cmd, "-c "+displayFile(file))
+		}
+		res.detail("`docker stack deploy --detach=true --resolve-image never %s %s` (images replaced by the probe image)", strings.Join(cmd, " "), st.Name)
+		out, err := enginetest.DeployStack(t, st.Name, st.Files...)
+		if err != nil {
+			v, rejected = enginetest.Classify(out, err, nil, nil), true
+			break
+		}
+		if m := enginetest.DockerMessage(out); m != "" {
+			outs = append(outs, m)
+		}
+	}
+	var tasks []enginetest.TaskState
+	if !rejected {
+		deadline := time.Now().Add(wait)
+		var werr error
+		for _, st := range sf.Stacks {
+			ts, err := enginetest.WaitTasks(t, st.Name, deadline)
+			tasks = append(tasks, ts...)
+			if err != nil && werr == nil && !strings.Contains(err.Error(), "has no services") {
+				werr = err
+			}
+		}
+		v = enginetest.Classify(strings.Join(outs, "\n"), nil, tasks, werr)
+	}
+	u := unit{verdict: v, tasks: tasks}
+	switch v.Outcome {
+	case enginetest.OutcomeRejected:
+		u.summary = "rejected: " + code(firstLine(v.Message))
+		u.details = append(u.details, "rejected:\n\n```text\n"+v.Message+"\n```")
+	case enginetest.OutcomeFailed:
+		u.summary = "accepted, tasks never running: " + stuckSummary(v, tasks)
+		u.details = append(u.details, fmt.Sprintf("accepted; after %s: %s", wait, taskSummary(tasks)))
+	default:
+		u.summary = "accepted and running"
+		u.details = append(u.details, taskSummary(tasks))
+	}
+	res.Details = append(res.Details, u.details...)
+	res.unit("", u.summary)
+	r.judge(res, sp, u, "")
+	if sp.Check != nil && (v.Outcome == enginetest.OutcomeRunning || v.Outcome == enginetest.OutcomeFailed || v.Outcome == enginetest.OutcomeAccepted) {
+		last := ""
+		if len(sf.Stacks) > 0 {
+			last = sf.Stacks[len(sf.Stacks)-1].Name
+		}
+		ev, err := sp.Check(&checkCtx{t: t, stack: last, tasks: tasks, verdict: v, image: r.image, steps: steps})
+		for _, e := range ev {
+			res.detail("evidence: %s", e)
+		}
+		if err != nil {
+			res.fail("%v", err)
+		} else if len(ev) > 0 {
+			res.Engine[len(res.Engine)-1] += "; " + ev[0]
+		}
 	}
 }
 

@@ -6,6 +6,7 @@
 //
 //	probe [port]    listen on port (default $PORT, else 80) until SIGTERM
 //	probe ifaces    print the container's interfaces (name, MTU, addresses) as JSON
+//	probe resolve NAME  print the addresses NAME resolves to, one a line (exit 1 if none)
 //
 // Any other arguments (the command a fixture gives its service, such as
 // `celery -A tasks worker`) are ignored: the probe stands in for every
@@ -27,6 +28,17 @@ func main() {
 		if err := printInterfaces(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) > 2 && os.Args[1] == "resolve" {
+		addrs, err := net.LookupHost(os.Args[2])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		for _, a := range addrs {
+			fmt.Println(a)
 		}
 		return
 	}

@@ -40,6 +40,10 @@ type Network struct {
 	Utilisation float64 `json:"utilisation"` // demand / usable, 0 when unknown
 	Encrypted   bool    `json:"encrypted"`
 	Services    int     `json:"services"`
+	// Stacks are the stacks whose services use the network, sorted: several
+	// when stacks share it (one creates it, the others use it as external),
+	// and the demand is then theirs together.
+	Stacks []string `json:"stacks"`
 }
 
 // Pools describes the default address pools.
@@ -80,6 +84,7 @@ func Build(m *analyzer.Model) Plan {
 		if n.Live {
 			row.Source, row.Stack = "live", n.CreatedByStack // exists in the running swarm
 		}
+		row.Stacks = usedBy(m, n)
 		if n.Usable > 0 {
 			row.Utilisation = float64(n.Demand.Total) / float64(n.Usable)
 		}
@@ -111,6 +116,29 @@ func Build(m *analyzer.Model) Plan {
 		p.Firewall = append(p.Firewall, Opening{"", "esp (IP protocol 50)", "all nodes ↔ all nodes", "IPsec for encrypted overlay networks"})
 	}
 	return p
+}
+
+// usedBy lists the stacks of the services on n, sorted.
+func usedBy(m *analyzer.Model, n *analyzer.Network) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, id := range n.Services {
+		if s := m.Services[id]; s != nil && s.Stack != "" && !seen[s.Stack] {
+			seen[s.Stack] = true
+			out = append(out, s.Stack)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// shared marks a row whose network several stacks use (not ingress: every
+// stack that publishes a port uses it).
+func shared(n Network) string {
+	if len(n.Stacks) < 2 || n.Ingress {
+		return ""
+	}
+	return " (" + strings.Join(n.Stacks, "+") + ")"
 }
 
 // Formats lists the plan's output formats.
@@ -194,6 +222,7 @@ func writeText(w io.Writer, p Plan) error {
 		if n.Encrypted {
 			name += " [enc]"
 		}
+		name += shared(n)
 		fmt.Fprintf(w, "  %-28s %-18s %-10s %7d %7d  %s %s\n", name, n.Subnet, n.Source, n.Usable, n.Demand, bar(n.Utilisation, 20), pct(n))
 	}
 	fmt.Fprintf(w, "\nDefault address pools: %s, /%d subnets; %d left", strings.Join(p.Pools.Prefixes, ", "), p.Pools.MaskLength, p.Pools.SubnetsLeft)
@@ -226,6 +255,9 @@ func writeMarkdown(w io.Writer, p Plan) error {
 		}
 		if n.Encrypted {
 			name += " (encrypted)"
+		}
+		if len(n.Stacks) > 1 && !n.Ingress {
+			name += " (shared by " + strings.Join(n.Stacks, ", ") + ")"
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %d | %d | `%s` %s |\n", name, n.Subnet, n.Source, n.Usable, n.Demand, bar(n.Utilisation, 10), strings.TrimSpace(pct(n)))
 	}

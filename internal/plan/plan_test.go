@@ -87,3 +87,37 @@ func TestPlanLive(t *testing.T) {
 		t.Errorf("text plan:\n%s", buf.String())
 	}
 }
+
+// TestPlanSharedNetwork: a network one stack creates and another uses as
+// external is one row, with the demand of both stacks and both named.
+func TestPlanSharedNetwork(t *testing.T) {
+	dir := "../../fixtures/SWL201-overlay-subnet-exhausted/shared-external.swarm/"
+	a, err := analyzer.Load(context.Background(), analyzer.Options{Stacks: []analyzer.StackInput{
+		{Name: "db", Files: []string{dir + "1-db.yml"}},
+		{Name: "billing", Files: []string{dir + "2-billing.yml"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Build(a.Model)
+	var rows []Network
+	for _, n := range p.Networks {
+		if n.Name == "shared-db" {
+			rows = append(rows, n)
+		}
+	}
+	if len(rows) != 1 {
+		t.Fatalf("%d rows for shared-db, want 1: %+v", len(rows), p.Networks)
+	}
+	r := rows[0]
+	if r.Demand != 18 || r.Usable != 13 || r.Services != 2 || strings.Join(r.Stacks, ",") != "billing,db" {
+		t.Fatalf("shared-db row = %+v, want demand 18 of 13 from stacks billing and db", r)
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, p, "text"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "shared-db (billing+db)") {
+		t.Errorf("text plan does not name the sharing stacks:\n%s", buf.String())
+	}
+}

@@ -11,6 +11,8 @@
 //   - a stack file (*.yml, *.yaml) is linted as its own stack;
 //   - a sub-folder is one stack merged from its stack files in name order,
 //     like docker stack deploy -c 1.yml -c 2.yml;
+//   - a sub-folder named <name>.swarm holds several stacks of one swarm
+//     (see Swarm): its scripts and stacks are linted together;
 //   - a shell script (*.sh) is linted alone as a bootstrap script;
 //   - a daemon*.json is linted alone as --daemon-json.
 //
@@ -63,6 +65,7 @@ const (
 	KindMulti  = "multi"  // a sub-folder: one stack merged from its files in name order
 	KindScript = "script" // a bootstrap script (*.sh)
 	KindDaemon = "daemon" // a daemon*.json
+	KindSwarm  = "swarm"  // a <name>.swarm sub-folder: stacks and scripts of one swarm
 )
 
 // Want is one expectation from a `# want:` comment in a fixture: a finding
@@ -173,6 +176,8 @@ func Fixtures(dir, rule string) ([]Fixture, error) {
 		name := e.Name()
 		f := Fixture{Rule: rule, Dir: dir, Path: filepath.Join(dir, name), Name: name}
 		switch {
+		case e.IsDir() && strings.HasSuffix(name, SwarmSuffix):
+			f.Kind, f.Name = KindSwarm, name+"/"
 		case e.IsDir():
 			f.Kind, f.Name = KindMulti, name+"/"
 		case isStackFile(name):
@@ -193,6 +198,16 @@ func Fixtures(dir, rule string) ([]Fixture, error) {
 // Files returns the files of the fixture: the stack files of a sub-folder
 // in merge order, or the fixture's own file.
 func (f Fixture) Files() ([]string, error) {
+	if f.Kind == KindSwarm {
+		sw, err := ReadSwarm(f.Path)
+		if err != nil {
+			return nil, err
+		}
+		if len(sw.Stacks)+len(sw.Scripts) < 2 {
+			return nil, fmt.Errorf("%s: a swarm fixture folder needs at least two stacks or scripts", f.Path)
+		}
+		return sw.Files, nil
+	}
 	if f.Kind != KindMulti {
 		return []string{f.Path}, nil
 	}
@@ -244,10 +259,16 @@ func (f Fixture) Config() (lint.Config, []string, map[string]any, error) {
 		cfg.Scripts = []string{f.Path}
 	case KindDaemon:
 		cfg.DaemonJSON = f.Path
+	case KindSwarm:
+		sw, err := ReadSwarm(f.Path)
+		if err != nil {
+			return lint.Config{}, nil, nil, err
+		}
+		cfg.Stacks, cfg.Scripts = sw.Stacks, sw.Scripts
 	default:
 		cfg.Stacks = []analyzer.StackInput{{Name: args.stack, Files: files}}
 	}
-	if f.Kind != KindMulti {
+	if f.Kind != KindMulti && f.Kind != KindSwarm {
 		initFile := filepath.Join(f.Dir, SwarmInitFile)
 		if src, err := safeio.ReadFile(initFile, safeio.MaxConfigSize); err == nil {
 			cfg.SwarmInit, cfg.SwarmInitName = string(src), initFile

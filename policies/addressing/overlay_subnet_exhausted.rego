@@ -20,6 +20,10 @@
 #   many nodes as the configuration says (default 3). A network without
 #   `subnet:` is checked against the subnet the default address pool would
 #   give it (`/24` unless `--default-addr-pool-mask-length` says otherwise).
+#   A network that one stack creates and other stacks use with `external:
+#   true` is one network: every stack's tasks draw from its subnet, so the
+#   demand of all the stacks (and of the services in `--cluster`) adds up
+#   (confirmed on the engine, docs/swarm-behaviour.md#shared-external-network).
 # related_resources:
 #   - description: Docker docs, overlay network size limitations
 #     ref: https://docs.docker.com/engine/swarm/networking/
@@ -47,7 +51,7 @@ report contains finding if {
 	nw.subnet != ""
 	nw.demand.total > nw.usable
 	finding := result.finding(rego.metadata.chain(), addressing.subnet_element(nw), sprintf(
-		"network %s needs about %d addresses for %s, but %s has %d",
-		[sprintf("%q%s", [nw.key, addressing.live_note(nw)]), nw.demand.total, addressing.breakdown(nw.demand), addressing.subnet_text(nw), nw.usable],
+		"network %s needs about %d addresses for %s%s, but %s has %d",
+		[sprintf("%q%s", [nw.key, addressing.live_note(nw)]), nw.demand.total, addressing.breakdown(nw.demand), addressing.shared_by(nw), addressing.subnet_text(nw), nw.usable],
 	))
 }

@@ -40,10 +40,11 @@ report contains finding if {
 	some nw in _candidates
 	nw.demand.total * 10 > nw.usable * 8
 	finding := result.finding(rego.metadata.chain(), addressing.subnet_element(nw), sprintf(
-		"network %q needs about %d of the %d addresses of %s (%d%%) for %s%s",
+		"network %q needs about %d of the %d addresses of %s (%d%%) for %s%s%s",
 		[
 			nw.key, nw.demand.total, nw.usable, addressing.subnet_text(nw),
-			addressing.percent(nw.demand.total, nw.usable), addressing.breakdown(nw.demand), _update_note(nw),
+			addressing.percent(nw.demand.total, nw.usable), addressing.breakdown(nw.demand),
+			addressing.shared_by(nw), _update_note(nw),
 		],
 	))
 }

@@ -14,6 +14,12 @@
 #   swarmlint takes the ingress subnet from the cluster inventory when one is
 #   given, else from the configured pools (`--default-addr-pool`, or the
 #   legacy 10.255.0.0/16 when the configuration says the swarm is that old).
+#   A bootstrap script that removes the ingress network and creates it again
+#   without `--subnet` moves it: the pool's allocator continues after the last
+#   subnet it handed out, so on a fresh default swarm the new ingress gets
+#   10.0.1.0/24, not the freed 10.0.0.0/24, and a stack pinned to 10.0.1.0/24
+#   fails for certain (confirmed on the engine,
+#   docs/swarm-behaviour.md#pool-allocation-order).
 # related_resources:
 #   - description: Docker docs, customize the ingress network and address pools
 #     ref: https://docs.docker.com/engine/swarm/networking/
@@ -57,7 +63,17 @@ _element(nw, i) := nw if i < 0
 
 _origin(ing) := "the legacy ingress subnet of swarms created before 2019" if ing.subnet_source == "legacy"
 
-_origin(ing) := sprintf("the first subnet of the default address pool %s", [_pool(ing)]) if ing.subnet_source == "pool"
+_origin(ing) := sprintf("the first subnet of the default address pool %s", [_pool(ing)]) if {
+	ing.subnet_source == "pool"
+	object.get(ing, "origin", "default") != "script"
+}
+
+# A recreated ingress without --subnet: the allocator continues after the
+# last subnet it handed out instead of returning to the freed one.
+_origin(ing) := sprintf("network %q, created without --subnet: the pool %s hands it the subnet after the last one it gave out, not the one the removed ingress freed", [ing.name, _pool(ing)]) if {
+	ing.subnet_source == "pool"
+	object.get(ing, "origin", "default") == "script"
+}
 
 _origin(ing) := sprintf("network %q of the cluster", [ing.name]) if not ing.subnet_source in {"legacy", "pool"}
 

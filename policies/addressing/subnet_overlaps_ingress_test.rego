@@ -28,6 +28,14 @@ test_default_ingress if {
 	f.ref.path == ["networks", "backend", "ipam", "config", 0, "subnet"]
 }
 
+# A script recreated the ingress without --subnet: it took the pool's next
+# subnet, not the first one.
+test_recreated_ingress if {
+	inp := json.patch(_input("10.0.1.0/24", "pool", [object.union(_pair, {"a_subnet": "10.0.1.0/24"})]), [{"op": "add", "path": "/networks/ingress/origin", "value": "script"}])
+	some f in rule.report with input as inp
+	f.message == "network \"backend\" (10.0.0.0/16) overlaps the ingress network 10.0.1.0/24 (network \"ingress\", created without --subnet: the pool 10.0.0.0/8 hands it the subnet after the last one it gave out, not the one the removed ingress freed)"
+}
+
 test_legacy_ingress if {
 	pair := {"a": "s_backend", "b": "ingress", "a_subnet": "10.255.3.0/24", "b_subnet": "10.255.0.0/16", "a_subnet_index": 0, "b_subnet_index": -1}
 	fs := rule.report with input as _input("10.255.0.0/16", "legacy", [pair])

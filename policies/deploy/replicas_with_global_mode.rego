@@ -11,7 +11,7 @@
 #   It happens most with several `-c` files: stack deploy merges a service's
 #   `deploy` section key by key, so `replicas: 3` in the base file survives
 #   an override that switches the service to `mode: global` (confirmed on
-#   the engine, see docs/engine-verification.md). The finding points at the
+#   the engine, docs/swarm-behaviour.md#global-mode-with-replicas). The finding points at the
 #   `replicas` key and names the file that sets the mode.
 # related_resources:
 #   - description: Docker docs, compose deploy specification (mode, replicas)

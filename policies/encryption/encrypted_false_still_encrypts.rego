@@ -12,8 +12,8 @@
 #   and none, in any case and with surrounding spaces. An empty value is
 #   what `docker network create --opt encrypted` sends, so a literal
 #   `encrypted: ""` is the documented way to ask for encryption and is not
-#   reported (the engine encrypts it: containers get the encrypted MTU, see
-#   docs/engine-verification.md). An empty value that a `${VAR}` produced is
+#   reported (the engine encrypts it: containers get the encrypted MTU,
+#   docs/swarm-behaviour.md#encrypted-option-presence). An empty value that a `${VAR}` produced is
 #   reported: a variable left empty is usually meant to switch encryption
 #   off, and it does not.
 # related_resources:

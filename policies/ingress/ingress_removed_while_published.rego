@@ -13,7 +13,10 @@
 #   `docker service create --publish` (or deployed by `docker stack deploy`), or a
 #   service of the cluster inventory, is certain to exist: error. A service of a
 #   stack file linted in the same run publishes ingress ports too, but whether it
-#   is already deployed when the script runs is unknown: warning.
+#   is already deployed when the script runs is unknown: warning. When the
+#   script itself ran `docker swarm init` before the removal, the swarm is new
+#   and no linted stack can be deployed in it yet, so those stacks are not
+#   reported (customising ingress right after init is the documented way).
 # related_resources:
 #   - description: Docker docs, customize the ingress network
 #     ref: https://docs.docker.com/engine/swarm/networking/#customize-ingress

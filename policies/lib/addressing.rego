@@ -86,3 +86,12 @@ live_note(obj) := " (live)" if {
 }
 
 live_note(obj) := "" if not object.get(obj, "live", false)
+
+# shared_by names the stacks whose services use a network when there are
+# several: " across stacks billing and db" (a network one stack creates and
+# others use as external is one network, and their demand adds up), "" for
+# a network of one stack.
+shared_by(nw) := sprintf(" across stacks %s", [join_and(sort(stacks))]) if {
+	stacks := {s.stack | some id in nw.services; s := input.services[id]; s.stack != ""}
+	count(stacks) > 1
+} else := ""
