@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/netip"
 
 	"fmt"
 	"io"
@@ -147,6 +148,14 @@ func writeOutput(path string, data []byte) error {
 func (lf *lintFlags) checkSettings() error {
 	if n := lf.maskLength; n < 0 || n > 29 {
 		return fmt.Errorf("--default-addr-pool-mask-length %d is out of range: Docker accepts 1 to 29 (subnet size is out of range)", n)
+	}
+	if n := lf.maskLength; n > 0 {
+		// only against pools given beside it: the configuration's come later
+		for _, p := range lf.pools {
+			if pfx, err := netip.ParsePrefix(strings.TrimSpace(p)); err == nil && pfx.Bits() > n {
+				return fmt.Errorf("--default-addr-pool-mask-length %d is shorter than the pool %s: Docker cannot cut /%d subnets out of it", n, p, n)
+			}
+		}
 	}
 	if err := analyzer.CheckUnderlayMTU(lf.underlayMTU); err != nil {
 		return fmt.Errorf("--underlay-mtu: %w", err)

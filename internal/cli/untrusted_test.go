@@ -278,8 +278,9 @@ func TestConfigTrust(t *testing.T) {
 			{"--default-addr-pool-mask-length=99", "--default-addr-pool-mask-length 99 is out of range"},
 			{"--default-addr-pool-mask-length=-5", "--default-addr-pool-mask-length -5 is out of range"},
 			{"--underlay-mtu=-1", "--underlay-mtu: -1 is not an MTU"},
+			{"--default-addr-pool-mask-length=12 --default-addr-pool=10.20.0.0/16", "--default-addr-pool-mask-length 12 is shorter than the pool 10.20.0.0/16"},
 		} {
-			code, _, stderr := runIn(t, repo, c[0], "s.yml")
+			code, _, stderr := runIn(t, repo, append(strings.Fields(c[0]), "s.yml")...)
 			if code != ExitError || !strings.Contains(stderr, c[1]) {
 				t.Errorf("%s: exit %d, %s", c[0], code, stderr)
 			}
