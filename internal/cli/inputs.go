@@ -156,6 +156,13 @@ func (lf *lintFlags) loadConfigFile(stderr io.Writer) (*analyzer.Config, error) 
 	if path == "" {
 		return nil, nil
 	}
+	if lf.configFile != "" {
+		// named on the command line, but not through a link inside the
+		// repository that leads out of it; checked before reading it
+		if err := safeio.RepoRoot(".").Allow(path, true); err != nil {
+			return nil, fmt.Errorf("--config: %w", err)
+		}
+	}
 	return analyzer.LoadConfig(path)
 }
 

@@ -232,6 +232,15 @@ func TestConfigTrust(t *testing.T) {
 			t.Fatalf("exit %d\n%s%s", code, out, stderr)
 		}
 	})
+	t.Run("--config that is a link to outside", func(t *testing.T) {
+		put(t, filepath.Join(base, "evil2.yaml"), "key_s3cr3t: 1\n") // an unknown key would be quoted
+		symlink(t, filepath.Join(base, "evil2.yaml"), filepath.Join(repo, "cfg.yaml"))
+		defer os.Remove(filepath.Join(repo, "cfg.yaml"))
+		code, out, stderr := runIn(t, repo, "--config", "cfg.yaml", "s.yml")
+		if code != ExitError || !strings.Contains(stderr, `--config: "cfg.yaml" is a symbolic link to`) {
+			t.Fatalf("exit %d\n%s%s", code, out, stderr)
+		}
+	})
 	t.Run("stack argument that is a link to outside", func(t *testing.T) {
 		symlink(t, filepath.Join(base, "shadow"), filepath.Join(repo, "stack.yml"))
 		defer os.Remove(filepath.Join(repo, "stack.yml"))
