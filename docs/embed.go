@@ -22,3 +22,9 @@ func RulePage(id string) string {
 	}
 	return s
 }
+
+// InputSchema is docs/input.schema.json: the JSON Schema of the model, the
+// Rego input of every rule. Custom rules are type-checked against it.
+//
+//go:embed input.schema.json
+var InputSchema []byte

@@ -88,6 +88,18 @@ func buildCatalog(c *ast.Compiler, mods map[string]*ast.Module, custom map[strin
 		if _, isString := a.Custom["id"].(string); !isString {
 			bad("id", "custom.id must be a string, e.g. id: ACME001")
 		}
+		for _, k := range topLevelMetadataKeys(mod, a) {
+			if !opaMetadataKeys[k] {
+				bad(k, "rule %s: unknown METADATA key %s%s; OPA reads %s (swarmlint's own keys go under custom:)", r.ID, k,
+					didYouMean(k, sortedKeys(knownCustomKeys)), strings.Join(sortedKeys(opaMetadataKeys), ", "))
+			}
+		}
+		for _, k := range sortedKeys(a.Custom) {
+			if !knownCustomKeys[k] {
+				bad(k, "rule %s: unknown METADATA key custom.%s%s; swarmlint reads custom.%s", r.ID, k, didYouMean(k, sortedKeys(knownCustomKeys)),
+					strings.Join(sortedKeys(knownCustomKeys), ", custom."))
+			}
+		}
 		parts := strings.Split(pkg, ".")
 		if !r.Custom {
 			if len(parts) == 4 && parts[0] == "swarmlint" && parts[1] == "rules" {
@@ -188,6 +200,83 @@ func metadataLoc(m *ast.Module, a *ast.Annotations, node *ast.Location, key stri
 		}
 	}
 	return a.Location
+}
+
+// knownCustomKeys are the METADATA custom keys swarmlint reads: any other
+// key is a typo (severty) or a setting swarmlint does not have (helpUri),
+// which would otherwise be ignored without a word.
+var knownCustomKeys = map[string]bool{"id": true, "name": true, "severity": true, "remediation": true, "security": true}
+
+// opaMetadataKeys are the top-level METADATA keys OPA reads; it ignores
+// any other without a word.
+var opaMetadataKeys = map[string]bool{"scope": true, "title": true, "description": true, "related_resources": true,
+	"authors": true, "organizations": true, "schemas": true, "entrypoint": true, "custom": true, "compile": true}
+
+// topLevelMetadataKeys lists the keys at the top level of a METADATA block,
+// read from its comment lines (OPA keeps only the keys it knows).
+func topLevelMetadataKeys(m *ast.Module, a *ast.Annotations) []string {
+	if m == nil || a.Location == nil {
+		return nil
+	}
+	comments := append([]*ast.Comment{}, m.Comments...)
+	sort.Slice(comments, func(i, j int) bool { return comments[i].Location.Row < comments[j].Location.Row })
+	var keys []string
+	row := a.Location.Row
+	for _, c := range comments {
+		if c.Location == nil || c.Location.File != a.Location.File || c.Location.Row <= a.Location.Row {
+			continue
+		}
+		if c.Location.Row > row+1 {
+			break // the block ended
+		}
+		row = c.Location.Row
+		text := strings.TrimPrefix(string(c.Text), " ")
+		if text == "" || text[0] == ' ' || text[0] == '\t' || text[0] == '-' || text[0] == '#' {
+			continue // nested, a list item or a comment
+		}
+		if k, _, ok := strings.Cut(text, ":"); ok && metadataKeyRe.MatchString(k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+var metadataKeyRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+
+// didYouMean suggests the known word closest to w (edit distance at most
+// 2), as " (did you mean x?)", or "".
+func didYouMean(w string, known []string) string {
+	best, bestD := "", 3
+	for _, k := range known {
+		if d := editDistance(strings.ToLower(w), k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean custom.%s?)", best)
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 func hasReportRule(m *ast.Module) bool {

@@ -240,14 +240,26 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err := checkNamespaces(mods, custom); err != nil {
 		return nil, err
 	}
+	if errs, err := checkInputRefs(mods, custom); err != nil {
+		return nil, err
+	} else if len(errs) > 0 {
+		return nil, PolicyError{Errors: errs}
+	}
 	comp := NewCompiler(opts.Debug)
 	comp.Compile(mods)
 	if comp.Failed() {
 		return nil, PolicyError{Errors: comp.Errors}
 	}
+	sevErrs := checkSeverityCalls(comp, custom)
 	cat, byPkg, err := buildCatalog(comp, mods, custom)
-	if err != nil {
+	var pe PolicyError
+	switch {
+	case err != nil && len(sevErrs) > 0 && errors.As(err, &pe):
+		return nil, PolicyError{Errors: append(pe.Errors, sevErrs...)}
+	case err != nil:
 		return nil, err
+	case len(sevErrs) > 0:
+		return nil, PolicyError{Errors: sevErrs}
 	}
 	e := &Engine{compiler: comp, catalog: cat, byPkg: byPkg, timeout: opts.Timeout, Modules: mods, debug: opts.Debug}
 	e.all = slices.Concat(cat, DirectiveRules)
@@ -446,10 +458,13 @@ func (e *Engine) Eval(ctx context.Context, input ast.Value, enabled func(*Rule) 
 			for _, x := range res.Expressions {
 				items, _ := x.Value.([]any)
 				for _, item := range items {
-					rf, ok := e.rawFinding(r, item)
+					rf, ok, problem := e.rawFinding(r, item)
 					if !ok {
 						terrs = append(terrs, toolError(r, fmt.Sprintf("report contains %s, not a finding object; build findings with data.swarmlint.lib.result.finding", shortJSON(item)), nil))
 						continue
+					}
+					if problem != "" {
+						terrs = append(terrs, toolError(r, problem, nil))
 					}
 					out = append(out, rf)
 				}
@@ -483,14 +498,21 @@ func toolError(r *Rule, msg string, loc *ast.Location) ToolError {
 	return te
 }
 
-func (e *Engine) rawFinding(r *Rule, item any) (RawFinding, bool) {
+// rawFinding reads one report item; ok is false when it is not a finding
+// object. A severity other than error, warning or note (with_severity(f,
+// "critical")) is a problem: the finding keeps the rule's severity.
+func (e *Engine) rawFinding(r *Rule, item any) (rf RawFinding, ok bool, problem string) {
 	f, _ := item.(map[string]any)
 	if f == nil {
-		return RawFinding{}, false
+		return RawFinding{}, false, ""
 	}
-	rf := RawFinding{Rule: r, Severity: r.Severity}
-	if s, ok := f["severity"].(string); ok && validSeverity(s) {
-		rf.Severity = s
+	rf = RawFinding{Rule: r, Severity: r.Severity}
+	if sv, present := f["severity"]; present {
+		if s, isString := sv.(string); isString && validSeverity(s) {
+			rf.Severity = s
+		} else {
+			problem = fmt.Sprintf("a finding has severity %s, which is not error, warning or note; it is reported as %s", shortJSON(sv), r.Severity)
+		}
 	}
 	rf.Message, _ = f["message"].(string)
 	if rf.Message == "" {
@@ -498,7 +520,7 @@ func (e *Engine) rawFinding(r *Rule, item any) (RawFinding, bool) {
 	}
 	rf.Ref, _ = f["ref"].(map[string]any)
 	rf.Sub, _ = f["sub"].([]any)
-	return rf, true
+	return rf, true, problem
 }
 
 // shortJSON renders a value for an error message, cut to 80 bytes.
@@ -515,4 +537,46 @@ func shortJSON(v any) string {
 
 func validSeverity(s string) bool {
 	return s == SeverityError || s == SeverityWarning || s == SeverityNote
+}
+
+// withSeverity is the finding helper whose second argument is a level.
+var withSeverity = ast.MustParseRef("data.swarmlint.lib.result.with_severity")
+
+// checkSeverityCalls refuses a constant level that is not error, warning or
+// note in a custom module's call of result.with_severity: it would
+// otherwise surface only when the finding is made.
+func checkSeverityCalls(comp *ast.Compiler, custom map[string]bool) ast.Errors {
+	var errs ast.Errors
+	check := func(op *ast.Term, args []*ast.Term, loc *ast.Location) {
+		ref, ok := op.Value.(ast.Ref)
+		if !ok || !ref.Equal(withSeverity) || len(args) < 2 {
+			return
+		}
+		if s, ok := args[1].Value.(ast.String); ok && !validSeverity(string(s)) {
+			at := loc
+			if args[1].Location != nil {
+				at = args[1].Location
+			}
+			errs = append(errs, ast.NewError(ast.TypeErr, at, "result.with_severity: level %q is not error, warning or note", string(s)))
+		}
+	}
+	for _, file := range sortedKeys(comp.Modules) {
+		if !custom[file] {
+			continue
+		}
+		ast.WalkExprs(comp.Modules[file], func(x *ast.Expr) bool {
+			if x.IsCall() {
+				terms := x.Terms.([]*ast.Term)
+				check(terms[0], terms[1:], x.Location)
+			}
+			ast.WalkTerms(x, func(t *ast.Term) bool {
+				if c, ok := t.Value.(ast.Call); ok && len(c) > 0 {
+					check(c[0], c[1:], t.Location)
+				}
+				return false
+			})
+			return false
+		})
+	}
+	return errs
 }

@@ -98,6 +98,20 @@ func TestPolicyRefused(t *testing.T) {
 			`pol/x\.rego:14:1: rego_parse_error: unexpected } token`},
 		{"type error", "pol/x.rego", customRule("ACME001", "acme.rules.x", "\tsome service in input.services\n\tfinding := result.finding(rego.metadata.chain(), service, count(1))"),
 			`pol/x\.rego:13:\d+: rego_type_error: count: invalid argument`},
+		{"field the model does not have", "pol/x.rego", customRule("ACME001", "acme.rules.x", "\tsome service in input.services\n\tservice.servicez\n"+everyService[len("\tsome service in input.services\n"):]),
+			`pol/x\.rego:13:2: rego_type_error: service\.servicez: the model has no field "servicez" here`},
+		{"input field the model does not have", "pol/x.rego", customRule("ACME001", "acme.rules.x", "\tinput.servicez\n"+everyService),
+			`pol/x\.rego:12:2: rego_type_error: input\.servicez: the model has no field "servicez" here \(docs/model\.md lists the input\); it has: commands, `},
+		{"field below a keyed map", "pol/x.rego", customRule("ACME001", "acme.rules.x", "\tsome network in input.networks\n\tnetwork.encryption\n\tfinding := result.finding(rego.metadata.chain(), network, \"m\")"),
+			`pol/x\.rego:13:2: rego_type_error: network\.encryption: the model has no field "encryption" here`},
+		{"field below a nullable object", "pol/x.rego", customRule("ACME001", "acme.rules.x", "\tsome service in input.services\n\tservice.healthcheck.intervall\n"+everyService[len("\tsome service in input.services\n"):]),
+			`pol/x\.rego:13:2: rego_type_error: service\.healthcheck\.intervall: the model has no field "intervall" here`},
+		{"unknown custom key", "pol/x.rego", strings.Replace(customRule("ACME001", "acme.rules.x", everyService), "#   severity: warning\n", "#   severity: warning\n#   severty: error\n", 1),
+			`pol/x\.rego:7:1: .*rule ACME001: unknown METADATA key custom\.severty \(did you mean custom\.severity\?\)`},
+		{"unknown top-level key", "pol/x.rego", strings.Replace(customRule("ACME001", "acme.rules.x", everyService), "# custom:\n", "# helpUri: https://example.com/rules\n# custom:\n", 1),
+			`pol/x\.rego:4:1: .*rule ACME001: unknown METADATA key helpUri; OPA reads authors, `},
+		{"with_severity level", "pol/x.rego", customRule("ACME001", "acme.rules.x", "\tsome service in input.services\n\tf := result.finding(rego.metadata.chain(), service, \"m\")\n\tfinding := result.with_severity(f, \"critical\")"),
+			`pol/x\.rego:14:37: rego_type_error: result\.with_severity: level "critical" is not error, warning or note`},
 		{"unknown function", "pol/x.rego", customRule("ACME001", "acme.rules.x", "\tsome service in input.services\n\tfinding := result.no_such(service)"),
 			`pol/x\.rego:13:\d+: rego_type_error: undefined function data\.swarmlint\.lib\.result\.no_such`},
 	}
@@ -705,4 +719,25 @@ func TestNoDroppedFindings(t *testing.T) {
 			t.Errorf("SARIF lacks the finding or its note:\n%s", out)
 		}
 	})
+}
+
+// TestComputedSeverity: a level computed at run time that is not error,
+// warning or note is a tool error naming the rule (exit 2), and the finding
+// is still reported, at the rule's severity.
+func TestComputedSeverity(t *testing.T) {
+	body := "\tsome service in input.services\n\tf := result.finding(rego.metadata.chain(), service, \"m\")\n\tfinding := result.with_severity(f, concat(\"\", [\"crit\", \"ical\"]))"
+	inTempDir(t, map[string]string{"pol/x.rego": customRule("ACME001", "acme.rules.x", body), "stack.yml": webStack})
+	out, stderr, code := run(t, "--policy", "pol", "--enable", "ACME001", "-f", "json", "stack.yml")
+	if code != ExitError || !strings.Contains(stderr, `rule ACME001: a finding has severity "critical", which is not error, warning or note; it is reported as warning`) {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+	var doc struct {
+		Findings []struct {
+			RuleID string `json:"rule_id"`
+			Level  string `json:"level"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Findings) != 1 || doc.Findings[0].RuleID != "ACME001" || doc.Findings[0].Level != "warning" {
+		t.Errorf("want the finding at the rule's level (%v):\n%s", err, out)
+	}
 }
