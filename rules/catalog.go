@@ -205,7 +205,7 @@ func metadataLoc(m *ast.Module, a *ast.Annotations, node *ast.Location, key stri
 // knownCustomKeys are the METADATA custom keys swarmlint reads: any other
 // key is a typo (severty) or a setting swarmlint does not have (helpUri),
 // which would otherwise be ignored without a word.
-var knownCustomKeys = map[string]bool{"id": true, "name": true, "severity": true, "remediation": true, "security": true}
+var knownCustomKeys = map[string]bool{"id": true, "name": true, "severity": true, "remediation": true, "security": true, "summary": true}
 
 // opaMetadataKeys are the top-level METADATA keys OPA reads; it ignores
 // any other without a word.
