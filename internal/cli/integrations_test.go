@@ -645,7 +645,7 @@ func TestPreCommitManifest(t *testing.T) {
 		t.Fatalf("%d hooks, want 1", len(hooks))
 	}
 	h := hooks[0]
-	if h.ID != "swarmlint" || h.Entry != "swarmlint" || h.Language != "golang" || (h.PassFilenames != nil && !*h.PassFilenames) || !h.RequireSerial {
+	if h.ID != "swarmlint" || h.Entry != "swarmlint --changed" || h.Language != "golang" || (h.PassFilenames != nil && !*h.PassFilenames) || !h.RequireSerial {
 		t.Errorf("hook = %+v", h)
 	}
 	re, err := regexp.Compile(h.Files)
@@ -653,12 +653,13 @@ func TestPreCommitManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"docker-compose.yml", "docker-compose.prod.yaml", "compose.yaml", "compose.override.yml",
-		"deploy/docker-stack.yml", "docker-stack.prod.yaml", "stacks/shop-stack.yml", "stack.yml", "infra/stack.yaml"} {
+		"deploy/docker-stack.yml", "docker-stack.prod.yaml", "stack.yml", "infra/stack.yaml", "stack-prod.yml"} {
 		if !re.MatchString(name) {
 			t.Errorf("files does not match %s", name)
 		}
 	}
-	for _, name := range []string{".github/workflows/ci.yml", "action.yml", "docker-compose.yml.bak", "values.yaml", "compose/README.md", "stack.json"} {
+	for _, name := range []string{".github/workflows/ci.yml", "action.yml", "docker-compose.yml.bak", "values.yaml", "compose/README.md", "stack.json",
+		"localstack.yml", "vpc-stack.yaml", "stackstorm-config.yml", "infra/localstack/config.yml"} {
 		if re.MatchString(name) {
 			t.Errorf("files matches %s", name)
 		}
@@ -686,7 +687,7 @@ func TestPreCommitHook(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not on PATH: skipping the pre-commit hook test")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	tmp := t.TempDir()
 	env := hookEnv(t, tmp)
@@ -750,7 +751,50 @@ func TestPreCommitHook(t *testing.T) {
 	if err != nil || !strings.Contains(out, "no files to check") {
 		t.Errorf("non-stack file: (%v)\n%s", err, out)
 	}
-	t.Logf("pre-commit try-repo (build + 3 runs) took %s", time.Since(start).Round(time.Second))
+
+	// The next runs go through the project's own .pre-commit-config.yaml
+	// (pre-commit run on the staged files), as a user has it: the hook's
+	// environment is built once and reused.
+	rev := strings.TrimSpace(must(hookRepo, "git", "rev-parse", "HEAD"))
+	write(t, project, ".pre-commit-config.yaml", "repos:\n  - repo: "+hookRepo+"\n    rev: "+rev+"\n    hooks:\n      - id: swarmlint\n")
+	// A dev Compose file and the production stack, both publishing 80: two
+	// alternatives, independent stacks, no clash.
+	write(t, project, "docker-compose.yml", "services:\n  web:\n    image: nginx\n    ports: [\"80:80\"]\n")
+	write(t, project, "deploy/docker-stack.yml", "services:\n  web:\n    image: nginx\n    ports: [\"80:80\"]\n")
+	write(t, project, ".swarmlint.yaml", "rules:\n  enable: [SWL101, SWL103]\n")
+	must(project, "git", "add", "-A")
+	out, err = sh(project, pc, "run", "--files", "docker-compose.yml", "deploy/docker-stack.yml")
+	if err != nil || strings.Contains(out, "SWL103") {
+		t.Errorf("dev compose + prod stack: (%v)\n%s", err, out)
+	}
+
+	// A configured swarm: a staged file is linted with its stack's swarm.
+	// old.yml's own problem is there before the commit and does not block
+	// it; a staged stack whose subnet overlaps another stack's does.
+	for _, d := range []string{"front", "back", "old"} {
+		if err := os.MkdirAll(filepath.Join(project, "stacks", d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(t, project, ".swarmlint.yaml", "rules:\n  enable: [SWL101, SWL211]\nstacks:\n  - {name: front, files: [stacks/front/stack.yml]}\n  - {name: back, files: [stacks/back/stack.yml]}\n  - {name: old, files: [stacks/old/stack.yml]}\n")
+	write(t, project, "stacks/front/stack.yml", frontNet)
+	write(t, project, "stacks/back/stack.yml", cleanNet)
+	write(t, project, "stacks/old/stack.yml", dnsrrStack)
+	must(project, "git", "add", "-A")
+	must(project, "git", "commit", "-q", "--no-gpg-sign", "-m", "swarm")
+	write(t, project, "stacks/back/stack.yml", cleanNet+"  cache:\n    image: redis\n")
+	must(project, "git", "add", "stacks/back/stack.yml")
+	out, err = sh(project, pc, "run")
+	if err != nil || !strings.Contains(out, "Passed") {
+		t.Errorf("a clean change in a swarm with an old problem: (%v)\n%s", err, out)
+	}
+	write(t, project, "stacks/back/stack.yml", backNet)
+	must(project, "git", "add", "stacks/back/stack.yml")
+	out, err = sh(project, pc, "run")
+	if err == nil || !strings.Contains(out, "SWL211") || strings.Contains(out, "SWL101") {
+		t.Errorf("a change that overlaps another stack of the swarm: (%v)\n%s", err, out)
+	}
+	t.Logf("pre-commit try-repo and run (2 builds + 6 runs) took %s", time.Since(start).Round(time.Second))
 }
 
 // hookEnv is the environment for git and pre-commit: a private pre-commit
