@@ -92,7 +92,14 @@ func BuiltinModules() ([]Module, error) {
 // forbiddenBuiltins are removed from the capabilities: they reach outside
 // the process (network, runtime) or make results non-deterministic.
 var forbiddenBuiltins = map[string]bool{"http.send": true, "net.lookup_ip_addr": true, "opa.runtime": true,
-	"time.now_ns": true, "rand.intn": true, "uuid.rfc4122": true}
+	"time.now_ns": true, "rand.intn": true, "uuid.rfc4122": true,
+	// read the wall clock when no time is given
+	"io.jwt.decode_verify": true, "crypto.x509.parse_and_verify_certificates": true,
+	"crypto.x509.parse_and_verify_certificates_with_options": true,
+	// ECDSA and RSA-PSS signatures are random
+	"io.jwt.encode_sign": true, "io.jwt.encode_sign_raw": true,
+	// follow a schema's $ref to local files (sandbox.go)
+	"json.match_schema": true, "json.verify_schema": true}
 
 // ForbiddenBuiltins returns the names of the built-ins a policy may not
 // call, sorted.
@@ -180,7 +187,7 @@ func (e PolicyError) Error() string {
 // sandbox: a removed built-in is reported by OPA as an undefined function.
 func explainError(x *ast.Error) string {
 	if name, ok := strings.CutPrefix(x.Message, "undefined function "); ok && forbiddenBuiltins[name] {
-		return fmt.Sprintf("built-in %s is not allowed in swarmlint policies: the sandbox removes %s (they reach the network or the runtime, or are not deterministic)",
+		return fmt.Sprintf("built-in %s is not allowed in swarmlint policies: the sandbox removes %s (they reach the network, the runtime or local files, read the clock, or are random)",
 			name, strings.Join(ForbiddenBuiltins(), ", "))
 	}
 	return x.Message
@@ -239,6 +246,9 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	if err := checkNamespaces(mods, custom); err != nil {
 		return nil, err
+	}
+	if errs := checkSchemaAnnotations(mods, custom); len(errs) > 0 {
+		return nil, PolicyError{Errors: errs}
 	}
 	if errs, err := checkInputRefs(mods, custom); err != nil {
 		return nil, err

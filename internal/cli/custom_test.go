@@ -142,12 +142,19 @@ func TestPolicyRefused(t *testing.T) {
 // policy fail to load, with a message naming the built-in and its position.
 func TestForbiddenBuiltins(t *testing.T) {
 	calls := map[string]string{
-		"http.send":          `http.send({"method": "get", "url": "https://example.com"})`,
-		"net.lookup_ip_addr": `net.lookup_ip_addr("example.com")`,
-		"opa.runtime":        `opa.runtime()`,
-		"time.now_ns":        `time.now_ns()`,
-		"rand.intn":          `rand.intn("seed", 10)`,
-		"uuid.rfc4122":       `uuid.rfc4122("seed")`,
+		"http.send":              `http.send({"method": "get", "url": "https://example.com"})`,
+		"net.lookup_ip_addr":     `net.lookup_ip_addr("example.com")`,
+		"opa.runtime":            `opa.runtime()`,
+		"time.now_ns":            `time.now_ns()`,
+		"rand.intn":              `rand.intn("seed", 10)`,
+		"uuid.rfc4122":           `uuid.rfc4122("seed")`,
+		"io.jwt.decode_verify":   `io.jwt.decode_verify("a.b.c", {"secret": "s"})`,
+		"io.jwt.encode_sign":     `io.jwt.encode_sign({"alg": "ES256"}, {}, {"kty": "EC"})`,
+		"io.jwt.encode_sign_raw": `io.jwt.encode_sign_raw("{}", "{}", "{}")`,
+		"crypto.x509.parse_and_verify_certificates":              `crypto.x509.parse_and_verify_certificates("")`,
+		"crypto.x509.parse_and_verify_certificates_with_options": `crypto.x509.parse_and_verify_certificates_with_options("", {})`,
+		"json.match_schema":  `json.match_schema({}, {"$ref": "file:///etc/passwd"})`,
+		"json.verify_schema": `json.verify_schema({"$ref": "file:///etc/passwd"})`,
 	}
 	if len(calls) != len(rules.ForbiddenBuiltins()) {
 		t.Fatalf("test covers %d built-ins, the sandbox forbids %v", len(calls), rules.ForbiddenBuiltins())
@@ -740,4 +747,21 @@ func TestComputedSeverity(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Findings) != 1 || doc.Findings[0].RuleID != "ACME001" || doc.Findings[0].Level != "warning" {
 		t.Errorf("want the finding at the rule's level (%v):\n%s", err, out)
 	}
+}
+
+// TestSchemaRefsStayInside: a METADATA schema may not follow a $ref out of
+// itself (OPA's type checker would read the local file while compiling).
+func TestSchemaRefsStayInside(t *testing.T) {
+	secret := filepath.Join(t.TempDir(), "secret.json")
+	if err := os.WriteFile(secret, []byte(`{"type": "string"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("METADATA schema", func(t *testing.T) {
+		src := strings.Replace(customRule("ACME001", "acme.rules.s", everyService), "package acme.rules.s",
+			"# METADATA\n# schemas:\n#   - input: {\"$ref\": \"file://"+filepath.ToSlash(secret)+"\"}\npackage acme.rules.s", 1)
+		inTempDir(t, map[string]string{"pol/s.rego": src, "stack.yml": webStack})
+		if _, stderr, code := run(t, "--policy", "pol", "stack.yml"); code != ExitError || !strings.Contains(stderr, "METADATA schemas: schema reference") {
+			t.Errorf("exit %d:\n%s", code, stderr)
+		}
+	})
 }
