@@ -839,3 +839,75 @@ func copyRegular(from, to string) error {
 	}
 	return os.WriteFile(to, data, st.Mode().Perm())
 }
+
+// The action's lint step splits args and files like a shell would, runs
+// nothing in them, leaves globs to swarmlint, and passes the SARIF flags
+// last so that --format in args cannot keep SARIF from the upload. A stand-in
+// swarmlint on PATH records the argument vector it gets.
+func TestActionSplitsArguments(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("bash is not on PATH: skipping the action step test")
+	}
+	src, err := os.ReadFile(filepath.Join(repoRoot(t), "action.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a actionFile
+	if err := yaml.Unmarshal(src, &a); err != nil {
+		t.Fatal(err)
+	}
+	var step string
+	for _, s := range a.Runs.Steps {
+		if s["id"] == "lint" {
+			step, _ = s["run"].(string)
+		}
+	}
+	if step == "" {
+		t.Fatal("no lint step")
+	}
+	dir := t.TempDir()
+	argv := filepath.Join(dir, "argv")
+	write(t, dir, "swarmlint", "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \""+argv+"\"\nexit 1\n")
+	if err := os.Chmod(filepath.Join(dir, "swarmlint"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args, files string
+		want        []string
+		code        int
+	}{
+		{`--enable 'SWL2*' --format github --disable "SWL205 " $(touch pwned)`, `'deploy/**/*stack*.yml' docker-compose.yml`,
+			[]string{"--enable", "SWL2*", "--format", "github", "--disable", "SWL205 ", "$(touch", "pwned)", "--format", "sarif", "--output", "out.sarif", "--", "deploy/**/*stack*.yml", "docker-compose.yml"}, 0},
+		{"", " ", []string{"--format", "sarif", "--output", "out.sarif", "--"}, 0},
+		{`--x 'unbalanced`, "", nil, 2},
+	} {
+		os.Remove(argv)
+		out := filepath.Join(dir, "output")
+		cmd := exec.Command("bash", "-c", step)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "PATH="+dir+string(os.PathListSeparator)+os.Getenv("PATH"), "ARGS="+c.args, "FILES="+c.files,
+			"SARIF_FILE=out.sarif", "CATEGORY=", "GITHUB_OUTPUT="+out)
+		b, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		if code != c.code {
+			t.Errorf("args %q: exit %d, want %d\n%s", c.args, code, c.code, b)
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
+			t.Fatalf("args %q ran a command substitution", c.args)
+		}
+		if c.want == nil {
+			continue
+		}
+		got, _ := os.ReadFile(argv)
+		if lines := strings.Split(strings.TrimSuffix(string(got), "\n"), "\n"); !slices.Equal(lines, c.want) {
+			t.Errorf("args %q files %q: swarmlint got %q, want %q", c.args, c.files, lines, c.want)
+		}
+		if o, _ := os.ReadFile(out); !strings.Contains(string(o), "exit-code=1") {
+			t.Errorf("step outputs %q lack swarmlint's exit code", o)
+		}
+	}
+}
