@@ -204,9 +204,17 @@ func TestLive(t *testing.T) {
 		t.Errorf("engine events during the run:\n%s", strings.Join(evs, "\n"))
 	}
 
+	// The deployed stack linted again under its own name is its previous
+	// version: no overlap with its own network, no clash with its own port.
+	code, stdout, stderr = runSwarmlint("--live", "--docker-host", host, "--stack", "infra", "--enable", "SWL211,SWL103,SWL201",
+		filepath.Join("testdata", "live", "infra.yml"))
+	if code != 0 {
+		t.Errorf("infra.yml against its own deployment: exit %d, want 0\n%s\n%s", code, stdout, stderr)
+	}
+
 	// plan --live: the real swarm's address plan with the stack applied.
 	code, stdout, stderr = runSwarmlint("plan", "--live", "--docker-host", host, shop)
-	if code != 0 || !strings.Contains(stdout, "infra_small") || !strings.Contains(stdout, "10.98.0.0/28") {
+	if code != 0 || !strings.Contains(stdout, "Live swarm at "+host) || !regexp.MustCompile(`infra_small +10\.98\.0\.0/28 +live`).MatchString(stdout) {
 		t.Errorf("plan --live: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
