@@ -109,6 +109,23 @@ func docker(stdin io.Reader, args ...string) (string, error) {
 	return out.String(), err
 }
 
+// labelNode marks the node as this run's. A node update races with the
+// manager's own updates of the node object right after init or join; the
+// engine then answers "update out of sequence" (SwarmKit's version check on
+// the object), and the update is tried again with the new version.
+func labelNode(nodeID string) (string, error) {
+	var out string
+	var err error
+	for try := 0; try < 5; try++ {
+		out, err = docker(nil, "node", "update", "--label-add", OwnerLabel+"="+strconv.Itoa(os.Getpid()), nodeID)
+		if err == nil || !strings.Contains(out, "update out of sequence") {
+			break
+		}
+		time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
+	}
+	return out, err
+}
+
 // dockerOut runs docker and returns stdout only; stderr goes into the error.
 func dockerOut(args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), CommandTimeout)
@@ -323,7 +340,7 @@ func TryInitSwarm(t testing.TB, opts ...string) (string, error) {
 	if serr != nil || nodeState != "active" {
 		return out, fmt.Errorf("swarm init reported success but node state is %q: %v", nodeState, serr)
 	}
-	if lo, lerr := docker(nil, "node", "update", "--label-add", OwnerLabel+"="+strconv.Itoa(os.Getpid()), nodeID); lerr != nil {
+	if lo, lerr := labelNode(nodeID); lerr != nil {
 		return out, fmt.Errorf("labelling node: %v\n%s", lerr, lo)
 	}
 	state.Lock()
@@ -1451,7 +1468,7 @@ func AdoptSwarm(t testing.TB) string {
 	}
 	t.Cleanup(func() { LeaveSwarm(t) })
 	if nodeState == "active" && nodeID != "" {
-		if lo, lerr := docker(nil, "node", "update", "--label-add", OwnerLabel+"="+strconv.Itoa(os.Getpid()), nodeID); lerr != nil {
+		if lo, lerr := labelNode(nodeID); lerr != nil {
 			t.Logf("labelling node: %v\n%s", lerr, lo)
 		}
 	}

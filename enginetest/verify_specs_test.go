@@ -860,7 +860,7 @@ func checkIngressNotRemoved(c *checkCtx) ([]string, error) {
 		case strings.Contains(s.Command, "--ingress"):
 			ev = append(ev, fmt.Sprintf("`%s` exits %d: %s", oneLine(s.Original), s.ExitCode, code(lastLines(enginetest.DockerMessage(s.Output)))))
 			if s.ExitCode == 0 || !regexp.MustCompile(`ingress network \(\w+\) is already present`).MatchString(s.Output) {
-				return ev, fmt.Errorf("the create --ingress after the unconfirmed removal was not refused with `ingress network (...) is already present`")
+				return ev, fmt.Errorf("the create --ingress after the unconfirmed removal was not refused with `ingress network (...) is already present`: exit %d, %q", s.ExitCode, lastLines(enginetest.DockerMessage(s.Output)))
 			}
 		}
 	}
