@@ -20,6 +20,43 @@ type Finding struct {
 	Related []Location `json:"related,omitempty"`
 	// Suppression is set when an inline directive or baseline suppressed it.
 	Suppression *Suppression `json:"suppression,omitempty"`
+	// Fixes are the ways to resolve the finding by editing files, as the
+	// rule that owns the finding defines them (its Rego names the model
+	// elements to edit; lint turns them into byte edits). Empty when the
+	// rule offers none or the edit cannot be made safely here (the element
+	// is reached through an anchor or merge key, or has no position).
+	Fixes []Fix `json:"fixes,omitempty"`
+}
+
+// Fix is one way to resolve a finding: edits that are applied together or
+// not at all. Safe fixes leave what `docker stack deploy` does unchanged,
+// or turn a file Docker refuses into what its author evidently meant;
+// unsafe ones change behaviour (a network's subnet, its encryption) and
+// `swarmlint fix` applies them only with --unsafe.
+type Fix struct {
+	// Description says what the fix does, in the message style: lower-case,
+	// no final period ("publish 11211/tcp in host mode").
+	Description string `json:"description"`
+	Safe        bool   `json:"safe"`
+	// Edits never overlap one another; they are sorted by file and offset.
+	Edits []Edit `json:"edits"`
+}
+
+// Edit replaces the bytes [StartOffset, EndOffset) of File with NewText;
+// an insertion has StartOffset == EndOffset. File, lines and columns follow
+// the Finding conventions (1-based, columns in code points, EndCol
+// exclusive, for the same span as the offsets); offsets are 0-based byte
+// offsets into the file as it was read (the bytes on disk, or standard
+// input), so applying an edit needs no position arithmetic.
+type Edit struct {
+	File        string `json:"file"`
+	StartLine   int    `json:"start_line"`
+	StartCol    int    `json:"start_column"`
+	EndLine     int    `json:"end_line"`
+	EndCol      int    `json:"end_column"`
+	StartOffset int    `json:"start_offset"`
+	EndOffset   int    `json:"end_offset"`
+	NewText     string `json:"new_text"`
 }
 
 // Location is a region in a file, with the same conventions as Finding.

@@ -22,7 +22,11 @@ const JSONSchemaVersion = "1"
 //	    "start_line": 7, "start_column": 9, "end_line": 7, "end_column": 22,
 //	    "identity": "SWL101|deploy/stack.yml|services.cache.ports[0]",
 //	    "related": [],
-//	    "suppression": {"kind": "inSource", "justification": "..."}
+//	    "suppression": {"kind": "inSource", "justification": "..."},
+//	    "fixes": [{"description": "publish 11211/tcp in host mode", "safe": true,
+//	      "edits": [{"file": "deploy/stack.yml", "start_line": 7, "start_column": 9,
+//	        "end_line": 7, "end_column": 22, "start_offset": 120, "end_offset": 133,
+//	        "new_text": "target: 11211\n ..."}]}]
 //	  }],
 //	  "notifications": [{"level": "error", "message": "...", "file": "...", "line": 3}],
 //	  "summary": {"errors": 1, "warnings": 0, "notes": 0, "suppressed": 0}
@@ -31,7 +35,8 @@ const JSONSchemaVersion = "1"
 // Lines and columns are 1-based; columns count Unicode code points and
 // end_column is exclusive. findings, notifications and related are always
 // arrays, never null; suppression is present only on suppressed findings,
-// which the summary counts apart from errors, warnings and notes.
+// which the summary counts apart from errors, warnings and notes; fixes
+// is present only on findings whose rule offers a fix.
 type JSONWriter struct{}
 
 // JSONDocument is the top-level object of the JSON format.
@@ -63,6 +68,7 @@ type JSONFinding struct {
 	Identity    string       `json:"identity"`
 	Related     []Location   `json:"related"`
 	Suppression *Suppression `json:"suppression,omitempty"`
+	Fixes       []Fix        `json:"fixes,omitempty"`
 }
 
 // JSONSummary counts unsuppressed findings by level, and suppressed ones.
@@ -99,7 +105,7 @@ func NewJSONDocument(r *Result) JSONDocument {
 			RuleID: f.RuleID, RuleName: names[f.RuleID].Name, Level: normLevel(f.Level),
 			Message: f.Message, File: f.File,
 			StartLine: f.StartLine, StartColumn: f.StartCol, EndLine: f.EndLine, EndColumn: f.EndCol,
-			Identity: f.Identity, Related: related, Suppression: f.Suppression,
+			Identity: f.Identity, Related: related, Suppression: f.Suppression, Fixes: f.Fixes,
 		})
 	}
 	t := countFindings(r.Findings)
