@@ -44,3 +44,45 @@ func TestInventoryNotDockerJSON(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestInventoryRedeploy: a --cluster export that already holds the linted
+// stack's own network (labelled com.docker.stack.namespace=shop) is the
+// previous version of that network, not a second one: docker stack deploy
+// finds the network by name and keeps it, with its subnet.
+func TestInventoryRedeploy(t *testing.T) {
+	a, err := Load(context.Background(), Options{
+		Stacks:    []StackInput{{Name: "shop", Files: []string{"testdata/inventory-redeploy-stack.yml"}}},
+		Inventory: []string{"testdata/inventory-redeploy.json"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var backs []*Network
+	for _, n := range a.Model.Networks {
+		if n.Name == "shop_back" {
+			backs = append(backs, n)
+		}
+	}
+	if len(backs) != 1 {
+		t.Fatalf("%d networks named shop_back, want 1: %+v", len(backs), backs)
+	}
+	back := backs[0]
+	if back.Origin != "stack" || back.Subnet != "10.0.9.0/24" || back.SubnetSource != "inventory" {
+		t.Fatalf("shop_back = origin %q subnet %q (%s), want the stack's network on the inventory's 10.0.9.0/24", back.Origin, back.Subnet, back.SubnetSource)
+	}
+	if len(back.Services) != 1 || back.Services[0] != "shop_api" {
+		t.Fatalf("shop_back services = %v", back.Services)
+	}
+	// Another stack's name is not this one: a network of stack "shop" stays
+	// when stack "web" is linted.
+	a, err = Load(context.Background(), Options{
+		Stacks:    []StackInput{{Name: "web", Files: []string{"testdata/inventory-redeploy-stack.yml"}}},
+		Inventory: []string{"testdata/inventory-redeploy.json"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := a.Model.Networks["shop_back"]; n == nil || n.Origin != "inventory" {
+		t.Fatalf("shop_back of another stack = %+v, want the inventory network kept", n)
+	}
+}

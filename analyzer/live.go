@@ -81,7 +81,8 @@ func (a *Analysis) liveInventory(ls *LiveSwarm) (*inventoryDoc, error) {
 	return inv, nil
 }
 
-// previousVersions removes from the model the live networks and services
+// previousVersions removes from the model the inventory networks and
+// services (live, or from --cluster exports)
 // that a linted stack redeploys: docker stack deploy finds its own objects
 // by the com.docker.stack.namespace label and updates a service of the same
 // name, and keeps a network of the same name as it is. A live object of
@@ -107,7 +108,7 @@ func (b *builder) previousVersions(stacks []*stackData) map[string][]Subnet {
 			name := b.stackNetworkName(sd, key, nc.Name, false)
 			for _, id := range sortedKeys(b.m.Networks) {
 				n := b.m.Networks[id]
-				if n.Live && n.Name == name && n.CreatedByStack == sd.name && !n.Ingress {
+				if n.Origin == "inventory" && n.Name == name && n.CreatedByStack == sd.name && !n.Ingress {
 					kept[n.ID] = n.Subnets
 					delete(b.m.Networks, id)
 				}
@@ -115,7 +116,7 @@ func (b *builder) previousVersions(stacks []*stackData) map[string][]Subnet {
 		}
 		for key := range sd.project.Services {
 			name := sd.name + "_" + key
-			if s := b.m.Services[name]; s != nil && s.Live && s.CreatedByStack == sd.name {
+			if s := b.m.Services[name]; s != nil && s.Origin == "inventory" && s.CreatedByStack == sd.name {
 				delete(b.m.Services, name)
 				for _, n := range b.m.Networks {
 					n.Services = removeString(n.Services, name)
@@ -126,7 +127,7 @@ func (b *builder) previousVersions(stacks []*stackData) map[string][]Subnet {
 	return kept
 }
 
-// adoptPrevious gives each stack network that replaced a live network of
+// adoptPrevious gives each stack network that replaced an inventory network of
 // the same stack the live subnets when its file sets none (the network
 // exists and keeps its subnet), and re-attaches the remaining live services.
 func (b *builder) adoptPrevious(kept map[string][]Subnet) {
@@ -148,7 +149,7 @@ func (b *builder) adoptPrevious(kept map[string][]Subnet) {
 	}
 	for _, sid := range sortedKeys(b.m.Services) {
 		s := b.m.Services[sid]
-		if !s.Live {
+		if s.Origin != "inventory" {
 			continue
 		}
 		for _, sn := range s.Networks {

@@ -432,6 +432,8 @@ func Load(ctx context.Context, opts Options) (*Analysis, error) {
 	var kept map[string][]Subnet
 	if opts.Live != nil {
 		m.Swarm.Live = &LiveEngine{Engine: opts.Live.Engine, Nodes: append([]Node{}, opts.Live.Nodes...)}
+	}
+	if len(invs) > 0 {
 		kept = b.previousVersions(stacks)
 	}
 	for _, sd := range stacks {
