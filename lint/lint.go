@@ -583,6 +583,6 @@ func inputBudgetError(terrs []rules.ToolError, eng *rules.Engine, m *analyzer.Mo
 			files[f] = true
 		}
 	}
-	return fmt.Errorf("the inputs (%d files: %d services, %d networks, %d published ports) are too large to check within the policy timeout of %s; lint fewer files at a time or raise --policy-timeout",
-		len(files), len(m.Services), len(m.Networks), ports, eng.Timeout())
+	return fmt.Errorf("the inputs (%s: %s, %s, %s) are too large to check within the policy timeout of %s; lint fewer files at a time or raise --policy-timeout",
+		countOf(len(files), "file"), countOf(len(m.Services), "service"), countOf(len(m.Networks), "network"), countOf(ports, "published port"), eng.Timeout())
 }

@@ -339,7 +339,7 @@ func TestTimeoutNamesTheInput(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	got := out.String() + errb.String()
-	if !regexp.MustCompile(`the inputs \(1 files: 1 services, \d+ networks, 0 published ports\) are too large to check within the policy timeout of 1ns`).MatchString(got) || strings.Contains(got, "fix the rule") {
+	if !regexp.MustCompile(`the inputs \(1 file: 1 service, \d+ networks?, 0 published ports\) are too large to check within the policy timeout of 1ns`).MatchString(got) || strings.Contains(got, "fix the rule") {
 		t.Errorf("%.2000s", got)
 	}
 }
