@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -76,4 +77,26 @@ func checkSchemaAnnotations(mods map[string]*ast.Module, custom map[string]bool)
 		}
 	}
 	return errs
+}
+
+// CapabilitiesJSON is Capabilities as OPA's capabilities file
+// (`opa capabilities`, read by `opa check --capabilities FILE`): the
+// built-ins a swarmlint policy may call, the features of this OPA version,
+// and an explicit empty allow_net. OPA's Capabilities type drops an empty
+// allow_net when marshalled, and a file without the key allows every host.
+func CapabilitiesJSON() ([]byte, error) {
+	b, err := json.Marshal(Capabilities())
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, err
+	}
+	doc["allow_net"] = json.RawMessage("[]")
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(out, '\n'), nil
 }
