@@ -128,3 +128,49 @@ func TestConfigSchemaCoversConfig(t *testing.T) {
 	}
 	check(reflect.TypeOf(Config{}), schema, "config")
 }
+
+// TestConfigSchemaSwarmsConstraints: a swarms: entry's swarm: and cluster:
+// keys accept exactly what the top-level ones accept (ranges, patterns):
+// only the descriptions may differ.
+func TestConfigSchemaSwarmsConstraints(t *testing.T) {
+	b, err := os.ReadFile("../docs/config.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema struct {
+		Properties map[string]struct {
+			Properties map[string]map[string]any `json:"properties"`
+			Items      struct {
+				Properties map[string]struct {
+					Properties map[string]map[string]any `json:"properties"`
+				} `json:"properties"`
+			} `json:"items"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(b, &schema); err != nil {
+		t.Fatal(err)
+	}
+	entry := schema.Properties["swarms"].Items.Properties
+	for _, group := range []string{"swarm", "cluster"} {
+		top, inner := schema.Properties[group].Properties, entry[group].Properties
+		if len(top) == 0 || len(inner) == 0 {
+			t.Fatalf("%s: no properties at the top level (%d) or in swarms[] (%d)", group, len(top), len(inner))
+		}
+		for key, want := range top {
+			got := inner[key]
+			for k, v := range want {
+				if k == "description" {
+					continue
+				}
+				if !reflect.DeepEqual(got[k], v) {
+					t.Errorf("swarms[].%s.%s: %s is %v, the top-level %s.%s has %v", group, key, k, got[k], group, key, v)
+				}
+			}
+			for k := range got {
+				if _, ok := want[k]; !ok {
+					t.Errorf("swarms[].%s.%s has %s, the top-level one does not", group, key, k)
+				}
+			}
+		}
+	}
+}
