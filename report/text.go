@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/width"
+
+	"github.com/swarmlint/swarmlint/internal/safeio"
 )
 
 // TextWriter writes findings for people: "file:line:col: level ID message"
@@ -27,7 +29,14 @@ func (t TextWriter) Write(w io.Writer, r *Result) error {
 	p := palette(t.Color)
 	src := newSourceCache(r.Sources)
 	for _, n := range r.Notifications {
-		fmt.Fprintf(bw, "%s %s %s\n", p.loc(notificationPos(n)+":"), p.level("tool-"+notificationLevel(n.Level)), printable(n.Message))
+		// A message of several lines (several policy errors, OPA's
+		// have/want details) keeps its line breaks, continuation lines
+		// indented below the first.
+		lines := strings.Split(strings.TrimRight(safeio.PrintableLines(n.Message), "\n"), "\n")
+		fmt.Fprintf(bw, "%s %s %s\n", p.loc(notificationPos(n)+":"), p.level("tool-"+notificationLevel(n.Level)), lines[0])
+		for _, l := range lines[1:] {
+			fmt.Fprintf(bw, "    %s\n", l)
+		}
 	}
 	file := ""
 	blockStarted := len(r.Notifications) > 0

@@ -115,3 +115,23 @@ func TestFixRegion(t *testing.T) {
 		}
 	}
 }
+
+// TestTextMultiLineNotification: a tool message of several lines (policy
+// errors with OPA's have/want details) keeps its line breaks, continuation
+// lines indented; a carriage return or escape in it is still replaced.
+func TestTextMultiLineNotification(t *testing.T) {
+	r := &Result{Findings: []Finding{}, Sources: map[string][]byte{}, Notifications: []Notification{{Level: "error",
+		Message: "p/x.rego:13:7: rego_type_error: concat: invalid argument(s)\n\thave: (string, number)\n\twant: (string, array[string])\np/y.rego:2:1: rego_parse_error: \x1b[2Kbad\r\n"}}}
+	var buf bytes.Buffer
+	if err := (TextWriter{}).Write(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	want := "swarmlint: tool-error p/x.rego:13:7: rego_type_error: concat: invalid argument(s)\n" +
+		"    \thave: (string, number)\n" +
+		"    \twant: (string, array[string])\n" +
+		"    p/y.rego:2:1: rego_parse_error: \uFFFD[2Kbad\uFFFD\n" +
+		"\nno findings, 1 tool message\n"
+	if got := buf.String(); got != want {
+		t.Errorf("got:\n%q\nwant:\n%q", got, want)
+	}
+}

@@ -38,8 +38,16 @@ func ValidCustomID(id string) error {
 func buildCatalog(c *ast.Compiler, mods map[string]*ast.Module, custom map[string]bool) ([]Rule, map[string]*Rule, error) {
 	var errs ast.Errors
 	byPkg := map[string]*Rule{}
-	ids := map[string]string{}
-	names := map[string]string{}
+	// declared remembers where each id and name was first declared, so that
+	// a clash between a custom rule and a built-in is reported in the custom
+	// rule's file: the built-in's path is not in the user's repository.
+	type declared struct {
+		id, file string
+		custom   bool
+		bad      func(key, format string, args ...any)
+	}
+	ids := map[string]declared{}
+	names := map[string]declared{}
 	reportIn := map[string]bool{} // package path → some module of it has a report rule
 	for _, m := range mods {
 		if hasReportRule(m) {
@@ -135,14 +143,24 @@ func buildCatalog(c *ast.Compiler, mods map[string]*ast.Module, custom map[strin
 		if r.Description == "" {
 			bad("", "rule %s needs a description", r.ID)
 		}
+		here := declared{id: r.ID, file: file, custom: r.Custom, bad: bad}
 		if prev, dup := ids[r.ID]; dup {
-			bad("id", "rule id %s is declared twice (also in %s)", r.ID, prev)
+			bad("id", "rule id %s is declared twice (also in %s)", r.ID, prev.file)
+		} else {
+			ids[r.ID] = here
 		}
-		ids[r.ID] = file
 		if prev, dup := names[r.Name]; dup && r.Name != "" {
-			bad("name", "rule name %s is used twice (also by %s)", r.Name, prev)
+			switch {
+			case here.custom && !prev.custom:
+				bad("name", "rule %s: custom.name %s is the name of built-in rule %s; choose another name", r.ID, r.Name, prev.id)
+			case prev.custom && !here.custom:
+				prev.bad("name", "rule %s: custom.name %s is the name of built-in rule %s; choose another name", prev.id, r.Name, r.ID)
+			default:
+				bad("name", "rule name %s is used twice (also by %s)", r.Name, prev.id)
+			}
+		} else {
+			names[r.Name] = here
 		}
-		names[r.Name] = r.ID
 		if !reportIn[r.Package] {
 			errs = append(errs, ast.NewError(ast.CompileErr, ref.Location,
 				"rule %s (package %s) has no `report contains finding if {...}` rule", r.ID, pkg))

@@ -243,3 +243,38 @@ func TestNextCustomID(t *testing.T) {
 		t.Errorf("next: %s %v", id, err)
 	}
 }
+
+// TestClashWithBuiltinNamesUserFile: a custom rule that takes a built-in
+// rule's name is reported at its own custom.name line, whichever of the two
+// the compiler meets first (packages before and after swarmlint.*); a
+// custom file with the path of a built-in file is named as such.
+func TestClashWithBuiltinNamesUserFile(t *testing.T) {
+	for _, pkg := range []string{"acme.rules.x", "zeta.rules.x"} {
+		src := "# METADATA\n# title: t\n# description: d\n# custom:\n#   id: ACME001\n#   name: dnsrr-with-ingress-port\n#   severity: note\npackage " + pkg +
+			"\n\nimport data.swarmlint.lib.result\n\nreport contains finding if {\n\tsome service in input.services\n\tfinding := result.finding(rego.metadata.chain(), service, \"m\")\n}\n"
+		_, err := New(context.Background(), Options{Custom: []Module{{File: "team/x.rego", Source: []byte(src)}}})
+		want := "team/x.rego:6:1: rego_compile_error: rule ACME001: custom.name dnsrr-with-ingress-port is the name of built-in rule SWL101; choose another name"
+		if err == nil || err.Error() != want {
+			t.Errorf("package %s: err = %v\nwant %s", pkg, err, want)
+		}
+	}
+	m := custom("policies/lib/result.rego", "ACME001", "\ttrue")
+	_, err := New(context.Background(), Options{Custom: []Module{m}})
+	if err == nil || !strings.HasPrefix(err.Error(), "policies/lib/result.rego: this custom policy file has the path of one of swarmlint's built-in policy files") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestPolicyErrorDetails: OPA's detail lines of an error (a type error's
+// have and want) are kept, each on its own line below the error.
+func TestPolicyErrorDetails(t *testing.T) {
+	_, err := New(context.Background(), Options{Custom: []Module{custom("c/x.rego", "ACME001", "\tx := concat(\",\", 1)\n\tx != \"\"")}})
+	if err == nil {
+		t.Fatal("a type error loads")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "c/x.rego:13:7: rego_type_error: ") || !strings.Contains(lines[0], "concat: invalid argument(s)") ||
+		!strings.HasPrefix(lines[1], "\thave: (string, number") || !strings.HasPrefix(lines[2], "\twant: (") {
+		t.Errorf("error lines:\n%s", err)
+	}
+}

@@ -125,11 +125,16 @@ func Capabilities() *ast.Capabilities {
 func ParseModules(srcs []Module) (map[string]*ast.Module, error) {
 	caps := Capabilities()
 	mods := map[string]*ast.Module{}
+	builtin := map[string]bool{}
 	var errs ast.Errors
 	for _, s := range srcs {
 		if _, dup := mods[s.File]; dup {
-			return nil, fmt.Errorf("%s: loaded twice (is the same --policy directory given twice, or does it shadow a built-in policy file?)", s.File)
+			if builtin[s.File] && s.Custom {
+				return nil, fmt.Errorf("%s: this custom policy file has the path of one of swarmlint's built-in policy files, and messages could not tell them apart; rename the file or its directory", s.File)
+			}
+			return nil, fmt.Errorf("%s: loaded twice (is the same --policy directory given twice?)", s.File)
 		}
+		builtin[s.File] = !s.Custom
 		m, err := ast.ParseModuleWithOpts(s.File, string(s.Source), ast.ParserOptions{
 			ProcessAnnotation: true, RegoVersion: ast.RegoV1, Capabilities: caps})
 		if err != nil {
@@ -156,8 +161,8 @@ func ParseModules(srcs []Module) (map[string]*ast.Module, error) {
 // PolicyError lists Rego errors with file:line:col.
 type PolicyError struct{ Errors ast.Errors }
 
-// Error formats one error per line as file:line:col: code: message, sorted
-// by file and position.
+// Error formats each error as file:line:col: code: message, sorted by file
+// and position, with OPA's detail lines below it.
 func (e PolicyError) Error() string {
 	errs := append(ast.Errors{}, e.Errors...)
 	sort.SliceStable(errs, func(i, j int) bool {
@@ -179,6 +184,13 @@ func (e PolicyError) Error() string {
 			loc = fmt.Sprintf("%s:%d:%d: ", x.Location.File, x.Location.Row, x.Location.Col)
 		}
 		lines = append(lines, fmt.Sprintf("%s%s: %s", loc, x.Code, explainError(x)))
+		// OPA's details (a type error's have/want, a conflict's other
+		// rule) follow on their own lines, indented as opa prints them.
+		if x.Details != nil {
+			for _, d := range x.Details.Lines() {
+				lines = append(lines, "\t"+d)
+			}
+		}
 	}
 	return strings.Join(lines, "\n")
 }
