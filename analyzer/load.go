@@ -595,7 +595,7 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, name string, me
 	a.Model.Stacks[name] = st
 	var cfs []types.ConfigFile
 	for i, f := range si.Files {
-		src, _, err := DecodeText(texts[i])
+		src, enc, err := DecodeText(texts[i])
 		if err != nil {
 			a.addFile(f, texts[i], false)
 			sd.fail(&InputError{File: f, Line: 1, Col: 1, Msg: err.Error()}, "file")
@@ -613,6 +613,8 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, name string, me
 			continue
 		}
 		doc := NewDoc(f, src, node)
+		doc.Shift = len(texts[i]) - len(src)
+		doc.NoEdit = strings.HasPrefix(enc, "UTF-16")
 		if err := checkStackKeys(doc); err != nil {
 			return nil, err
 		}

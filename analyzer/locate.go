@@ -30,6 +30,13 @@ type Doc struct {
 	// keys indexes the keys of large mappings, built on first use: without
 	// it, finding each of n services in `services:` costs O(n²).
 	keys map[*yaml.Node]*keyIndex
+	// starts are the offsets where lines start, built on first use (edits).
+	starts []int
+	// Shift is how many bytes the file has before Src (a UTF-8 byte-order
+	// mark), added to an edit's offsets; NoEdit is set for a file decoded
+	// from UTF-16, whose bytes on disk are not Src's.
+	Shift  int
+	NoEdit bool
 }
 
 // keyIndex maps each explicit key of a mapping to the index of its first

@@ -230,6 +230,9 @@ func evalSwarm(ctx context.Context, eng *rules.Engine, sel *Selection, cfg Confi
 		f := report.Finding{RuleID: rf.Rule.ID, Level: level, Message: safeio.Shorten(rf.Message), File: file,
 			StartLine: reg.StartLine, StartCol: reg.StartCol, EndLine: reg.EndLine, EndCol: reg.EndCol,
 			Identity: rf.Rule.ID + ":" + file + ":" + stableIdentity(a, ref, rf.Sub)}
+		if len(rf.Fixes) > 0 {
+			f.Fixes = fixesOf(a, rf.Fixes)
+		}
 		if note != "" {
 			f.Related = append(f.Related, report.Location{File: f.File, StartLine: f.StartLine, StartCol: f.StartCol,
 				EndLine: f.EndLine, EndCol: f.EndCol, Message: note})

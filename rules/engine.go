@@ -70,7 +70,35 @@ type RawFinding struct {
 	Message  string
 	Ref      map[string]any
 	Sub      []any
+	// Fixes are the fixes the rule offers (result.with_fix), as written.
+	Fixes []RawFix
 }
+
+// RawFix is one fix as a rule returned it: edits naming model elements,
+// which lint turns into byte edits.
+type RawFix struct {
+	Description string
+	Safe        bool
+	Edits       []RawEdit
+}
+
+// RawEdit is one edit of a RawFix (see policies/lib/result.rego): Op is
+// set, remove, comment or subnet; Ref and Sub name the YAML node as a
+// finding's ref and sub do.
+type RawEdit struct {
+	Op    string
+	Ref   map[string]any
+	Sub   []any
+	Value any    // set: the new value
+	Text  string // comment: the comment's text
+	// Network and PrefixLength (subnet): the network whose free subnet of
+	// that length the pools give.
+	Network      string
+	PrefixLength int
+}
+
+// editOps are the edit operations a fix may use.
+var editOps = map[string]bool{"set": true, "remove": true, "comment": true, "subnet": true}
 
 // BuiltinModules reads the embedded policies.
 func BuiltinModules() ([]Module, error) {
@@ -542,7 +570,68 @@ func (e *Engine) rawFinding(r *Rule, item any) (rf RawFinding, ok bool, problem 
 	}
 	rf.Ref, _ = f["ref"].(map[string]any)
 	rf.Sub, _ = f["sub"].([]any)
+	if fv, present := f["fixes"]; present {
+		fixes, p := rawFixes(fv)
+		rf.Fixes = fixes
+		if p != "" && problem == "" {
+			problem = p
+		}
+	}
 	return rf, true, problem
+}
+
+// rawFixes reads a finding's "fixes"; a malformed fix is left out and
+// named in problem.
+func rawFixes(v any) (out []RawFix, problem string) {
+	items, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Sprintf("a finding has fixes %s, not an array of fixes; build them with result.with_fix", shortJSON(v))
+	}
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		desc, _ := m["description"].(string)
+		safe, safeOK := m["safe"].(bool)
+		edits, _ := m["edits"].([]any)
+		if m == nil || desc == "" || !safeOK || len(edits) == 0 {
+			problem = fmt.Sprintf("a finding has fix %s, which lacks a description, safe (true or false) or edits; it is left out", shortJSON(it))
+			continue
+		}
+		fx := RawFix{Description: desc, Safe: safe}
+		for _, ev := range edits {
+			e, _ := ev.(map[string]any)
+			op, _ := e["op"].(string)
+			if !editOps[op] {
+				fx.Edits = nil
+				problem = fmt.Sprintf("a fix has edit %s, whose op is not set, remove, comment or subnet; the fix is left out", shortJSON(ev))
+				break
+			}
+			re := RawEdit{Op: op, Value: e["value"]}
+			re.Ref, _ = e["ref"].(map[string]any)
+			re.Sub, _ = e["sub"].([]any)
+			re.Text, _ = e["text"].(string)
+			re.Network, _ = e["network"].(string)
+			re.PrefixLength = jsonInt(e["prefix_length"])
+			fx.Edits = append(fx.Edits, re)
+		}
+		if len(fx.Edits) > 0 {
+			out = append(out, fx)
+		}
+	}
+	return out, problem
+}
+
+// jsonInt reads a number coming back from Rego.
+func jsonInt(v any) int {
+	switch n := v.(type) {
+	case json.Number:
+		i, _ := n.Int64()
+		return int(i)
+	case float64:
+		return int(n)
+	case int:
+		return n
+	}
+	return 0
 }
 
 // shortJSON renders a value for an error message, cut to 80 bytes.

@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fixStack is a dnsrr service with a short-syntax port, comments and an
+// anchor around it.
+const fixStack = `# shop cache tier
+version: "3.8"
+x-common: &common
+  image: memcached:1.6   # pinned
+services:
+  cache:
+    <<: *common
+    deploy:
+      endpoint_mode: dnsrr   # clients resolve every task
+    ports:
+      # the memcached port
+      - "11211:11211"   # for the app servers
+`
+
+const fixStackFixed = `# shop cache tier
+version: "3.8"
+x-common: &common
+  image: memcached:1.6   # pinned
+services:
+  cache:
+    <<: *common
+    deploy:
+      endpoint_mode: dnsrr   # clients resolve every task
+    ports:
+      # the memcached port
+      - target: 11211   # for the app servers
+        published: 11211
+        mode: host
+`
+
+// TestFixSWL101 is the issue's acceptance: fix --diff shows the SWL101 fix
+// and changes nothing; fix applies it keeping every comment and the
+// anchor; a lint afterwards has no SWL101; fixing again changes nothing.
+func TestFixSWL101(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "docker-stack.yml", fixStack)
+
+	out, errs, code := run(t, "fix", "--diff", p)
+	if code != ExitOK {
+		t.Fatalf("fix --diff: exit %d, stderr %q", code, errs)
+	}
+	for _, want := range []string{"-      - \"11211:11211\"   # for the app servers", "+      - target: 11211   # for the app servers", "+        published: 11211", "+        mode: host"} {
+		if !strings.Contains(out, want+"\n") {
+			t.Errorf("diff lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errs, "would fix SWL101") {
+		t.Errorf("stderr does not name the fix: %q", errs)
+	}
+	if b, _ := os.ReadFile(p); string(b) != fixStack {
+		t.Fatalf("fix --diff changed the file:\n%s", b)
+	}
+
+	out, errs, code = run(t, "fix", p)
+	if code != ExitOK {
+		t.Fatalf("fix: exit %d, stdout %q stderr %q", code, out, errs)
+	}
+	if b, _ := os.ReadFile(p); string(b) != fixStackFixed {
+		t.Fatalf("fixed file:\n%s\nwant:\n%s", b, fixStackFixed)
+	}
+	out, _, code = run(t, p)
+	if code != ExitOK || strings.Contains(out, "SWL101") {
+		t.Fatalf("lint after fix: exit %d\n%s", code, out)
+	}
+	if _, errs, code = run(t, "fix", p); code != ExitOK || !strings.Contains(errs, "fixed 0 findings in 0 files") {
+		t.Fatalf("fixing again: exit %d, stderr %q", code, errs)
+	}
+	if b, _ := os.ReadFile(p); string(b) != fixStackFixed {
+		t.Fatalf("fixing again changed the file:\n%s", b)
+	}
+}
+
+// TestFixExitCodes: what remains after fixing decides the exit code, as in
+// lint; standard input cannot be rewritten (usage error); a symbolic link
+// is followed to the file it names, and stays a link.
+func TestFixExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	// SWL302 has only an unsafe fix: without --unsafe the warning stays.
+	p := write(t, dir, "stack.yml", `services:
+  web:
+    image: nginx
+    networks: [back]
+    deploy: {endpoint_mode: dnsrr}
+    ports: ["8080:80"]
+networks:
+  back:
+    driver: overlay
+    driver_opts: {encrypted: "false"}
+`)
+	_, errs, code := run(t, "fix", "--enable", "SWL101,SWL302", p)
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want 1 (SWL302 remains); stderr %q", code, errs)
+	}
+	b, _ := os.ReadFile(p)
+	if !strings.Contains(string(b), `ports: [{target: 80, published: 8080, mode: host}]`) {
+		t.Fatalf("the flow-style port was not fixed in flow style:\n%s", b)
+	}
+	if _, errs, code := run(t, "fix", "--enable", "SWL101", "-", "--stdin-filename", "x.yml"); code != ExitError || !strings.Contains(errs, "standard input") {
+		t.Fatalf("fix of standard input: exit %d, stderr %q", code, errs)
+	}
+
+	real := write(t, dir, "real.yml", "services:\n  c:\n    image: memcached\n    deploy: {endpoint_mode: dnsrr}\n    ports:\n      - 11211:11211\n")
+	link := filepath.Join(dir, "link.yml")
+	if err := os.Symlink("real.yml", link); err != nil {
+		t.Skip(err)
+	}
+	if _, errs, code := run(t, "fix", link); code != ExitOK {
+		t.Fatalf("fix through a link: exit %d, stderr %q", code, errs)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v", err)
+	}
+	if b, _ := os.ReadFile(real); !strings.Contains(string(b), "mode: host") {
+		t.Fatalf("the linked file was not fixed:\n%s", b)
+	}
+}
