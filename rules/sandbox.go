@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -99,4 +100,22 @@ func CapabilitiesJSON() ([]byte, error) {
 		return nil, err
 	}
 	return append(out, '\n'), nil
+}
+
+// LibraryFiles returns swarmlint's Rego libraries (data.swarmlint.lib.*,
+// without their tests) by file name, as `swarmlint lib` writes them for
+// plain OPA tooling: a custom rule that imports data.swarmlint.lib.result
+// needs them beside it under `opa test` and `opa eval`.
+func LibraryFiles() (map[string][]byte, error) {
+	mods, err := BuiltinModules()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, m := range mods {
+		if dir, name := path.Split(m.File); dir == "policies/lib/" && !IsTestFile(name) {
+			out[name] = m.Source
+		}
+	}
+	return out, nil
 }
