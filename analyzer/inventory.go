@@ -191,10 +191,7 @@ func jsonErrorPos(src []byte, err error) (int, int) {
 // inventory adds the inventory's networks and services to the model. An
 // ingress network in the inventory replaces the implicit one.
 func (b *builder) inventory(inv *inventoryDoc) {
-	netIndex := map[string]int{}
-	for k, in := range inv.networks {
-		netIndex[in.Name] = k
-		netIndex[in.ID] = k
+	for _, in := range inv.networks {
 		i := in.index
 		if in.Scope != "" && in.Scope != "swarm" {
 			continue // node-local networks (bridge, host) do not take overlay addresses

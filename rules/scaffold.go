@@ -65,15 +65,7 @@ func Scaffold(o ScaffoldOptions) (map[string][]byte, error) {
 		fixtures + "/bad.yml":  "bad.yml.tmpl",
 		fixtures + "/good.yml": "good.yml.tmpl",
 	}
-	out := map[string][]byte{}
-	for name, tmpl := range files {
-		var b bytes.Buffer
-		if err := scaffoldTemplates.ExecuteTemplate(&b, tmpl, data); err != nil {
-			return nil, err
-		}
-		out[name] = b.Bytes()
-	}
-	return out, nil
+	return renderScaffold(files, data)
 }
 
 // ScaffoldBuiltin returns the files of a new built-in rule, by path relative
@@ -110,6 +102,12 @@ func ScaffoldBuiltin(o ScaffoldOptions, category string) (map[string][]byte, err
 		fixtures + "/good.yml":    "good.yml.tmpl",
 		fixtures + "/engine.json": "engine.json.tmpl",
 	}
+	return renderScaffold(files, data)
+}
+
+// renderScaffold executes each file's template (files maps the output path
+// to the template name) with data.
+func renderScaffold(files map[string]string, data any) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	for name, tmpl := range files {
 		var b bytes.Buffer
