@@ -3,11 +3,9 @@ package analyzer
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
@@ -314,28 +312,6 @@ func (b *builder) service(sd *stackData, key string, sc types.ServiceConfig, net
 	b.texts[s.ID] = serviceText(sc)
 }
 
-type textUse struct {
-	where string
-	path  []any
-	text  string
-}
-
-func serviceText(sc types.ServiceConfig) []textUse {
-	var out []textUse
-	for _, k := range sortedKeys(sc.Environment) {
-		if v := sc.Environment[k]; v != nil {
-			out = append(out, textUse{"environment", []any{"services", sc.Name, "environment", k}, *v})
-		}
-	}
-	for i, c := range sc.Command {
-		out = append(out, textUse{"command", []any{"services", sc.Name, "command", i}, c})
-	}
-	for i, c := range sc.Entrypoint {
-		out = append(out, textUse{"entrypoint", []any{"services", sc.Name, "entrypoint", i}, c})
-	}
-	return out
-}
-
 type portOrigin struct {
 	file   string
 	index  int
@@ -434,8 +410,6 @@ func (b *builder) hasKey(sd *stackData, path []any) bool {
 	return false
 }
 
-var varRe = regexp.MustCompile(`\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
-
 // scanDocs walks the raw YAML of a stack for variable uses and special keys.
 func (b *builder) scanDocs(sd *stackData) {
 	for _, d := range sd.docs {
@@ -502,151 +476,12 @@ func (b *builder) scanDocs(sd *stackData) {
 	}
 }
 
-// stackVariables records the variable uses of a stack that is not built.
-func (b *builder) stackVariables(sd *stackData) {
-	for _, d := range sd.docs {
-		walkScalars(d.Root, nil, func(n *yaml.Node, path []any) { b.variables(sd, d, n, path) })
-	}
-}
-
-func (b *builder) variables(sd *stackData, d *Doc, n *yaml.Node, path []any) {
-	seen := map[string]int{}
-	for _, m := range varRe.FindAllStringSubmatch(strings.ReplaceAll(n.Value, "$$", ""), -1) {
-		expr := m[1]
-		name := m[2]
-		v := Variable{Syntax: m[0], Stack: sd.name, Ref: Ref{Src: sd.src, File: d.File, Path: path}}
-		if name == "" {
-			var op, rest string
-			name, op, rest = splitVariable(expr)
-			v.HasDefault = op == ":-" || op == "-" || op == ":+" || op == "+"
-			v.Required = op == ":?" || op == "?"
-			if v.Required {
-				v.Message = rest
-			}
-		}
-		v.Name = name
-		var val string
-		val, v.Set = b.env[name]
-		v.Empty = v.Set && val == ""
-		_, v.Unknown = sd.unknown[name]
-		if r, ok := variableToken(d, n, m[0], seen[m[0]]); ok {
-			v.Ref.Line, v.Ref.Col, v.Ref.EndLine, v.Ref.EndCol = r.StartLine, r.StartCol, r.EndLine, r.EndCol
-		}
-		seen[m[0]]++
-		b.m.Variables = append(b.m.Variables, v)
-	}
-}
-
-// variableToken finds the k-th (0-based) occurrence of a ${...} expression
-// in the source text of a scalar written on one line (plain or quoted), so
-// that a finding about the variable points at the expression itself rather
-// than at the whole value.
-func variableToken(d *Doc, n *yaml.Node, syntax string, k int) (Region, bool) {
-	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || strings.Contains(n.Value, "\n") {
-		return Region{}, false
-	}
-	line := []rune(d.line(n.Line))
-	if n.Column < 1 || n.Column > len(line) {
-		return Region{}, false
-	}
-	rest := string(line[n.Column-1:])
-	col := n.Column
-	for i := 0; ; i++ {
-		at := strings.Index(rest, syntax)
-		if at < 0 {
-			return Region{}, false
-		}
-		col += utf8.RuneCountInString(rest[:at])
-		if i == k {
-			end := col + utf8.RuneCountInString(syntax)
-			return Region{File: d.File, StartLine: n.Line, StartCol: col, EndLine: n.Line, EndCol: end}, true
-		}
-		col += utf8.RuneCountInString(syntax)
-		rest = rest[at+len(syntax):]
-	}
-}
-
-// Key classes from docker/cli's stack loader (docs/swarm-behaviour.md#stack-file-keys).
-var (
-	topLevelV3   = set("version", "services", "networks", "volumes", "secrets", "configs")
-	forbiddenSvc = set("extends", "volume_driver", "volumes_from", "cpu_quota", "cpu_shares", "cpuset", "mem_limit", "memswap_limit")
-	ignoredSvc   = set("build", "cgroupns_mode", "cgroup_parent", "devices", "domainname", "external_links", "ipc", "links", "mac_address", "network_mode", "pid", "privileged", "restart", "security_opt", "shm_size", "userns_mode")
-	deprecSvc    = set("container_name", "expose")
-	composeSvc   = set("profiles", "platform", "pull_policy", "scale", "develop", "attach", "blkio_config", "cpu_count", "cpu_percent", "cpu_period", "cpu_rt_runtime", "cpu_rt_period", "cpus", "device_cgroup_rules", "dns_opt", "env_file", "gpus", "label_file", "links", "mem_reservation", "mem_swappiness", "models", "oom_kill_disable", "oom_score_adj", "post_start", "pre_stop", "provider", "runtime", "storage_opt", "uts", "use_api_socket", "volumes_from", "annotations", "mem_limit", "memswap_limit", "cpuset", "cpu_shares", "cpu_quota")
-	networkV3    = set("name", "driver", "driver_opts", "ipam", "external", "internal", "attachable", "labels")
-	ipamV3       = set("driver", "config")
-	ipamConfigV3 = set("subnet")
-)
-
 func set(xs ...string) map[string]bool {
 	m := map[string]bool{}
 	for _, x := range xs {
 		m[x] = true
 	}
 	return m
-}
-
-func (b *builder) classifyKey(sd *stackData, d *Doc, p []any) {
-	strs := make([]string, len(p))
-	for i, x := range p {
-		strs[i] = fmt.Sprint(x)
-	}
-	add := func(pattern, class, owner string) {
-		b.m.Keys = append(b.m.Keys, KeyUse{Key: pattern, Class: class, Stack: sd.name, Owner: owner,
-			Ref: Ref{Src: sd.src, File: d.File, Path: p}})
-	}
-	last := strs[len(strs)-1]
-	if strings.HasPrefix(last, "x-") {
-		return
-	}
-	switch {
-	case len(p) == 1:
-		if !topLevelV3[last] {
-			add(last, "compose-only", "")
-		}
-	case len(p) == 3 && strs[0] == "services":
-		owner := sd.name + "_" + strs[1]
-		switch {
-		case forbiddenSvc[last]:
-			add("services.*."+last, "forbidden", owner)
-		case ignoredSvc[last]:
-			add("services.*."+last, "unsupported", owner)
-		case deprecSvc[last]:
-			add("services.*."+last, "deprecated", owner)
-		case composeSvc[last]:
-			add("services.*."+last, "compose-only", owner)
-		}
-	case len(p) == 5 && strs[0] == "services" && strs[2] == "depends_on":
-		add("services.*.depends_on.*."+last, "compose-only", sd.name+"_"+strs[1])
-	case len(p) == 5 && strs[0] == "services" && strs[2] == "networks" && (last == "ipv4_address" || last == "ipv6_address" || last == "link_local_ips" || last == "mac_address" || last == "priority" || last == "gw_priority" || last == "interface_name" || last == "driver_opts"):
-		add("services.*.networks.*."+last, "ignored", sd.name+"_"+strs[1])
-	case len(p) == 5 && strs[0] == "services" && strs[2] == "ports" && last == "host_ip":
-		add("services.*.ports.*.host_ip", "compose-only", sd.name+"_"+strs[1])
-	case len(p) == 3 && strs[0] == "networks":
-		if !networkV3[last] {
-			add("networks.*."+last, "not-deployable", b.netID(sd, strs[1]))
-		}
-	case len(p) == 4 && strs[0] == "networks" && strs[2] == "ipam":
-		if !ipamV3[last] {
-			add("networks.*.ipam."+last, "not-deployable", b.netID(sd, strs[1]))
-		}
-	case len(p) == 6 && strs[0] == "networks" && strs[2] == "ipam" && strs[3] == "config":
-		if !ipamConfigV3[last] {
-			add("networks.*.ipam.config.*."+last, "not-deployable", b.netID(sd, strs[1]))
-		}
-	}
-}
-
-// netID is the id of the network of sd with this key (the smallest id when
-// several share the key), or "".
-func (b *builder) netID(sd *stackData, key string) string {
-	found := ""
-	for id, n := range b.m.Networks {
-		if n.Stack == sd.name && n.Key == key && (found == "" || id < found) {
-			found = id
-		}
-	}
-	return found
 }
 
 // netIDs maps each network key of sd to the id of its network in the model
@@ -665,101 +500,6 @@ func (b *builder) netIDs(sd *stackData) map[string]string {
 		}
 	}
 	return ids
-}
-
-var hostTokenRe = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9._-]*`)
-
-// hostnames finds, per service, tokens in environment/command that name
-// another service of the swarm: its key within the stack, its swarm name,
-// an alias, or, over a network the two share, the other stack's service
-// key (docker/cli convertServiceNetworks adds the key as an alias on every
-// user-defined network, so a stack using another's network as external
-// resolves that stack's services by key).
-func (b *builder) hostnames() {
-	byStack := map[string]map[string]string{} // stack -> name -> service id
-	global := map[string]string{}
-	onNetwork := map[string]map[string]string{} // network id -> key or alias -> service id
-	for _, id := range sortedKeys(b.m.Services) {
-		s := b.m.Services[id]
-		if byStack[s.Stack] == nil {
-			byStack[s.Stack] = map[string]string{}
-		}
-		byStack[s.Stack][s.Key] = id
-		global[s.Name] = id
-		for _, sn := range s.Networks {
-			for _, a := range sn.Aliases {
-				byStack[s.Stack][a] = id
-			}
-			if sn.Network == "" {
-				continue
-			}
-			if onNetwork[sn.Network] == nil {
-				onNetwork[sn.Network] = map[string]string{}
-			}
-			for _, a := range append([]string{s.Key}, sn.Aliases...) {
-				if _, taken := onNetwork[sn.Network][a]; !taken {
-					onNetwork[sn.Network][a] = id
-				}
-			}
-		}
-	}
-	// viaNetwork finds a service of another stack that s reaches by key or
-	// alias over one of its networks.
-	viaNetwork := func(s *Service, tok string) (string, bool) {
-		for _, sn := range s.Networks {
-			if other, ok := onNetwork[sn.Network][tok]; ok && sn.Network != "" && b.m.Services[other].Stack != s.Stack {
-				return other, true
-			}
-		}
-		return "", false
-	}
-	for _, id := range sortedKeys(b.m.Services) {
-		s := b.m.Services[id]
-		seen := map[string]bool{}
-		for _, tu := range b.texts[id] {
-			for _, loc := range hostTokenRe.FindAllStringIndex(tu.text, -1) {
-				if !hostPosition(tu.text, loc[0], loc[1]) {
-					continue
-				}
-				tok := strings.TrimRight(tu.text[loc[0]:loc[1]], ".")
-				other, ok := byStack[s.Stack][tok]
-				if !ok {
-					other, ok = global[tok]
-				}
-				if !ok {
-					other, ok = viaNetwork(s, tok)
-				}
-				if !ok || other == id || seen[other+"\x00"+tu.where] {
-					continue
-				}
-				seen[other+"\x00"+tu.where] = true
-				path := append([]any{}, tu.path...)
-				path[1] = s.Key
-				s.Hostnames = append(s.Hostnames, Hostname{Host: tok, Service: other, Where: tu.where,
-					Ref: Ref{Src: "stack:" + s.Stack, Path: path}})
-			}
-		}
-	}
-}
-
-// hostPosition reports whether text[a:b] stands where a host name can:
-// not a URL scheme ("redis://"), a path segment ("/var/lib/postgres"), a
-// flag ("--db") or a key ("db=..."). "http://db:5432", "db:3306" and
-// "DB_HOST=db" keep it.
-func hostPosition(text string, a, b int) bool {
-	rest := text[b:]
-	if strings.HasPrefix(rest, "://") || strings.HasPrefix(rest, "=") {
-		return false
-	}
-	if a > 0 {
-		switch text[a-1] {
-		case '-', '$', '{':
-			return false
-		case '/':
-			return a > 1 && text[a-2] == '/'
-		}
-	}
-	return true
 }
 
 func sortStrings(xs []string) []string { sort.Strings(xs); return xs }
