@@ -42,13 +42,13 @@ func findBadPorts(docs []*Doc, env map[string]string) []badPort {
 func serviceListScalars(docs []*Doc, key string, env map[string]string, fn func(d *Doc, service string, index int, raw, val string)) {
 	lookup := template.Mapping(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	for _, d := range docs {
-		_, svcs, _ := mapLookup(d.Root, "services", 0)
+		_, svcs, _ := mapLookup(d.Root, "services")
 		svcs = deref(svcs)
 		if svcs == nil || svcs.Kind != yaml.MappingNode {
 			continue
 		}
 		for i := 0; i+1 < len(svcs.Content); i += 2 {
-			_, list, _ := mapLookup(svcs.Content[i+1], key, 0)
+			_, list, _ := mapLookup(svcs.Content[i+1], key)
 			list = deref(list)
 			if list == nil || list.Kind != yaml.SequenceNode {
 				continue

@@ -249,7 +249,7 @@ func (a *Analysis) checkModelSize() error {
 // services before the compose loader spends minutes on it.
 func checkServiceCount(d *Doc) error {
 	root := deref(d.Root)
-	k, v, _ := mapLookup(root, "services", 0)
+	k, v, _ := mapLookup(root, "services")
 	if v = deref(v); v == nil || v.Kind != yaml.MappingNode || len(v.Content)/2 <= MaxServices {
 		return nil
 	}

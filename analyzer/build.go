@@ -431,37 +431,12 @@ func (b *builder) scanDocs(sd *stackData) {
 					walk(c, path, depth+1, merged)
 				}
 			case yaml.MappingNode:
-				explicit := map[string]bool{}
-				for i := 0; i+1 < len(n.Content); i += 2 {
-					if !isMergeKey(n.Content[i]) {
-						explicit[n.Content[i].Value] = true
-					}
-				}
-				for i := 0; i+1 < len(n.Content); i += 2 {
-					k := n.Content[i]
-					if isMergeKey(k) {
-						for _, m := range mergeSources(n.Content[i+1]) {
-							m = deref(m)
-							if m == nil || m.Kind != yaml.MappingNode {
-								continue
-							}
-							for j := 0; j+1 < len(m.Content); j += 2 {
-								mk := m.Content[j]
-								if explicit[mk.Value] || isMergeKey(mk) {
-									continue
-								}
-								explicit[mk.Value] = true
-								p := append(append([]any{}, path...), mk.Value)
-								b.classifyKey(sd, d, p)
-								walk(m.Content[j+1], p, depth+1, true)
-							}
-						}
-						continue
-					}
+				eachEntry(n, func(k, v, via *yaml.Node) bool {
 					p := append(append([]any{}, path...), k.Value)
 					b.classifyKey(sd, d, p)
-					walk(n.Content[i+1], p, depth+1, merged)
-				}
+					walk(v, p, depth+1, merged || via != nil)
+					return true
+				})
 			case yaml.SequenceNode:
 				for i, c := range n.Content {
 					walk(c, append(append([]any{}, path...), i), depth+1, merged)

@@ -235,7 +235,7 @@ func (d *Doc) walk(path []any) walk {
 					}
 				}
 				if !found {
-					if k, _, _ := mapLookup(cur, s, 0); k != nil {
+					if k, _, _ := mapLookup(cur, s); k != nil {
 						w.via = true // only through a merge key
 						w.complete = false
 					}

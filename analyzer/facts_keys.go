@@ -51,47 +51,6 @@ var (
 	}
 )
 
-// entries lists a mapping's key/value pairs, `<<` merge keys resolved
-// (explicit keys win, then merged mappings in order).
-func entries(n *yaml.Node) [][2]*yaml.Node {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	var out [][2]*yaml.Node
-	seen := map[string]bool{}
-	var merges []*yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		if k.Tag == "!!merge" || (k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Style == 0) {
-			merges = append(merges, n.Content[i+1])
-			continue
-		}
-		seen[k.Value] = true
-		out = append(out, [2]*yaml.Node{k, n.Content[i+1]})
-	}
-	for _, m := range merges {
-		for _, c := range mergeSources(m) {
-			for _, e := range entries(c) {
-				if !seen[e[0].Value] {
-					seen[e[0].Value] = true
-					out = append(out, e)
-				}
-			}
-		}
-	}
-	return out
-}
-
-func lookup(n *yaml.Node, key string) *yaml.Node {
-	for _, e := range entries(n) {
-		if e[0].Value == key {
-			return e[1]
-		}
-	}
-	return nil
-}
-
 func keyID(stack, file string, path []any) string {
 	return stack + "\x00" + file + "\x00" + fmt.Sprint(path...)
 }

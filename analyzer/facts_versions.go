@@ -50,11 +50,7 @@ func (b *builder) stackFileVersions(sd *stackData) {
 	st.FileVersions = []FileVersion{}
 	for _, d := range sd.docs {
 		fv := FileVersion{File: d.File, Ref: Ref{Src: sd.src, File: d.File, Path: []any{"version"}}}
-		if _, v, _ := mapLookup(d.Root, "version", 0); v != nil {
-			if vv := deref(v); vv != nil && vv.Kind == yaml.ScalarNode {
-				fv.Version = vv.Value
-			}
-		}
+		fv.Version = fileVersion(d)
 		fv.Effective = effectiveVersion(fv.Version)
 		_, fv.Supported = v3Minor(fv.Effective)
 		st.FileVersions = append(st.FileVersions, fv)

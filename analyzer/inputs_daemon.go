@@ -12,10 +12,10 @@ func (b *builder) daemonConfig(d *Doc) {
 		if seq := deref(m.value); seq != nil {
 			for i := range seq.Content {
 				p := DaemonPool{Ref: Ref{Src: src, Path: []any{"default-address-pools", i}}}
-				if _, v, _ := mapLookup(seq.Content[i], "base", 0); v != nil {
+				if _, v, _ := mapLookup(seq.Content[i], "base"); v != nil {
 					p.Base = deref(v).Value
 				}
-				if _, v, _ := mapLookup(seq.Content[i], "size", 0); v != nil {
+				if _, v, _ := mapLookup(seq.Content[i], "size"); v != nil {
 					p.Size, _ = strconv.Atoi(deref(v).Value)
 				}
 				dc.DefaultAddressPools = append(dc.DefaultAddressPools, p)

@@ -640,7 +640,7 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, name string, me
 			return nil, err
 		}
 		sd.docs = append(sd.docs, doc)
-		if _, v, _ := mapLookup(node, "version", 0); v != nil && deref(v).Kind == yaml.ScalarNode {
+		if _, v, _ := mapLookup(node, "version"); v != nil && deref(v).Kind == yaml.ScalarNode {
 			sd.version = deref(v).Value
 		}
 		cfs = append(cfs, types.ConfigFile{Filename: f, Content: src})

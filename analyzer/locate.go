@@ -39,16 +39,6 @@ type Doc struct {
 	NoEdit bool
 }
 
-// keyIndex maps each explicit key of a mapping to the index of its first
-// occurrence in Content; merges is true when the mapping has `<<` keys.
-type keyIndex struct {
-	at     map[string]int
-	merges bool
-}
-
-// indexMin is the mapping size (entries) from which lookups use an index.
-const indexMin = 16
-
 // NewDoc wraps a parsed document.
 func NewDoc(file string, src []byte, root *yaml.Node) *Doc {
 	return &Doc{File: file, Src: src, Root: root}
@@ -70,85 +60,6 @@ type match struct {
 	value *yaml.Node
 	depth int // number of path segments matched
 	via   *yaml.Node
-}
-
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 64; i++ {
-		n = n.Alias
-	}
-	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		return deref(n.Content[0])
-	}
-	return n
-}
-
-func isMergeKey(kn *yaml.Node) bool {
-	return kn.Tag == "!!merge" || (kn.Kind == yaml.ScalarNode && kn.Value == "<<" && kn.Style == 0)
-}
-
-// mapLookup finds key in a mapping, honouring `<<` merge keys (explicit keys
-// win; merged mappings in order, first wins).
-func mapLookup(m *yaml.Node, key string, seen int) (k, v, via *yaml.Node) {
-	m = deref(m)
-	if m == nil || m.Kind != yaml.MappingNode || seen > 32 {
-		return nil, nil, nil
-	}
-	var merges []*yaml.Node
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		kn := m.Content[i]
-		if isMergeKey(kn) {
-			merges = append(merges, kn)
-			continue
-		}
-		if kn.Value == key {
-			return kn, m.Content[i+1], nil
-		}
-	}
-	for _, mk := range merges {
-		var mv *yaml.Node
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if m.Content[i] == mk {
-				mv = m.Content[i+1]
-			}
-		}
-		for _, c := range mergeSources(mv) {
-			if kk, vv, _ := mapLookup(c, key, seen+1); kk != nil {
-				return kk, vv, mk
-			}
-		}
-	}
-	return nil, nil, nil
-}
-
-// lookup is mapLookup through the document's key index.
-func (d *Doc) lookup(m *yaml.Node, key string) (k, v, via *yaml.Node) {
-	m = deref(m)
-	if m == nil || m.Kind != yaml.MappingNode || len(m.Content) < 2*indexMin {
-		return mapLookup(m, key, 0)
-	}
-	ix := d.keys[m]
-	if ix == nil {
-		ix = &keyIndex{at: make(map[string]int, len(m.Content)/2)}
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			kn := m.Content[i]
-			if isMergeKey(kn) {
-				ix.merges = true
-			} else if _, dup := ix.at[kn.Value]; !dup {
-				ix.at[kn.Value] = i
-			}
-		}
-		if d.keys == nil {
-			d.keys = map[*yaml.Node]*keyIndex{}
-		}
-		d.keys[m] = ix
-	}
-	if i, ok := ix.at[key]; ok {
-		return m.Content[i], m.Content[i+1], nil // explicit keys win over merged ones
-	}
-	if !ix.merges {
-		return nil, nil, nil
-	}
-	return mapLookup(m, key, 0)
 }
 
 // resolve walks path through the document as far as it goes.
@@ -381,17 +292,4 @@ func (d *Doc) sequenceAt(path []any) *yaml.Node {
 // line n here is line n as the YAML parser counts it.
 func SplitLines(s string) []string {
 	return strings.Split(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"), "\n")
-}
-
-// mergeSources returns the mappings a `<<` merge key's value brings in, in
-// order: the aliased mapping, or each mapping of a sequence of them.
-func mergeSources(v *yaml.Node) []*yaml.Node {
-	v = deref(v)
-	if v == nil {
-		return nil
-	}
-	if v.Kind == yaml.SequenceNode {
-		return v.Content
-	}
-	return []*yaml.Node{v}
 }

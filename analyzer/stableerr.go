@@ -37,7 +37,7 @@ func stableLoadError(ctx context.Context, merger Merger, cfs []types.ConfigFile,
 			return err
 		}
 		roots[i] = &doc
-		if _, sec, _ := mapLookup(doc.Content[0], section, 0); sec != nil && sec.Kind == yaml.MappingNode {
+		if _, sec, _ := mapLookup(doc.Content[0], section); sec != nil && sec.Kind == yaml.MappingNode {
 			for j := 0; j+1 < len(sec.Content); j += 2 {
 				if n := sec.Content[j].Value; !seen[n] {
 					seen[n] = true
