@@ -278,3 +278,19 @@ func TestPolicyErrorDetails(t *testing.T) {
 		t.Errorf("error lines:\n%s", err)
 	}
 }
+
+// TestInputRefsCheckedWhateverTheDirectory: a rule reading a field the
+// model does not have does not load whatever its path sorts like beside
+// the built-ins' policies/...: policy/ (new-rule's default directory) and
+// zeta/ sort after them, and OPA's default limit of 10 errors once dropped
+// theirs behind the built-ins' own errors against the check's schema.
+func TestInputRefsCheckedWhateverTheDirectory(t *testing.T) {
+	for _, dir := range []string{"a", "policy", "policies2", "zeta", "/abs/team"} {
+		file := dir + "/x.rego"
+		_, err := New(context.Background(), Options{Custom: []Module{custom(file, "ACME001", "\tsome s in input.servicez\n\ts != null")}})
+		want := file + ":13:12: rego_type_error: input.servicez: the model has no field \"servicez\" here"
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v", file, err)
+		}
+	}
+}

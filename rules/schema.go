@@ -101,7 +101,11 @@ func checkInputRefs(mods map[string]*ast.Module, custom map[string]bool) (ast.Er
 	for f, m := range mods {
 		copies[f] = m.Copy()
 	}
-	comp := NewCompiler(false).WithSchemas(ss)
+	// No error limit: the built-ins give the array stand-ins errors of
+	// their own (input.services[id] with a string id), and OPA's default
+	// limit of 10 would drop the errors of every custom file that sorts
+	// after policies/ — policy/, the directory new-rule writes to.
+	comp := NewCompiler(false).WithSchemas(ss).SetErrorLimit(0)
 	comp.Compile(copies)
 	var out ast.Errors
 	seen := map[string]bool{}
