@@ -35,11 +35,24 @@ func benchEngine(b *testing.B) *rules.Engine {
 	return eng
 }
 
-// BenchmarkCompile is rules.New: parse and compile every built-in policy
-// and prepare one query per rule (paid once per process).
+// BenchmarkCompile is rules.New, paid once per process: decode the
+// compiled-policy snapshot ("snapshot") or parse and compile every
+// built-in policy ("full", as with custom policies or --debug), then
+// prepare one query per rule.
 func BenchmarkCompile(b *testing.B) {
-	for b.Loop() {
-		benchEngine(b)
+	for _, full := range []bool{false, true} {
+		name := "snapshot"
+		if full {
+			name = "full"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				eng, err := rules.New(context.Background(), rules.Options{FullCompile: full})
+				if err != nil || eng.FromSnapshot() == full {
+					b.Fatal(err, eng.FromSnapshot())
+				}
+			}
+		})
 	}
 }
 

@@ -38,6 +38,9 @@ type Options struct {
 	Timeout time.Duration
 	// Params becomes data.swarmlint.params (an empty object when nil).
 	Params map[string]any
+	// FullCompile compiles the built-in policies even when the
+	// compiled-policy snapshot matches (tests and benchmarks compare both).
+	FullCompile bool
 }
 
 // Module is one Rego source file.
@@ -57,10 +60,13 @@ type Engine struct {
 	all     []Rule // catalog and DirectiveRules, sorted by id
 	byPkg   map[string]*Rule
 	timeout time.Duration
-	Modules map[string]*ast.Module
-	params  map[string]any
-	debug   bool
-	printTo io.Writer
+	// Modules are the parsed policies; nil when the built-in policies
+	// came from the compiled-policy snapshot.
+	Modules  map[string]*ast.Module
+	snapshot bool
+	params   map[string]any
+	debug    bool
+	printTo  io.Writer
 }
 
 // RawFinding is a finding as a rule returned it, before it is located.
@@ -258,28 +264,62 @@ func NewCompiler(printStatements bool) *ast.Compiler {
 		WithDefaultRegoVersion(ast.RegoV1)
 }
 
-// New compiles the built-in and custom policies once and prepares the queries.
+// New compiles the built-in and custom policies once and prepares the
+// queries. Without custom policies and --debug, the built-in policies come
+// from the compiled-policy snapshot when it matches (snapshot.go).
 func New(ctx context.Context, opts Options) (*Engine, error) {
-	srcs, err := BuiltinModules()
+	builtins, err := builtinRuleSources()
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range opts.Custom {
-		c.Custom = true
-		srcs = append(srcs, c)
-	}
-	var rulesSrc []Module
-	for _, s := range srcs {
-		if !IsTestFile(s.File) {
-			rulesSrc = append(rulesSrc, s)
+	var c *compiled
+	if len(opts.Custom) == 0 && !opts.Debug && !opts.FullCompile {
+		c, err = fromSnapshot(compiledPolicies, builtins)
+		if err != nil {
+			c = nil // stale or unreadable: compile
 		}
 	}
-	mods, err := ParseModules(rulesSrc)
+	if c == nil {
+		srcs := builtins
+		for _, m := range opts.Custom {
+			m.Custom = true
+			if !IsTestFile(m.File) {
+				srcs = append(srcs, m)
+			}
+		}
+		if c, err = compileFull(srcs, opts.Debug); err != nil {
+			return nil, err
+		}
+	}
+	e := &Engine{compiler: c.comp, catalog: c.catalog, byPkg: c.byPkg, timeout: opts.Timeout, Modules: c.mods, debug: opts.Debug,
+		snapshot: c.mods == nil}
+	e.all = slices.Concat(c.catalog, DirectiveRules)
+	slices.SortStableFunc(e.all, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) })
+	if e.timeout <= 0 {
+		e.timeout = DefaultTimeout
+	}
+	if opts.Debug {
+		e.printTo = opts.PrintTo
+	}
+	if err := e.prepare(ctx, opts.Params); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// FromSnapshot reports whether the engine's built-in policies came from
+// the compiled-policy snapshot rather than a compile.
+func (e *Engine) FromSnapshot() bool { return e.snapshot }
+
+// compileFull parses and compiles srcs (rule files, no tests) with every
+// compiler stage and the swarmlint checks, and builds the catalog.
+func compileFull(srcs []Module, debug bool) (*compiled, error) {
+	mods, err := ParseModules(srcs)
 	if err != nil {
 		return nil, err
 	}
 	custom := map[string]bool{}
-	for _, s := range rulesSrc {
+	for _, s := range srcs {
 		if s.Custom {
 			custom[s.File] = true
 		}
@@ -295,7 +335,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	} else if len(errs) > 0 {
 		return nil, PolicyError{Errors: errs}
 	}
-	comp := NewCompiler(opts.Debug)
+	comp := NewCompiler(debug)
 	comp.Compile(mods)
 	if comp.Failed() {
 		return nil, PolicyError{Errors: comp.Errors}
@@ -311,19 +351,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	case len(sevErrs) > 0:
 		return nil, PolicyError{Errors: sevErrs}
 	}
-	e := &Engine{compiler: comp, catalog: cat, byPkg: byPkg, timeout: opts.Timeout, Modules: mods, debug: opts.Debug}
-	e.all = slices.Concat(cat, DirectiveRules)
-	slices.SortStableFunc(e.all, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) })
-	if e.timeout <= 0 {
-		e.timeout = DefaultTimeout
-	}
-	if opts.Debug {
-		e.printTo = opts.PrintTo
-	}
-	if err := e.prepare(ctx, opts.Params); err != nil {
-		return nil, err
-	}
-	return e, nil
+	return &compiled{comp: comp, catalog: cat, byPkg: byPkg, mods: mods}, nil
 }
 
 // prepare prepares one query per rule with params as data.swarmlint.params.
