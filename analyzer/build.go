@@ -23,9 +23,6 @@ type builder struct {
 	texts map[string][]textUse
 	// stacks are the loaded stacks, for facts that read the raw YAML.
 	stacks []*stackData
-	// joined maps a stack's external network key to the id of the network
-	// another input creates under its name (joinExternalNetworks).
-	joined map[string]map[string]string
 	// freed are networks a script removed: they keep their place in
 	// autoOrder, take their pool subnet there and give it back (allocate).
 	freed map[*Network]bool
@@ -413,17 +410,23 @@ func (b *builder) hasKey(sd *stackData, path []any) bool {
 // scanDocs walks the raw YAML of a stack for variable uses and special keys.
 func (b *builder) scanDocs(sd *stackData) {
 	for _, d := range sd.docs {
-		// merged is true below a `<<` merge key: the keys count where they
-		// are merged in (the YAML parser resolves merge keys before Docker
-		// validates the file), the variables were found where the merged
-		// mapping is written.
+		keys := b.newKeyScan(sd, d)
+		// merged is true below a `<<` merge key or an alias: the keys count
+		// where they are merged in (the YAML parser resolves merge keys and
+		// aliases before Docker validates the file), the variables were found
+		// where the merged mapping is written.
 		var walk func(n *yaml.Node, path []any, depth int, merged bool)
 		walk = func(n *yaml.Node, path []any, depth int, merged bool) {
 			if n == nil || depth > 64 {
 				return
 			}
+			if n.Kind == yaml.AliasNode {
+				merged = true
+			}
 			if merged {
-				n = deref(n)
+				if n = deref(n); n == nil {
+					return
+				}
 			}
 			switch n.Kind {
 			case yaml.DocumentNode:
@@ -433,13 +436,17 @@ func (b *builder) scanDocs(sd *stackData) {
 			case yaml.MappingNode:
 				eachEntry(n, func(k, v, via *yaml.Node) bool {
 					p := append(append([]any{}, path...), k.Value)
-					b.classifyKey(sd, d, p)
+					keys.key(p)
 					walk(v, p, depth+1, merged || via != nil)
 					return true
 				})
 			case yaml.SequenceNode:
 				for i, c := range n.Content {
-					walk(c, append(append([]any{}, path...), i), depth+1, merged)
+					p := append(append([]any{}, path...), i)
+					if it := deref(c); it != nil && it.Kind == yaml.MappingNode {
+						keys.item(p)
+					}
+					walk(c, p, depth+1, merged)
 				}
 			case yaml.ScalarNode:
 				if !merged && strings.Contains(n.Value, "$") {
@@ -457,24 +464,6 @@ func set(xs ...string) map[string]bool {
 		m[x] = true
 	}
 	return m
-}
-
-// netIDs maps each network key of sd to the id of its network in the model
-// (the smallest id when several share the key), for lookups in a loop.
-func (b *builder) netIDs(sd *stackData) map[string]string {
-	ids := map[string]string{}
-	for _, id := range sortedKeys(b.m.Networks) {
-		n := b.m.Networks[id]
-		if _, seen := ids[n.Key]; n.Stack == sd.name && !seen {
-			ids[n.Key] = id
-		}
-	}
-	for key, id := range b.joined[sd.name] {
-		if _, seen := ids[key]; !seen {
-			ids[key] = id
-		}
-	}
-	return ids
 }
 
 func sortStrings(xs []string) []string { sort.Strings(xs); return xs }

@@ -54,13 +54,6 @@ func (b *builder) joinExternalNetworks() {
 			c.Services = append(c.Services, sid)
 		}
 		c.Used = c.Used || n.Used
-		if b.joined == nil {
-			b.joined = map[string]map[string]string{}
-		}
-		if b.joined[n.Stack] == nil {
-			b.joined[n.Stack] = map[string]string{}
-		}
-		b.joined[n.Stack][n.Key] = c.ID
 		for i := range b.m.Keys {
 			if b.m.Keys[i].Owner == n.ID {
 				b.m.Keys[i].Owner = c.ID
@@ -91,13 +84,6 @@ func (b *builder) renameNetwork(n *Network, to string) {
 	for i := range b.m.Keys {
 		if b.m.Keys[i].Owner == from {
 			b.m.Keys[i].Owner = to
-		}
-	}
-	for _, keys := range b.joined {
-		for k, id := range keys {
-			if id == from {
-				keys[k] = to
-			}
 		}
 	}
 }

@@ -17,7 +17,7 @@ var factSteps = []factStep{
 	{"demand", []string{"allocate"}, (*builder).demand},                         // facts_demand.go: addresses needed and usable per network
 	{"indexes", []string{"hostnames"}, (*builder).indexes},                      // facts_indexes.go: the joins rules use, overlapping subnets
 	{"versions", nil, (*builder).fileVersions},                                  // facts_versions.go: each file's version
-	{"keys", nil, (*builder).keys},                                              // facts_keys.go: keys stack deploy rejects, ignores or needs a newer version for
+	{"external-keys", nil, (*builder).externalKeys},                             // facts_keys.go: keys stack deploy ignores on external networks (the others are classified as the files are scanned)
 	{"overrides", nil, (*builder).overrides},                                    // facts_overrides.go: what a later file replaces
 	{"variables", nil, (*builder).variableCasts},                                // facts_variables.go: operators and number/boolean casts of ${VAR}
 	{"collisions", nil, (*builder).nameCollisions},                              // facts_collisions.go: names equal ignoring case

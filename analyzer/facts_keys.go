@@ -7,19 +7,17 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
-// keys classifies, per stack, the keys `docker stack deploy` (docker/cli's
-// v3 loader) rejects, ignores or treats differently from compose-go.
-func (b *builder) keys() {
-	for _, sd := range b.stacks {
-		b.deployRefineKeys(sd)
-		b.deployKeys(sd)
-		b.deployExternalKeys(sd)
-	}
-}
-
-// Keys of the docker/cli v3.13 schema that decide what a stack file may say.
+// Key classes: what `docker stack deploy` (docker/cli's v3 loader and its
+// v3.13 schema) does with a key of a stack file that compose-go accepts
+// (docs/swarm-behaviour.md#stack-file-keys). One table, keySections, and
+// one classifier, keyClass, used by the scan of every key (build.go
+// scanDocs); facts add only the keys of external networks (externalKeys).
 var (
-	serviceV3 = set("deploy", "build", "cap_add", "cap_drop", "cgroupns_mode", "cgroup_parent", "command",
+	topLevelV3   = set("version", "services", "networks", "volumes", "secrets", "configs")
+	forbiddenSvc = set("extends", "volume_driver", "volumes_from", "cpu_quota", "cpu_shares", "cpuset", "mem_limit", "memswap_limit")
+	ignoredSvc   = set("build", "cgroupns_mode", "cgroup_parent", "devices", "domainname", "external_links", "ipc", "links", "mac_address", "network_mode", "pid", "privileged", "restart", "security_opt", "shm_size", "userns_mode")
+	deprecSvc    = set("container_name", "expose")
+	serviceV3    = set("deploy", "build", "cap_add", "cap_drop", "cgroupns_mode", "cgroup_parent", "command",
 		"configs", "container_name", "credential_spec", "depends_on", "devices", "dns", "dns_search",
 		"domainname", "entrypoint", "env_file", "environment", "expose", "external_links", "extra_hosts",
 		"healthcheck", "hostname", "image", "init", "ipc", "isolation", "labels", "links", "logging",
@@ -28,152 +26,235 @@ var (
 		"stop_signal", "sysctls", "tmpfs", "tty", "ulimits", "user", "userns_mode", "volumes", "working_dir")
 	serviceNetworkV3 = set("aliases", "driver_opts", "ipv4_address", "ipv6_address")
 	portLongV3       = set("mode", "target", "published", "protocol")
-	// v3Since is the first v3 minor version whose schema allows a key that
-	// 3.0 did not (keys are dotted paths, * for a name).
-	v3Since = map[string]int{
-		"secrets":                                           1,
-		"configs":                                           3,
-		"services.*.secrets":                                1,
-		"services.*.configs":                                3,
-		"services.*.credential_spec":                        3,
-		"services.*.isolation":                              5,
-		"services.*.init":                                   7,
-		"services.*.cgroupns_mode":                          9,
-		"services.*.oom_score_adj":                          13,
-		"services.*.deploy.endpoint_mode":                   2,
-		"services.*.deploy.rollback_config":                 7,
-		"services.*.deploy.placement.preferences":           3,
-		"services.*.deploy.placement.max_replicas_per_node": 8,
-		"services.*.networks.*.driver_opts":                 13,
-		"services.*.ports.*":                                2, // long syntax (a mapping item)
-		"networks.*.attachable":                             2,
-		"networks.*.name":                                   5,
-	}
+	networkV3        = set("name", "driver", "driver_opts", "ipam", "external", "internal", "attachable", "labels")
+	ipamV3           = set("driver", "config")
+	ipamConfigV3     = set("subnet")
 )
 
-func keyID(stack, file string, path []any) string {
-	return stack + "\x00" + file + "\x00" + fmt.Sprint(path...)
+// keySection is a mapping whose keys stack deploy restricts.
+type keySection struct {
+	at         string            // its dotted path: "" the top level, * any name or list index
+	classes    map[string]string // the class of a named key
+	allowed    map[string]bool   // the other keys of the v3.13 schema: no class
+	other      string            // the class of every other key
+	extensions bool              // x- keys are allowed: no class
 }
 
-// deployRefineKeys corrects the key classes the generic scan gives where the
-// v3 schema says otherwise: env_file and oom_score_adj are v3 service keys,
-// a service network's driver_opts is passed to swarm (3.13), and
-// link_local_ips, mac_address, priority, gw_priority and interface_name under
-// a service network are not ignored but rejected by the schema.
-func (b *builder) deployRefineKeys(sd *stackData) {
-	out := b.m.Keys[:0]
-	for _, k := range b.m.Keys {
-		if k.Stack == sd.name {
-			switch {
-			case k.Key == "services.*.env_file" || k.Key == "services.*.oom_score_adj":
-				continue
-			case k.Key == "services.*.networks.*.driver_opts":
-				continue
-			case strings.HasPrefix(k.Key, "services.*.networks.*.") && k.Class == "ignored" &&
-				k.Key != "services.*.networks.*.ipv4_address" && k.Key != "services.*.networks.*.ipv6_address":
-				k.Class = "compose-only"
-			}
-		}
-		out = append(out, k)
-	}
-	b.m.Keys = out
+// keySections is the key classification table.
+var keySections = []keySection{
+	{at: "", allowed: topLevelV3, other: "compose-only", extensions: true},
+	{at: "services.*", classes: serviceClasses(), allowed: serviceV3, other: "compose-only", extensions: true},
+	{at: "services.*.depends_on.*", other: "compose-only", extensions: true},
+	// ipv4_address and ipv6_address pass the schema, but swarm gives
+	// addresses itself; the other keys the schema rejects.
+	{at: "services.*.networks.*", classes: map[string]string{"ipv4_address": "ignored", "ipv6_address": "ignored"},
+		allowed: serviceNetworkV3, other: "compose-only"},
+	{at: "services.*.ports.*", allowed: portLongV3, other: "compose-only"},
+	{at: "networks.*", allowed: networkV3, other: "not-deployable", extensions: true},
+	{at: "networks.*.ipam", allowed: ipamV3, other: "not-deployable", extensions: true},
+	{at: "networks.*.ipam.config.*", allowed: ipamConfigV3, other: "not-deployable", extensions: true},
 }
 
-// deployKeys adds the keys the generic scan does not classify: any service
-// key outside the v3.13 schema, long-syntax port and service-network keys
-// outside it, service keys reached through a `<<` merge key, and the keys
-// the file's own version is too old for (class needs-version).
-func (b *builder) deployKeys(sd *stackData) {
-	have := map[string]bool{}
-	for _, k := range b.m.Keys {
-		have[keyID(k.Stack, k.Ref.File, k.Ref.Path)] = true
+// serviceClasses: keys the loader refuses (forbidden), drops with a
+// warning (unsupported) or still takes but deprecates.
+func serviceClasses() map[string]string {
+	c := map[string]string{}
+	for k := range deprecSvc {
+		c[k] = "deprecated"
 	}
-	for _, d := range sd.docs {
-		minor, versionOK := v3Minor(effectiveVersion(fileVersion(d)))
-		add := func(pattern, class, owner string, path []any) {
-			id := keyID(sd.name, d.File, path)
-			if have[id] {
-				return
-			}
-			have[id] = true
-			b.m.Keys = append(b.m.Keys, KeyUse{Key: pattern, Class: class, Stack: sd.name, Owner: owner,
-				Ref: Ref{Src: sd.src, File: d.File, Path: path}})
+	for k := range ignoredSvc {
+		c[k] = "unsupported"
+	}
+	for k := range forbiddenSvc {
+		c[k] = "forbidden"
+	}
+	return c
+}
+
+// v3Since is the first v3 minor version whose schema allows a key that 3.0
+// did not (keys are dotted paths, * for a name or list index): an older file
+// version makes it class needs-version.
+var v3Since = map[string]int{
+	"secrets":                                           1,
+	"configs":                                           3,
+	"services.*.secrets":                                1,
+	"services.*.configs":                                3,
+	"services.*.credential_spec":                        3,
+	"services.*.isolation":                              5,
+	"services.*.init":                                   7,
+	"services.*.cgroupns_mode":                          9,
+	"services.*.oom_score_adj":                          13,
+	"services.*.deploy.endpoint_mode":                   2,
+	"services.*.deploy.rollback_config":                 7,
+	"services.*.deploy.placement.preferences":           3,
+	"services.*.deploy.placement.max_replicas_per_node": 8,
+	"services.*.networks.*.driver_opts":                 13,
+	"services.*.ports.*":                                2, // long syntax (a mapping item)
+	"networks.*.attachable":                             2,
+	"networks.*.name":                                   5,
+}
+
+// matchPattern reports whether path matches the dotted pattern (* any
+// segment).
+func matchPattern(pattern []string, path []string) bool {
+	if len(pattern) != len(path) {
+		return false
+	}
+	for i, s := range pattern {
+		if s != "*" && s != path[i] {
+			return false
 		}
-		since := func(pattern, owner string, path []any) {
-			need, ok := v3Since[pattern]
-			if !ok || !versionOK || minor >= need {
-				return
-			}
-			id := keyID(sd.name, d.File, path)
-			if have[id] {
-				return
-			}
-			have[id] = true
-			b.m.Keys = append(b.m.Keys, KeyUse{Key: pattern, Class: "needs-version", Stack: sd.name, Owner: owner,
-				Ref: Ref{Src: sd.src, File: d.File, Path: path}, NeedsVersion: fmt.Sprintf("3.%d", need), FileVersion: fmt.Sprintf("3.%d", minor)})
-		}
-		for _, top := range entries(d.Root) {
-			since(top[0].Value, "", []any{top[0].Value})
-		}
-		for _, se := range entries(lookup(d.Root, "services")) {
-			svc := se[0].Value
-			owner := sd.name + "_" + svc
-			base := []any{"services", svc}
-			for _, e := range entries(se[1]) {
-				k := e[0].Value
-				p := append(append([]any{}, base...), k)
-				if strings.HasPrefix(k, "x-") {
-					continue
-				}
-				// Keys reached through a `<<` merge key are classified here too.
-				switch {
-				case forbiddenSvc[k]:
-					add("services.*."+k, "forbidden", owner, p)
-				case ignoredSvc[k]:
-					add("services.*."+k, "unsupported", owner, p)
-				case deprecSvc[k]:
-					add("services.*."+k, "deprecated", owner, p)
-				case !serviceV3[k]:
-					add("services.*."+k, "compose-only", owner, p)
-				}
-				since("services.*."+k, owner, p)
-			}
-			dep := lookup(se[1], "deploy")
-			for _, e := range entries(dep) {
-				since("services.*.deploy."+e[0].Value, owner, append(append([]any{}, base...), "deploy", e[0].Value))
-			}
-			for _, e := range entries(lookup(dep, "placement")) {
-				since("services.*.deploy.placement."+e[0].Value, owner, append(append([]any{}, base...), "deploy", "placement", e[0].Value))
-			}
-			for _, ne := range entries(lookup(se[1], "networks")) {
-				for _, e := range entries(ne[1]) {
-					p := append(append([]any{}, base...), "networks", ne[0].Value, e[0].Value)
-					if !serviceNetworkV3[e[0].Value] {
-						add("services.*.networks.*."+e[0].Value, "compose-only", owner, p)
-					}
-					since("services.*.networks.*."+e[0].Value, owner, p)
-				}
-			}
-			if ports := deref(lookup(se[1], "ports")); ports != nil && ports.Kind == yaml.SequenceNode {
-				for i, it := range ports.Content {
-					if deref(it).Kind != yaml.MappingNode {
-						continue
-					}
-					since("services.*.ports.*", owner, append(append([]any{}, base...), "ports", i))
-					for _, e := range entries(it) {
-						if !portLongV3[e[0].Value] {
-							add("services.*.ports.*."+e[0].Value, "compose-only", owner, append(append([]any{}, base...), "ports", i, e[0].Value))
-						}
-					}
-				}
+	}
+	return true
+}
+
+var (
+	sectionPaths = func() [][]string {
+		out := make([][]string, len(keySections))
+		for i, s := range keySections {
+			if s.at != "" {
+				out[i] = strings.Split(s.at, ".")
 			}
 		}
-		ids := b.netIDs(sd)
-		for _, ne := range entries(lookup(d.Root, "networks")) {
-			for _, e := range entries(ne[1]) {
-				since("networks.*."+e[0].Value, ids[ne[0].Value], []any{"networks", ne[0].Value, e[0].Value})
+		return out
+	}()
+	sincePaths = func() [][]string {
+		var out [][]string
+		for _, p := range sortedKeys(v3Since) {
+			out = append(out, strings.Split(p, "."))
+		}
+		return out
+	}()
+)
+
+// keyClass classifies the key at path (its segments as strings): the key's
+// pattern and class, or class "" when stack deploy takes it as compose-go
+// does.
+func keyClass(path []string) (pattern, class string) {
+	last := path[len(path)-1]
+	for i, s := range keySections {
+		if !matchPattern(sectionPaths[i], path[:len(path)-1]) {
+			continue
+		}
+		pattern = last
+		if s.at != "" {
+			pattern = s.at + "." + last
+		}
+		switch c, named := s.classes[last]; {
+		case named:
+			return pattern, c
+		case s.allowed[last], s.extensions && strings.HasPrefix(last, "x-"):
+			return pattern, ""
+		}
+		return pattern, s.other
+	}
+	return "", ""
+}
+
+// sinceVersion returns the pattern of path in v3Since and the minor
+// version it needs, if any.
+func sinceVersion(path []string) (string, int, bool) {
+	for _, segs := range sincePaths {
+		if segs[len(segs)-1] != "*" && segs[len(segs)-1] != path[len(path)-1] {
+			continue
+		}
+		if matchPattern(segs, path) {
+			p := strings.Join(segs, ".")
+			return p, v3Since[p], true
+		}
+	}
+	return "", 0, false
+}
+
+// keyScan classifies the keys of one file of a stack as the scan reaches
+// them.
+type keyScan struct {
+	b         *builder
+	sd        *stackData
+	d         *Doc
+	minor     int  // the file's v3 minor version
+	versionOK bool // the file's version is a v3 version stack deploy knows
+	// nets maps each network key of the stack to its network's id (netID),
+	// built on first use: the stack's networks are all in the model when
+	// its files are scanned.
+	nets map[string]string
+}
+
+func (b *builder) newKeyScan(sd *stackData, d *Doc) *keyScan {
+	ks := &keyScan{b: b, sd: sd, d: d}
+	ks.minor, ks.versionOK = v3Minor(effectiveVersion(fileVersion(d)))
+	return ks
+}
+
+// key records the class of the key at p, or, for a key of the schema, the
+// version it needs when the file's version is older (needs-version).
+func (ks *keyScan) key(p []any) {
+	strs := make([]string, len(p))
+	for i, x := range p {
+		strs[i] = fmt.Sprint(x)
+	}
+	if pattern, class := keyClass(strs); class != "" {
+		ks.add(KeyUse{Key: pattern, Class: class}, p)
+		return
+	}
+	ks.since(strs, p)
+}
+
+// item records the version a mapping item of a list needs (long-syntax
+// ports).
+func (ks *keyScan) item(p []any) {
+	strs := make([]string, len(p))
+	for i, x := range p {
+		strs[i] = fmt.Sprint(x)
+	}
+	ks.since(strs, p)
+}
+
+func (ks *keyScan) since(strs []string, p []any) {
+	if !ks.versionOK {
+		return
+	}
+	pattern, need, ok := sinceVersion(strs)
+	if !ok || ks.minor >= need {
+		return
+	}
+	ks.add(KeyUse{Key: pattern, Class: "needs-version", NeedsVersion: fmt.Sprintf("3.%d", need), FileVersion: fmt.Sprintf("3.%d", ks.minor)}, p)
+}
+
+// add appends k at p, owned by its service or network.
+func (ks *keyScan) add(k KeyUse, p []any) {
+	k.Stack = ks.sd.name
+	if len(p) > 1 {
+		switch p[0] {
+		case "services":
+			k.Owner = ks.sd.name + "_" + fmt.Sprint(p[1])
+		case "networks":
+			k.Owner = ks.netID(fmt.Sprint(p[1]))
+		}
+	}
+	k.Ref = Ref{Src: ks.sd.src, File: ks.d.File, Path: p}
+	ks.b.m.Keys = append(ks.b.m.Keys, k)
+}
+
+// netID is builder.netID through a map built once per file.
+func (ks *keyScan) netID(key string) string {
+	if ks.nets == nil {
+		ks.nets = map[string]string{}
+		for _, id := range sortedKeys(ks.b.m.Networks) {
+			n := ks.b.m.Networks[id]
+			if _, seen := ks.nets[n.Key]; n.Stack == ks.sd.name && !seen {
+				ks.nets[n.Key] = id
 			}
 		}
+	}
+	return ks.nets[key]
+}
+
+// externalKeys adds, per stack, the keys stack deploy ignores on external
+// networks (deployExternalKeys).
+func (b *builder) externalKeys() {
+	for _, sd := range b.stacks {
+		b.deployExternalKeys(sd)
 	}
 }
 
@@ -227,69 +308,6 @@ func truthy(s string) bool {
 		return true
 	}
 	return false
-}
-
-// Key classes from docker/cli's stack loader (docs/swarm-behaviour.md#stack-file-keys).
-var (
-	topLevelV3   = set("version", "services", "networks", "volumes", "secrets", "configs")
-	forbiddenSvc = set("extends", "volume_driver", "volumes_from", "cpu_quota", "cpu_shares", "cpuset", "mem_limit", "memswap_limit")
-	ignoredSvc   = set("build", "cgroupns_mode", "cgroup_parent", "devices", "domainname", "external_links", "ipc", "links", "mac_address", "network_mode", "pid", "privileged", "restart", "security_opt", "shm_size", "userns_mode")
-	deprecSvc    = set("container_name", "expose")
-	composeSvc   = set("profiles", "platform", "pull_policy", "scale", "develop", "attach", "blkio_config", "cpu_count", "cpu_percent", "cpu_period", "cpu_rt_runtime", "cpu_rt_period", "cpus", "device_cgroup_rules", "dns_opt", "env_file", "gpus", "label_file", "links", "mem_reservation", "mem_swappiness", "models", "oom_kill_disable", "oom_score_adj", "post_start", "pre_stop", "provider", "runtime", "storage_opt", "uts", "use_api_socket", "volumes_from", "annotations", "mem_limit", "memswap_limit", "cpuset", "cpu_shares", "cpu_quota")
-	networkV3    = set("name", "driver", "driver_opts", "ipam", "external", "internal", "attachable", "labels")
-	ipamV3       = set("driver", "config")
-	ipamConfigV3 = set("subnet")
-)
-
-func (b *builder) classifyKey(sd *stackData, d *Doc, p []any) {
-	strs := make([]string, len(p))
-	for i, x := range p {
-		strs[i] = fmt.Sprint(x)
-	}
-	add := func(pattern, class, owner string) {
-		b.m.Keys = append(b.m.Keys, KeyUse{Key: pattern, Class: class, Stack: sd.name, Owner: owner,
-			Ref: Ref{Src: sd.src, File: d.File, Path: p}})
-	}
-	last := strs[len(strs)-1]
-	if strings.HasPrefix(last, "x-") {
-		return
-	}
-	switch {
-	case len(p) == 1:
-		if !topLevelV3[last] {
-			add(last, "compose-only", "")
-		}
-	case len(p) == 3 && strs[0] == "services":
-		owner := sd.name + "_" + strs[1]
-		switch {
-		case forbiddenSvc[last]:
-			add("services.*."+last, "forbidden", owner)
-		case ignoredSvc[last]:
-			add("services.*."+last, "unsupported", owner)
-		case deprecSvc[last]:
-			add("services.*."+last, "deprecated", owner)
-		case composeSvc[last]:
-			add("services.*."+last, "compose-only", owner)
-		}
-	case len(p) == 5 && strs[0] == "services" && strs[2] == "depends_on":
-		add("services.*.depends_on.*."+last, "compose-only", sd.name+"_"+strs[1])
-	case len(p) == 5 && strs[0] == "services" && strs[2] == "networks" && (last == "ipv4_address" || last == "ipv6_address" || last == "link_local_ips" || last == "mac_address" || last == "priority" || last == "gw_priority" || last == "interface_name" || last == "driver_opts"):
-		add("services.*.networks.*."+last, "ignored", sd.name+"_"+strs[1])
-	case len(p) == 5 && strs[0] == "services" && strs[2] == "ports" && last == "host_ip":
-		add("services.*.ports.*.host_ip", "compose-only", sd.name+"_"+strs[1])
-	case len(p) == 3 && strs[0] == "networks":
-		if !networkV3[last] {
-			add("networks.*."+last, "not-deployable", b.netID(sd, strs[1]))
-		}
-	case len(p) == 4 && strs[0] == "networks" && strs[2] == "ipam":
-		if !ipamV3[last] {
-			add("networks.*.ipam."+last, "not-deployable", b.netID(sd, strs[1]))
-		}
-	case len(p) == 6 && strs[0] == "networks" && strs[2] == "ipam" && strs[3] == "config":
-		if !ipamConfigV3[last] {
-			add("networks.*.ipam.config.*."+last, "not-deployable", b.netID(sd, strs[1]))
-		}
-	}
 }
 
 // netID is the id of the network of sd with this key (the smallest id when

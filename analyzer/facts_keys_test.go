@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -87,5 +88,40 @@ services:
 	}
 	if got["services.*.restart"] != "unsupported" || got["services.*.profiles"] != "compose-only" {
 		t.Fatalf("keys of web = %v", got)
+	}
+}
+
+// TestKeyClass: the classification table, one row per section.
+func TestKeyClass(t *testing.T) {
+	for _, c := range []struct{ path, pattern, class string }{
+		{"build", "build", "compose-only"},
+		{"x-common", "x-common", ""},
+		{"secrets", "secrets", ""},
+		{"services.api.extends", "services.*.extends", "forbidden"},
+		{"services.api.links", "services.*.links", "unsupported"},
+		{"services.api.container_name", "services.*.container_name", "deprecated"},
+		{"services.api.env_file", "services.*.env_file", ""},
+		{"services.api.profiles", "services.*.profiles", "compose-only"},
+		{"services.api.x-meta", "services.*.x-meta", ""},
+		{"services.api.depends_on.db.condition", "services.*.depends_on.*.condition", "compose-only"},
+		{"services.api.networks.back.ipv4_address", "services.*.networks.*.ipv4_address", "ignored"},
+		{"services.api.networks.back.driver_opts", "services.*.networks.*.driver_opts", ""},
+		{"services.api.networks.back.priority", "services.*.networks.*.priority", "compose-only"},
+		{"services.api.ports.0.host_ip", "services.*.ports.*.host_ip", "compose-only"},
+		{"services.api.ports.0.x-note", "services.*.ports.*.x-note", "compose-only"},
+		{"services.api.ports.0.target", "services.*.ports.*.target", ""},
+		{"networks.back.enable_ipv6", "networks.*.enable_ipv6", "not-deployable"},
+		{"networks.back.ipam.options", "networks.*.ipam.options", "not-deployable"},
+		{"networks.back.ipam.config.0.gateway", "networks.*.ipam.config.*.gateway", "not-deployable"},
+		{"networks.back.ipam.config.0.subnet", "networks.*.ipam.config.*.subnet", ""},
+		{"services.api.deploy.mode", "", ""},
+	} {
+		pattern, class := keyClass(strings.Split(c.path, "."))
+		if class != c.class || (class != "" && pattern != c.pattern) {
+			t.Errorf("keyClass(%s) = %q %q, want %q %q", c.path, pattern, class, c.pattern, c.class)
+		}
+	}
+	if p, need, ok := sinceVersion(strings.Split("services.api.ports.3", ".")); !ok || p != "services.*.ports.*" || need != 2 {
+		t.Errorf("sinceVersion(port item) = %q %d %v", p, need, ok)
 	}
 }
