@@ -40,17 +40,22 @@ func ruleDescriptor(r rules.Rule, docsBase string, help map[string]string) *sari
 		WithHelp(sarif.NewMultiformatMessageString(helpText(r, title)).WithMarkdown(md)).
 		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(level)).
 		WithProperties(ruleProperties(r, level))
-	if u := helpURI(r, docsBase); u != "" {
+	if u := HelpURI(r, docsBase); u != "" {
 		d.WithHelpURI(u)
 	}
 	return d
 }
 
-// helpURI is the rule's page: the generated docs page of a built-in rule, and
-// for a custom rule the first https link of its related_resources (swarmlint
-// has no page for it), or nothing.
-func helpURI(r rules.Rule, docsBase string) string {
+// HelpURI is the rule's page: the generated docs page of a built-in rule
+// below docsBase (DefaultDocsBaseURL when empty), and for a custom rule the
+// first https link of its related_resources (swarmlint has no page for
+// it), or nothing. SARIF's helpUri and the editor's link of a diagnostic
+// (swarmlint lsp) are this page.
+func HelpURI(r rules.Rule, docsBase string) string {
 	if !r.Custom {
+		if docsBase == "" {
+			docsBase = DefaultDocsBaseURL
+		}
 		return strings.TrimRight(docsBase, "/") + "/" + r.ID + ".md"
 	}
 	for _, l := range r.Related {

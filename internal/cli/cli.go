@@ -204,6 +204,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 	}
 	root.AddCommand(lint, newVersion(stdout), newRules(stdout), newExplain(stdout), newInspect(stdin, stdout), newPlan(stdin, stdout), newFix(stdin, stdout, stderr))
 	root.AddCommand(newTest(stdout, stderr), newNewRule(stdout), newCapabilities(stdout), newLib(stdout))
+	root.AddCommand(newLSP(stdin, stdout, stderr))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitError, err: fmt.Errorf("%w%s (see '%s --help')", err, flagSuggestion(c, err), c.CommandPath())}
 	})

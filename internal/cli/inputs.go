@@ -70,9 +70,11 @@ func (lf *lintFlags) config(ctx context.Context, args []string, stdin io.Reader,
 	if err := applyConfigRules(&cfg, fc); err != nil {
 		return cfg, err
 	}
-	files, overlay, err := expandArgs(args, stdin, lf.stdinFilename)
-	if err != nil {
-		return cfg, err
+	files, overlay := args, lf.buffers
+	if lf.buffers == nil {
+		if files, overlay, err = expandArgs(args, stdin, lf.stdinFilename); err != nil {
+			return cfg, err
+		}
 	}
 	cfg.Overlay = overlay
 	repo := safeio.RepoRoot(".")

@@ -58,6 +58,11 @@ type lintFlags struct {
 	dockerHost    string
 	liveTimeout   time.Duration
 
+	// buffers, when set, are an editor's open buffers by absolute path
+	// (swarmlint lsp): the arguments are files, never directories, globs
+	// or '-', and the buffers stand in for the files on disk.
+	buffers map[string][]byte
+
 	// suppression (lint/ignore.go, lint/baseline.go)
 	showSuppressed bool
 	baseline       string
