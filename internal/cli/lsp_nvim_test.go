@@ -97,6 +97,7 @@ func TestNeovim(t *testing.T) {
 	t.Logf("Neovim saw:\n%s", text)
 	for _, want := range []string{
 		"diagnostic 5:8-5:21 SWL101 https://github.com/swarmlint/swarmlint/blob/main/docs/rules/SWL101.md service \"cache\" uses endpoint_mode dnsrr",
+		"action Fix SWL101: publish 11211/tcp in host mode",
 		"action Ignore SWL101 on this line (# swarmlint:ignore)",
 		"stopped true",
 	} {

@@ -341,10 +341,26 @@ func TestLSPSession(t *testing.T) {
 		t.Errorf("hover %+v", hover)
 	}
 
-	// back to the finding, then the fixed text clears it
+	// back to the finding: the rule's fix is offered first, safe and
+	// preferred; applied as the client applies it, it clears the finding
 	c.change(uri, 3, lspDnsrr)
 	c.waitDiagnostics(uri, withCode("SWL101"))
-	c.change(uri, 4, lspDnsrrFixed)
+	actions = nil
+	c.call("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": uri},
+		"range": lspRange{lspPos{5, 10}, lspPos{5, 10}}, "context": map[string]any{"diagnostics": []any{}}}, &actions)
+	if len(actions) != 2 || !strings.HasPrefix(actions[0].Title, "Fix SWL101: ") || !actions[0].IsPreferred || actions[0].Kind != "quickfix" {
+		t.Fatalf("code actions %+v, want the SWL101 fix (preferred) and the suppression", actions)
+	}
+	fixed := applyEdits(t, lspDnsrr, actions[0].Edit.Changes[uri])
+	if !strings.Contains(fixed, "mode: host") {
+		t.Errorf("the fix gives\n%s", fixed)
+	}
+	c.change(uri, 4, fixed)
+	c.waitDiagnostics(uri, func(ds []diagnostic) bool { return len(ds) == 0 })
+	// and so does the fixed text typed by hand
+	c.change(uri, 5, lspDnsrr)
+	c.waitDiagnostics(uri, withCode("SWL101"))
+	c.change(uri, 6, lspDnsrrFixed)
 	c.waitDiagnostics(uri, func(ds []diagnostic) bool { return len(ds) == 0 })
 	if c.srv.Compiles != 1 {
 		t.Errorf("the policies were compiled %d times, want once per server", c.srv.Compiles)
