@@ -141,7 +141,7 @@ func TestPlainOPAWorkflow(t *testing.T) {
 	if c.Compile(mods); c.Failed() {
 		t.Fatalf("opa check --strict --capabilities caps.json: %v", c.Errors)
 	}
-	ch, err := tester.NewRunner().SetStore(store).Run(ctx, mods)
+	ch, err := tester.NewRunner().SetStore(store).SetModules(mods).RunTests(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
