@@ -294,3 +294,44 @@ func TestInputRefsCheckedWhateverTheDirectory(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorInsideLibraryNamesTheUserFile: a custom rule (or test) whose
+// call into swarmlint's libraries fails at run time is reported in the
+// rule's own file, saying which library the path policies/lib/... is.
+func TestErrorInsideLibraryNamesTheUserFile(t *testing.T) {
+	ctx := context.Background()
+	src := "# METADATA\n# title: t\n# description: d\n# custom:\n#   id: ACME001\n#   severity: note\npackage acme.rules.x\n\n" +
+		"import data.swarmlint.lib.result\nimport data.swarmlint.lib.util\n\nreport contains finding if {\n\tsome service in input.services\n" +
+		"\tword := util.plural(2, service.key)\n\tfinding := result.finding(rego.metadata.chain(), service, word)\n}\n"
+	eng, err := New(ctx, Options{Custom: []Module{{File: "team/x.rego", Source: []byte(src)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ast.InterfaceToValue(map[string]any{"services": map[string]any{"s_web": map[string]any{"key": 7, "ref": map[string]any{}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, terrs, err := eng.Eval(ctx, v, func(r *Rule) bool { return r.ID == "ACME001" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(terrs) != 1 || terrs[0].File != "team/x.rego" || !strings.HasPrefix(terrs[0].Error(), "team/x.rego: rule ACME001: concat: ") ||
+		!strings.Contains(terrs[0].Error(), "(in swarmlint's library data.swarmlint.lib.util, at policies/lib/util.rego:") {
+		t.Errorf("tool errors: %+v", terrs)
+	}
+	test := "package acme.rules.x_test\n\nimport data.swarmlint.lib.util\n\ntest_plural if {\n\tutil.plural(2, 1) == \"1s\"\n}\n"
+	rep, err := RunTests(ctx, TestOptions{Custom: []Module{{File: "team/x.rego", Source: []byte(src), Custom: true}, {File: "team/x_test.rego", Source: []byte(test), Custom: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) != 1 || rep.Results[0].Status != TestError ||
+		!strings.HasSuffix(rep.Results[0].Err, "(in swarmlint's library data.swarmlint.lib.util, called by this test)") {
+		t.Errorf("test results: %+v", rep.Results)
+	}
+	if got := builtinPackage("policies/ports/dnsrr_with_ingress_port.rego"); got != "built-in rule data.swarmlint.rules.ports.dnsrr_with_ingress_port" {
+		t.Errorf("builtinPackage = %q", got)
+	}
+	if isBuiltinFile("policies/lib/nothing.rego") || isBuiltinFile("team/policies/lib/util.rego") || !isBuiltinFile("policies/lib/util.rego") {
+		t.Error("isBuiltinFile")
+	}
+}

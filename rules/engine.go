@@ -569,11 +569,43 @@ func (e *Engine) evalRule(ctx context.Context, r *Rule, input ast.Value) (rego.R
 
 func toolError(r *Rule, msg string, loc *ast.Location) ToolError {
 	te := ToolError{Rule: r.ID, Msg: msg}
+	if loc != nil && r.Custom && isBuiltinFile(loc.File) {
+		// A custom rule's error inside swarmlint's libraries: the library's
+		// path is not in the author's repository, so the error names the
+		// rule's file and says where in swarmlint it happened.
+		te.File, te.Loc = r.File, r.File
+		te.Msg = fmt.Sprintf("%s (in swarmlint's %s, at %s:%d:%d, called by this rule)", msg, builtinPackage(loc.File), loc.File, loc.Row, loc.Col)
+		return te
+	}
 	if loc != nil {
 		te.File, te.Line, te.Col = loc.File, loc.Row, loc.Col
 		te.Loc = fmt.Sprintf("%s:%d:%d", loc.File, loc.Row, loc.Col)
 	}
 	return te
+}
+
+// isBuiltinFile reports whether file is the display path of a built-in
+// policy file (policies/...). A custom file cannot have such a path: it is
+// refused at load (ParseModules).
+func isBuiltinFile(file string) bool {
+	rel, ok := strings.CutPrefix(file, "policies/")
+	if !ok {
+		return false
+	}
+	_, err := fs.Stat(policies.FS, rel)
+	return err == nil
+}
+
+// builtinPackage names what a built-in policy file is, by its package:
+// policies/lib/util.rego is "library data.swarmlint.lib.util",
+// policies/ports/x.rego "built-in rule data.swarmlint.rules.ports.x".
+func builtinPackage(file string) string {
+	rel := strings.TrimSuffix(strings.TrimPrefix(file, "policies/"), ".rego")
+	pkg := strings.ReplaceAll(rel, "/", ".")
+	if strings.HasPrefix(rel, "lib/") {
+		return "library data.swarmlint." + pkg
+	}
+	return "built-in rule data." + BuiltinRoot + "." + pkg
 }
 
 // rawFinding reads one report item; ok is false when it is not a finding

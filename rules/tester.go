@@ -12,6 +12,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/cover"
 	"github.com/open-policy-agent/opa/v1/tester"
+	"github.com/open-policy-agent/opa/v1/topdown"
 )
 
 // DefaultTestTimeout bounds one Rego test when TestOptions.Timeout is zero.
@@ -174,6 +175,12 @@ func testResult(r *tester.Result) TestResult {
 		tr.Status = TestSkip
 	case r.Error != nil:
 		tr.Status, tr.Err = TestError, r.Error.Error()
+		// An error inside swarmlint's own policies, whose paths are not in
+		// the author's repository, says what the path is.
+		var te *topdown.Error
+		if errors.As(r.Error, &te) && te.Location != nil && isBuiltinFile(te.Location.File) && !isBuiltinFile(tr.File) {
+			tr.Err += fmt.Sprintf(" (in swarmlint's %s, called by this test)", builtinPackage(te.Location.File))
+		}
 	case r.Fail:
 		tr.Status = TestFail
 	}
