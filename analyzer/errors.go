@@ -28,3 +28,7 @@ func (e *InputError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *InputError) Unwrap() error { return e.Err }
+
+// YAMLError turns an error of the YAML parser about file into an
+// *InputError with the line and column it names.
+func YAMLError(file string, err error) error { return yamlError(file, err) }

@@ -114,6 +114,15 @@ func (d *Doc) resolve(path []any) match {
 	return res
 }
 
+// Value returns the node at path in the document, or nil when the path does
+// not lead to one (merge keys and aliases followed, as Locate does).
+func (d *Doc) Value(path []any) *yaml.Node {
+	if m := d.resolve(path); m.depth == len(path) {
+		return m.value
+	}
+	return nil
+}
+
 func (d *Doc) resolveAt(path []any, i, idx int, res match, cur *yaml.Node) match {
 	np := make([]any, len(path))
 	copy(np, path)

@@ -15,6 +15,9 @@ type keyIndex struct {
 // indexMin is the mapping size (entries) from which lookups use an index.
 const indexMin = 16
 
+// Deref follows aliases and unwraps a document node.
+func Deref(n *yaml.Node) *yaml.Node { return deref(n) }
+
 // deref follows aliases and unwraps a document node.
 func deref(n *yaml.Node) *yaml.Node {
 	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 64; i++ {

@@ -18,6 +18,7 @@ import (
 	"github.com/swarmlint/swarmlint/analyzer"
 	"github.com/swarmlint/swarmlint/docs"
 	"github.com/swarmlint/swarmlint/internal/safeio"
+	"github.com/swarmlint/swarmlint/lint/config"
 	"github.com/swarmlint/swarmlint/report"
 	"github.com/swarmlint/swarmlint/rules"
 )
@@ -53,9 +54,9 @@ type Config struct {
 	Stderr   io.Writer
 	Version  string
 	// ConfigFile is the .swarmlint.yaml in effect (nil when none).
-	ConfigFile *analyzer.Config
+	ConfigFile *config.Config
 	// Ignores from the configuration suppress matching findings.
-	Ignores []analyzer.ConfigIgnore
+	Ignores []config.Ignore
 	// Now is today's date for ignore expiry (zero: time.Now).
 	Now time.Time
 	// Baseline, when set, suppresses the findings it records (kind

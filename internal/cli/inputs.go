@@ -14,6 +14,7 @@ import (
 	"github.com/swarmlint/swarmlint/internal/live"
 	"github.com/swarmlint/swarmlint/internal/safeio"
 	"github.com/swarmlint/swarmlint/lint"
+	"github.com/swarmlint/swarmlint/lint/config"
 	"github.com/swarmlint/swarmlint/rules"
 )
 
@@ -55,7 +56,7 @@ func (lf *lintFlags) config(ctx context.Context, args []string, stdin io.Reader,
 		values []string
 	}{{"--default-addr-pool", lf.pools}, {"--host-network", lf.hostNetworks}} {
 		for _, v := range f.values {
-			if err := analyzer.CheckCIDR(v); err != nil {
+			if err := config.CheckCIDR(v); err != nil {
 				return cfg, fmt.Errorf("%s: %w", f.name, err)
 			}
 		}
@@ -138,14 +139,14 @@ func isScriptInput(name string, overlay map[string][]byte) bool {
 // working directory upwards (nil when there is none).
 //
 // Without --config, the file is looked up from the working directory to the
-// repository root (analyzer.FindConfig); a file found there must itself
+// repository root (config.Find); a file found there must itself
 // resolve inside the repository (a committed .swarmlint.yaml that links
 // elsewhere is refused), and so must every path it names.
-func (lf *lintFlags) loadConfigFile(stderr io.Writer) (*analyzer.Config, error) {
+func (lf *lintFlags) loadConfigFile(stderr io.Writer) (*config.Config, error) {
 	path := lf.configFile
 	if path == "" {
 		var skipped string
-		path, skipped = analyzer.FindConfig(".")
+		path, skipped = config.Find(".")
 		if skipped != "" {
 			fmt.Fprintf(stderr, "swarmlint: not reading %s: it or its directory belongs to another user (name it with --config to use it)\n", skipped)
 		}
@@ -165,12 +166,12 @@ func (lf *lintFlags) loadConfigFile(stderr io.Writer) (*analyzer.Config, error) 
 			return nil, fmt.Errorf("--config: %w", err)
 		}
 	}
-	return analyzer.LoadConfig(path)
+	return config.Load(path)
 }
 
 // applyConfigRules takes the configuration's rule selection, severities,
 // policies, parameters and ignores; a flag given on the command line wins.
-func applyConfigRules(cfg *lint.Config, fc *analyzer.Config) error {
+func applyConfigRules(cfg *lint.Config, fc *config.Config) error {
 	if fc == nil {
 		return nil
 	}
@@ -205,13 +206,13 @@ func applyConfigRules(cfg *lint.Config, fc *analyzer.Config) error {
 type configuredSwarm struct {
 	name    string // "" for the one swarm of a configuration without swarms:
 	index   int    // in swarms:, -1 for the top level
-	stacks  []analyzer.ConfigStack
+	stacks  []config.Stack
 	scripts []string
 }
 
 // configuredSwarms lists the configuration's swarms: each swarms: entry,
 // or the top-level stacks: and scripts: as one swarm.
-func configuredSwarms(fc *analyzer.Config) []configuredSwarm {
+func configuredSwarms(fc *config.Config) []configuredSwarm {
 	if fc == nil {
 		return nil
 	}
@@ -230,7 +231,7 @@ func configuredSwarms(fc *analyzer.Config) []configuredSwarm {
 
 // facts are the swarm facts of one swarm: a flag wins over the swarm's
 // configuration entry, which wins over the configuration's top level.
-func (lf *lintFlags) facts(fc *analyzer.Config, index int) lint.Swarm {
+func (lf *lintFlags) facts(fc *config.Config, index int) lint.Swarm {
 	sw := lint.Swarm{Settings: analyzer.Settings{NodeCount: lf.nodeCount, DefaultAddrPools: lf.pools, MaskLength: lf.maskLength,
 		UnderlayMTU: lf.underlayMTU, HostNetworks: lf.hostNetworks}}
 	sw.Inventory = slices.Clone(lf.inventory)
@@ -239,26 +240,26 @@ func (lf *lintFlags) facts(fc *analyzer.Config, index int) lint.Swarm {
 		return sw
 	}
 	var layers []struct {
-		swarm   analyzer.ConfigSwarm
-		cluster analyzer.ConfigCluster
+		swarm   config.Swarm
+		cluster config.Cluster
 		daemon  string
 		initAt  *analyzer.TextAt
 	}
 	if index >= 0 && index < len(fc.Swarms) {
 		e := fc.Swarms[index]
 		layers = append(layers, struct {
-			swarm   analyzer.ConfigSwarm
-			cluster analyzer.ConfigCluster
+			swarm   config.Swarm
+			cluster config.Cluster
 			daemon  string
 			initAt  *analyzer.TextAt
-		}{e.Swarm, e.Cluster, e.DaemonJSON, analyzer.ConfigSwarmInitAt(fc, index)})
+		}{e.Swarm, e.Cluster, e.DaemonJSON, config.SwarmInitAt(fc, index)})
 	}
 	layers = append(layers, struct {
-		swarm   analyzer.ConfigSwarm
-		cluster analyzer.ConfigCluster
+		swarm   config.Swarm
+		cluster config.Cluster
 		daemon  string
 		initAt  *analyzer.TextAt
-	}{fc.Swarm, fc.Cluster, fc.DaemonJSON, analyzer.ConfigInitAt(fc)})
+	}{fc.Swarm, fc.Cluster, fc.DaemonJSON, config.InitAt(fc)})
 	st := &sw.Settings
 	hostNets := slices.Clone(st.HostNetworks)
 	var cfgHostNets, cfgInventory []string
@@ -353,7 +354,7 @@ func withScripts(sw lint.Swarm, scripts ...[]string) lint.Swarm {
 
 // swarms groups the inputs into swarms (see config) and returns the files
 // named on the command line when the run is about them.
-func (lf *lintFlags) swarms(fc *analyzer.Config, stackArgs, scriptArgs []string) (swarms []lint.Swarm, entries []int, focus []string, err error) {
+func (lf *lintFlags) swarms(fc *config.Config, stackArgs, scriptArgs []string) (swarms []lint.Swarm, entries []int, focus []string, err error) {
 	swarms, entries, focus, err = lf.group(fc, stackArgs, scriptArgs)
 	if !lf.changed {
 		focus = nil
@@ -363,7 +364,7 @@ func (lf *lintFlags) swarms(fc *analyzer.Config, stackArgs, scriptArgs []string)
 
 // group is swarms' work; entries are the swarms: index of each swarm (-1
 // for a swarm that is no swarms: entry).
-func (lf *lintFlags) group(fc *analyzer.Config, stackArgs, scriptArgs []string) ([]lint.Swarm, []int, []string, error) {
+func (lf *lintFlags) group(fc *config.Config, stackArgs, scriptArgs []string) ([]lint.Swarm, []int, []string, error) {
 	configured := configuredSwarms(fc)
 	if lf.swarmName != "" {
 		var names []string
@@ -379,7 +380,7 @@ func (lf *lintFlags) group(fc *analyzer.Config, stackArgs, scriptArgs []string) 
 		}
 		configured = kept
 	}
-	cfgName := analyzer.ConfigFileName
+	cfgName := config.FileName
 	topScripts := []string(nil)
 	if fc != nil {
 		cfgName = lint.DisplayPath(fc.File)
@@ -399,7 +400,6 @@ func (lf *lintFlags) group(fc *analyzer.Config, stackArgs, scriptArgs []string) 
 		sw := withScripts(lf.facts(fc, c.index), c.scripts, flagScripts)
 		sw.Name = c.name
 		for _, s := range c.stacks {
-			//lint:ignore S1016 a literal keeps the configuration's type and the analyzer's free to differ
 			sw.Stacks = append(sw.Stacks, analyzer.StackInput{Name: s.Name, Files: s.Files})
 		}
 		sw.Mode = describe(c, len(sw.Stacks))

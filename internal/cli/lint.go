@@ -15,11 +15,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/swarmlint/swarmlint/analyzer"
 	"github.com/swarmlint/swarmlint/analyzer/script"
 	"github.com/swarmlint/swarmlint/internal/live"
 	"github.com/swarmlint/swarmlint/internal/safeio"
 	"github.com/swarmlint/swarmlint/lint"
+	"github.com/swarmlint/swarmlint/lint/config"
 	"github.com/swarmlint/swarmlint/report"
 )
 
@@ -104,7 +104,7 @@ func (lf *lintFlags) register(c *cobra.Command) {
 	f.BoolVar(&lf.live, "live", false, "read the running swarm over the Docker Engine API (read-only) and lint the stacks against it: the engine the docker CLI would use (DOCKER_HOST, DOCKER_CONTEXT or the current context, DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, ssh://), unless --docker-host or the config's cluster.docker_host names one; exit 2 when it cannot be read")
 	f.StringVar(&lf.dockerHost, "docker-host", "", "read the swarm of the engine at `URL` (unix://, tcp://, ssh://user@host); implies --live")
 	f.DurationVar(&lf.liveTimeout, "live-timeout", live.DefaultTimeout, "give up reading the live swarm after this long")
-	f.StringVar(&lf.configFile, "config", "", "read `FILE` instead of the "+analyzer.ConfigFileName+" (or .swarmlint.yml) found from the working directory up to the repository root")
+	f.StringVar(&lf.configFile, "config", "", "read `FILE` instead of the "+config.FileName+" (or .swarmlint.yml) found from the working directory up to the repository root")
 	f.BoolVar(&lf.sameSwarm, "same-swarm", false, "check the file arguments against each other as stacks of one swarm (default: each file is an independent stack)")
 	f.BoolVar(&lf.changed, "changed", false, "the file arguments are what a change touches (the pre-commit hook): report the problems in them and those they cause in the other files of their swarm, not the problems those files had before")
 	f.StringVar(&lf.swarmName, "swarm", "", "lint only the configured swarm `NAME` (an entry of the configuration's swarms:)")
@@ -162,7 +162,7 @@ func (lf *lintFlags) checkSettings() error {
 			}
 		}
 	}
-	if err := analyzer.CheckUnderlayMTU(lf.underlayMTU); err != nil {
+	if err := config.CheckUnderlayMTU(lf.underlayMTU); err != nil {
 		return fmt.Errorf("--underlay-mtu: %w", err)
 	}
 	if lf.nodeCount < 0 {

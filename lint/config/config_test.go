@@ -1,4 +1,4 @@
-package analyzer
+package config
 
 import (
 	"encoding/json"
@@ -28,7 +28,7 @@ ignore:
     reason: the database port is firewalled at the edge
     expires: 2027-01-31
 `
-	cfg, err := ParseConfig("cfg/.swarmlint.yaml", []byte(good))
+	cfg, err := Parse("cfg/.swarmlint.yaml", []byte(good))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ ignore:
 		{"daemon_json: /etc/docker/daemon.json\n", `c.yaml:1:14: invalid configuration: daemon_json: "/etc/docker/daemon.json" is outside`},
 		{"cluster:\n  inventory: [/etc/hostname]\n", `c.yaml:2:15: invalid configuration: inventory: "/etc/hostname" is outside`},
 	} {
-		_, err := ParseConfig("c.yaml", []byte(tc.src))
+		_, err := Parse("c.yaml", []byte(tc.src))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%q: got %v, want prefix %q", tc.src, err, tc.want)
 		}
@@ -78,7 +78,7 @@ ignore:
 // lone ---) is an empty configuration, not an error.
 func TestParseConfigEmpty(t *testing.T) {
 	for _, src := range []string{"", "# nothing yet\n# really\n", "---\n", "--- # c\n...\n"} {
-		cfg, err := ParseConfig("c.yaml", []byte(src))
+		cfg, err := Parse("c.yaml", []byte(src))
 		if err != nil || len(cfg.Stacks) != 0 || cfg.Rules.Enable != nil {
 			t.Errorf("%q: %+v, %v", src, cfg, err)
 		}
@@ -88,7 +88,7 @@ func TestParseConfigEmpty(t *testing.T) {
 // TestConfigSchemaCoversConfig keeps docs/config.schema.json in step with the
 // Config type: every yaml key is a schema property and vice versa.
 func TestConfigSchemaCoversConfig(t *testing.T) {
-	b, err := os.ReadFile("../docs/config.schema.json")
+	b, err := os.ReadFile("../../docs/config.schema.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestConfigSchemaCoversConfig(t *testing.T) {
 // keys accept exactly what the top-level ones accept (ranges, patterns):
 // only the descriptions may differ.
 func TestConfigSchemaSwarmsConstraints(t *testing.T) {
-	b, err := os.ReadFile("../docs/config.schema.json")
+	b, err := os.ReadFile("../../docs/config.schema.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,9 @@
-package analyzer
+// Package config reads .swarmlint.yaml: it finds the file (Find), parses
+// and validates it with positions (Load, Parse), confines the paths it names
+// to the repository, and says where its swarm.init values are (InitAt), for
+// the CLI and lint layer to turn into analyzer and lint inputs. The analyzer
+// never reads the configuration.
+package config
 
 import (
 	"bytes"
@@ -12,31 +17,32 @@ import (
 	"strings"
 	"time"
 
+	"github.com/swarmlint/swarmlint/analyzer"
 	"github.com/swarmlint/swarmlint/internal/safeio"
 
 	"go.yaml.in/yaml/v4"
 )
 
-// ConfigFileName is the configuration file looked up from the working
-// directory up to the repository root (FindConfig).
-const ConfigFileName = ".swarmlint.yaml"
+// FileName is the configuration file looked up from the working
+// directory up to the repository root (Find).
+const FileName = ".swarmlint.yaml"
 
-// ConfigFileNames are the names the configuration file may have, in the
+// FileNames are the names the configuration file may have, in the
 // order they are looked for in one directory.
-var ConfigFileNames = []string{ConfigFileName, ".swarmlint.yml"}
+var FileNames = []string{FileName, ".swarmlint.yml"}
 
 // Config is .swarmlint.yaml (schema: docs/config.schema.json).
 type Config struct {
 	// Rules selects rules and overrides their severity.
-	Rules ConfigRules `yaml:"rules" json:"rules"`
+	Rules Rules `yaml:"rules" json:"rules"`
 	// Swarm holds the swarm init flags.
-	Swarm ConfigSwarm `yaml:"swarm" json:"swarm"`
+	Swarm Swarm `yaml:"swarm" json:"swarm"`
 	// Cluster holds facts about the cluster the files cannot give.
-	Cluster ConfigCluster `yaml:"cluster" json:"cluster"`
+	Cluster Cluster `yaml:"cluster" json:"cluster"`
 	// Stacks groups files into stacks merged in order.
-	Stacks []ConfigStack `yaml:"stacks" json:"stacks"`
+	Stacks []Stack `yaml:"stacks" json:"stacks"`
 	// Ignore suppresses findings, each with a mandatory reason.
-	Ignore []ConfigIgnore `yaml:"ignore" json:"ignore"`
+	Ignore []Ignore `yaml:"ignore" json:"ignore"`
 	// Scripts are bootstrap shell scripts linted with the stacks.
 	Scripts []string `yaml:"scripts" json:"scripts"`
 	// DaemonJSON is a daemon.json file (SWL508).
@@ -47,7 +53,7 @@ type Config struct {
 	// that does not set them. Not together with top-level stacks: or
 	// scripts: (those describe the one swarm of a configuration without
 	// swarms:).
-	Swarms []ConfigSwarmEntry `yaml:"swarms" json:"swarms"`
+	Swarms []SwarmEntry `yaml:"swarms" json:"swarms"`
 	// Policies are directories of custom Rego rules.
 	Policies []string `yaml:"policies" json:"policies"`
 	// Params is data.swarmlint.params for rules.
@@ -59,15 +65,15 @@ type Config struct {
 	Root safeio.Root `yaml:"-" json:"-"`
 }
 
-// ConfigRules is the rules: section.
-type ConfigRules struct {
+// Rules is the rules: section.
+type Rules struct {
 	Enable   []string          `yaml:"enable" json:"enable"`
 	Disable  []string          `yaml:"disable" json:"disable"`
 	Severity map[string]string `yaml:"severity" json:"severity"`
 }
 
-// ConfigSwarm is the swarm: section.
-type ConfigSwarm struct {
+// Swarm is the swarm: section.
+type Swarm struct {
 	// Init is a `docker swarm init ...` command line.
 	Init             string   `yaml:"init" json:"init"`
 	DefaultAddrPools []string `yaml:"default_addr_pools" json:"default_addr_pools"`
@@ -75,8 +81,8 @@ type ConfigSwarm struct {
 	DataPathPort     int      `yaml:"data_path_port" json:"data_path_port"`
 }
 
-// ConfigCluster is the cluster: section.
-type ConfigCluster struct {
+// Cluster is the cluster: section.
+type Cluster struct {
 	Nodes          int      `yaml:"nodes" json:"nodes"`
 	HostNetworks   []string `yaml:"host_networks" json:"host_networks"`
 	UnderlayMTU    int      `yaml:"underlay_mtu" json:"underlay_mtu"`
@@ -89,24 +95,24 @@ type ConfigCluster struct {
 	DockerHost string `yaml:"docker_host" json:"docker_host"`
 }
 
-// ConfigStack is one stacks: entry.
-type ConfigStack struct {
+// Stack is one stacks: entry.
+type Stack struct {
 	Name  string   `yaml:"name" json:"name"`
 	Files []string `yaml:"files" json:"files"`
 }
 
-// ConfigSwarmEntry is one swarms: entry.
-type ConfigSwarmEntry struct {
-	Name       string        `yaml:"name" json:"name"`
-	Swarm      ConfigSwarm   `yaml:"swarm" json:"swarm"`
-	Cluster    ConfigCluster `yaml:"cluster" json:"cluster"`
-	Stacks     []ConfigStack `yaml:"stacks" json:"stacks"`
-	Scripts    []string      `yaml:"scripts" json:"scripts"`
-	DaemonJSON string        `yaml:"daemon_json" json:"daemon_json"`
+// SwarmEntry is one swarms: entry.
+type SwarmEntry struct {
+	Name       string   `yaml:"name" json:"name"`
+	Swarm      Swarm    `yaml:"swarm" json:"swarm"`
+	Cluster    Cluster  `yaml:"cluster" json:"cluster"`
+	Stacks     []Stack  `yaml:"stacks" json:"stacks"`
+	Scripts    []string `yaml:"scripts" json:"scripts"`
+	DaemonJSON string   `yaml:"daemon_json" json:"daemon_json"`
 }
 
-// ConfigIgnore is one ignores: entry.
-type ConfigIgnore struct {
+// Ignore is one ignores: entry.
+type Ignore struct {
 	Rule    string `yaml:"rule" json:"rule"`
 	Path    string `yaml:"path" json:"path"` // a glob over file paths; "" = every file
 	Reason  string `yaml:"reason" json:"reason"`
@@ -114,22 +120,22 @@ type ConfigIgnore struct {
 	Line    int    `yaml:"-" json:"-"`
 }
 
-// FindConfig looks for .swarmlint.yaml (or .swarmlint.yml) from dir upwards, the way git looks
+// Find looks for .swarmlint.yaml (or .swarmlint.yml) from dir upwards, the way git looks
 // for .git: it stops at the repository root (the directory holding .git),
 // so a parent directory's configuration never applies to a clone, and it
 // never reads a directory owned by another user (git's safe.directory
 // rule), nor a configuration file owned by another user, so a configuration
 // planted in a shared directory such as /tmp never applies either. skipped names a configuration left alone for that
 // second reason ("" when none), for a note.
-func FindConfig(dir string) (path, skipped string) {
+func Find(dir string) (path, skipped string) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return "", ""
 	}
 	for {
-		p := filepath.Join(abs, ConfigFileNames[0])
+		p := filepath.Join(abs, FileNames[0])
 		_, statErr := os.Lstat(p)
-		for _, name := range ConfigFileNames[1:] {
+		for _, name := range FileNames[1:] {
 			if statErr != nil {
 				p = filepath.Join(abs, name)
 				_, statErr = os.Lstat(p)
@@ -162,24 +168,24 @@ func FindConfig(dir string) (path, skipped string) {
 
 var dateRe = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
-// LoadConfig reads and validates a configuration file: unknown keys and bad
+// Load reads and validates a configuration file: unknown keys and bad
 // values are errors naming file:line:col.
 //
 // Every path in it (stacks, scripts, policies, daemon_json, inventory) is
 // relative to the file and must resolve inside the repository that holds
 // the file (RepoRoot), symbolic links included: a configuration from a pull
 // request cannot make swarmlint read /etc/shadow or a policy from elsewhere.
-func LoadConfig(path string) (*Config, error) {
-	src, err := ReadInput(path, safeio.MaxConfigSize)
+func Load(path string) (*Config, error) {
+	src, err := analyzer.ReadInput(path, safeio.MaxConfigSize)
 	if err != nil {
 		return nil, err
 	}
-	return ParseConfig(path, src)
+	return Parse(path, src)
 }
 
-// ParseConfig parses configuration bytes. Paths are confined to the
-// repository holding path (see LoadConfig).
-func ParseConfig(path string, src []byte) (*Config, error) {
+// Parse parses configuration bytes. Paths are confined to the
+// repository holding path (see Load).
+func Parse(path string, src []byte) (*Config, error) {
 	cfg := &Config{File: path}
 	dec0 := yaml.NewDecoder(bytes.NewReader(src))
 	var doc yaml.Node
@@ -187,7 +193,7 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 		if errors.Is(err, io.EOF) {
 			return cfg, nil // empty, or only comments
 		}
-		return nil, yamlError(path, err)
+		return nil, analyzer.YAMLError(path, err)
 	}
 	var extra yaml.Node
 	if err := dec0.Decode(&extra); err == nil {
@@ -195,11 +201,11 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 		if len(extra.Content) > 0 {
 			line, col = extra.Content[0].Line, extra.Content[0].Column
 		}
-		return nil, &InputError{File: path, Line: line, Col: col, Msg: "invalid configuration: a second YAML document; the configuration is one document (remove the extra ---)"}
+		return nil, &analyzer.InputError{File: path, Line: line, Col: col, Msg: "invalid configuration: a second YAML document; the configuration is one document (remove the extra ---)"}
 	} else if !errors.Is(err, io.EOF) {
-		return nil, yamlError(path, err)
+		return nil, analyzer.YAMLError(path, err)
 	}
-	root := deref(&doc)
+	root := analyzer.Deref(&doc)
 	if root == nil || root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return cfg, nil // only comments, or `---` alone
 	}
@@ -211,12 +217,12 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 		if root != nil {
 			line, col = root.Line, root.Column
 		}
-		return nil, &InputError{File: path, Line: line, Col: col, Msg: "configuration must be a mapping (rules:, swarm:, cluster:, stacks:, ignore:, policies:, params:)"}
+		return nil, &analyzer.InputError{File: path, Line: line, Col: col, Msg: "configuration must be a mapping (rules:, swarm:, cluster:, stacks:, ignore:, policies:, params:)"}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil {
-		ie := yamlError(path, err).(*InputError)
+		ie := analyzer.YAMLError(path, err).(*analyzer.InputError)
 		ie.Msg = strings.TrimPrefix(ie.Msg, "invalid YAML: ")
 		if m := unknownFieldRe.FindStringSubmatch(ie.Msg); m != nil {
 			section := strings.ToLower(strings.TrimPrefix(m[2], "Config"))
@@ -232,22 +238,22 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 		return nil, ie
 	}
 	cfg.File = path
-	d := NewDoc(path, src, &doc)
+	d := analyzer.NewDoc(path, src, &doc)
 	bad := func(p []any, format string, args ...any) error {
-		r, _ := Locate([]*Doc{d}, p)
-		return &InputError{File: path, Line: r.StartLine, Col: r.StartCol, Msg: "invalid configuration: " + fmt.Sprintf(format, args...)}
+		r, _ := analyzer.Locate([]*analyzer.Doc{d}, p)
+		return &analyzer.InputError{File: path, Line: r.StartLine, Col: r.StartCol, Msg: "invalid configuration: " + fmt.Sprintf(format, args...)}
 	}
 	// badValue points at a scalar value rather than its key
 	badValue := func(p []any, format string, args ...any) error {
-		err := bad(p, format, args...).(*InputError)
-		if m := d.resolve(p); m.depth == len(p) && m.value != nil && m.value.Kind == yaml.ScalarNode {
-			err.Line, err.Col = m.value.Line, m.value.Column
+		err := bad(p, format, args...).(*analyzer.InputError)
+		if v := d.Value(p); v != nil && v.Kind == yaml.ScalarNode {
+			err.Line, err.Col = v.Line, v.Column
 		}
 		return err
 	}
 	for i := range cfg.Ignore {
 		ig := &cfg.Ignore[i]
-		r, _ := Locate([]*Doc{d}, []any{"ignore", i})
+		r, _ := analyzer.Locate([]*analyzer.Doc{d}, []any{"ignore", i})
 		ig.Line = r.StartLine
 		if strings.TrimSpace(ig.Rule) == "" {
 			return nil, bad([]any{"ignore", i}, "ignore entry needs a rule")
@@ -281,7 +287,7 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 	}
 	// checkFacts validates the swarm: and cluster: sections at prefix (the
 	// top level, or a swarms: entry).
-	checkFacts := func(prefix []any, sw ConfigSwarm, cl ConfigCluster) error {
+	checkFacts := func(prefix []any, sw Swarm, cl Cluster) error {
 		at := func(p ...any) []any { return append(append([]any{}, prefix...), p...) }
 		if n := cl.Nodes; n < 0 {
 			return bad(at("cluster", "nodes"), "nodes must be positive")
@@ -450,9 +456,9 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 
 // pathAt is the path as the configuration writes it at p (for messages),
 // or file when it cannot be found.
-func pathAt(d *Doc, p []any, file string) string {
-	if m := d.resolve(p); m.depth == len(p) && m.value != nil && m.value.Kind == yaml.ScalarNode {
-		return m.value.Value
+func pathAt(d *analyzer.Doc, p []any, file string) string {
+	if v := d.Value(p); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value
 	}
 	return file
 }
@@ -473,11 +479,11 @@ func CheckUnderlayMTU(n int) error {
 // encoded), and .inf or .nan, which params cannot hold (JSON has neither).
 func checkConfigNodes(path string, root *yaml.Node) error {
 	if n := safeio.ExpandedSize(root, maxConfigExpansion); n > maxConfigExpansion {
-		return &InputError{File: path, Line: root.Line, Col: root.Column,
+		return &analyzer.InputError{File: path, Line: root.Line, Col: root.Column,
 			Msg: fmt.Sprintf("invalid configuration: its aliases expand to more than %s (the file may be at most %s)", safeio.Bytes(maxConfigExpansion), safeio.Bytes(safeio.MaxConfigSize))}
 	}
 	if n := safeio.NonFinite(root); n != nil {
-		return &InputError{File: path, Line: n.Line, Col: n.Column,
+		return &analyzer.InputError{File: path, Line: n.Line, Col: n.Column,
 			Msg: fmt.Sprintf("invalid configuration: %s is not a number a parameter can hold (JSON has no infinity or NaN); quote it if it is text", n.Value)}
 	}
 	return nil
@@ -506,7 +512,7 @@ func keyColumn(src []byte, line int) int {
 }
 
 // Active reports whether an ignore entry still applies on day now.
-func (ig ConfigIgnore) Active(now time.Time) bool {
+func (ig Ignore) Active(now time.Time) bool {
 	if ig.Expires == "" {
 		return true
 	}
@@ -518,7 +524,7 @@ func (ig ConfigIgnore) Active(now time.Time) bool {
 }
 
 // Matches reports whether an ignore entry covers a finding of rule in file.
-func (ig ConfigIgnore) Matches(rule, file string) bool {
+func (ig Ignore) Matches(rule, file string) bool {
 	if !strings.EqualFold(ig.Rule, rule) && !(strings.HasSuffix(ig.Rule, "*") && strings.HasPrefix(strings.ToUpper(rule), strings.ToUpper(strings.TrimSuffix(ig.Rule, "*")))) {
 		return false
 	}
