@@ -7,18 +7,31 @@ import (
 	"testing"
 )
 
-// loadAddressingStack builds the model of one stack file named "app" with settings.
-func loadAddressingStack(t *testing.T, yml string, s Settings) *Model {
+// loadStack writes the files ({name, content}) to a temp dir and loads
+// them, in order, as one stack with the other options of opts.
+func loadStack(t *testing.T, stack string, opts Options, files ...[2]string) *Analysis {
 	t.Helper()
-	file := filepath.Join(t.TempDir(), "stack.yml")
-	if err := os.WriteFile(file, []byte(yml), 0o644); err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	var paths []string
+	for _, f := range files {
+		p := filepath.Join(dir, f[0])
+		if err := os.WriteFile(p, []byte(f[1]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
 	}
-	a, err := Load(context.Background(), Options{Stacks: []StackInput{{Name: "app", Files: []string{file}}}, Settings: s})
+	opts.Stacks = []StackInput{{Name: stack, Files: paths}}
+	a, err := Load(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a.Model
+	return a
+}
+
+// loadAddressingStack builds the model of one stack file named "app" with settings.
+func loadAddressingStack(t *testing.T, yml string, s Settings) *Model {
+	t.Helper()
+	return loadStack(t, "app", Options{Settings: s}, [2]string{"stack.yml", yml}).Model
 }
 
 func subnetOf(t *testing.T, m *Model, id string) string {
@@ -30,36 +43,16 @@ func subnetOf(t *testing.T, m *Model, id string) string {
 	return n.Subnet
 }
 
-// loadFiles writes the files to a temp dir and loads them as one stack.
+// loadFiles loads the files as one stack named "ledger".
 func loadFiles(t *testing.T, env map[string]string, files ...[2]string) *Analysis {
 	t.Helper()
-	dir := t.TempDir()
-	var paths []string
-	for _, f := range files {
-		p := filepath.Join(dir, f[0])
-		if err := os.WriteFile(p, []byte(f[1]), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
-	a, err := Load(context.Background(), Options{Stacks: []StackInput{{Name: "ledger", Files: paths}}, Env: env})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
+	return loadStack(t, "ledger", Options{Env: env}, files...)
 }
 
+// loadText builds the model of one stack file named "s".
 func loadText(t *testing.T, text string, env map[string]string) *Model {
 	t.Helper()
-	file := filepath.Join(t.TempDir(), "stack.yml")
-	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	a, err := Load(context.Background(), Options{Stacks: []StackInput{{Name: "s", Files: []string{file}}}, Env: env})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a.Model
+	return loadStack(t, "s", Options{Env: env}, [2]string{"stack.yml", text}).Model
 }
 
 const deployBase = `version: "3.8"

@@ -139,15 +139,11 @@ type Interface struct {
 // ProbeInterfaces lists the interfaces inside a running task container of
 // service (one built from the probe image), via `docker exec ... /probe ifaces`.
 func ProbeInterfaces(service string) ([]Interface, error) {
-	ids, err := dockerOut("ps", "-q", "--filter", "label=com.docker.swarm.service.name="+service)
+	id, err := taskContainer(service)
 	if err != nil {
 		return nil, err
 	}
-	f := strings.Fields(ids)
-	if len(f) == 0 {
-		return nil, fmt.Errorf("no running container for service %s", service)
-	}
-	out, err := dockerOut("exec", f[0], "/probe", "ifaces")
+	out, err := dockerOut("exec", id, "/probe", "ifaces")
 	if err != nil {
 		return nil, err
 	}
@@ -159,17 +155,26 @@ func ProbeInterfaces(service string) ([]Interface, error) {
 // (one built from the probe image), via `docker exec ... /probe resolve`:
 // what the swarm's embedded DNS answers that task.
 func ProbeResolve(service, name string) ([]string, error) {
-	ids, err := dockerOut("ps", "-q", "--filter", "label=com.docker.swarm.service.name="+service)
+	id, err := taskContainer(service)
 	if err != nil {
 		return nil, err
 	}
-	f := strings.Fields(ids)
-	if len(f) == 0 {
-		return nil, fmt.Errorf("no running container for service %s", service)
-	}
-	out, err := docker(nil, "exec", f[0], "/probe", "resolve", name)
+	out, err := docker(nil, "exec", id, "/probe", "resolve", name)
 	if err != nil {
 		return nil, fmt.Errorf("%s cannot resolve %s: %v: %s", service, name, err, strings.TrimSpace(out))
 	}
 	return strings.Fields(out), nil
+}
+
+// taskContainer is the id of a running task container of service.
+func taskContainer(service string) (string, error) {
+	ids, err := dockerOut("ps", "-q", "--filter", "label=com.docker.swarm.service.name="+service)
+	if err != nil {
+		return "", err
+	}
+	f := strings.Fields(ids)
+	if len(f) == 0 {
+		return "", fmt.Errorf("no running container for service %s", service)
+	}
+	return f[0], nil
 }
