@@ -142,16 +142,19 @@ func (a *Analysis) edit(r EditRequest) (*Doc, []textEdit, error) {
 	// for a key to add, the last file that writes its parent.
 	var found, parent *Doc
 	var w, pw walk
+	merged := false
 	for i := len(docs) - 1; i >= 0; i-- {
 		d := docs[i]
 		if d == nil || d.Root == nil {
 			continue
 		}
 		if found == nil {
-			if x := d.walk(path); x.complete {
+			x := d.walk(path)
+			if x.complete {
 				found, w = d, x
 				break
 			}
+			merged = merged || x.via
 		}
 		if parent == nil {
 			if x := d.walk(path[:len(path)-1]); x.complete {
@@ -190,6 +193,9 @@ func (a *Analysis) edit(r EditRequest) (*Doc, []textEdit, error) {
 		}
 		es, err := parent.addKey(pw, key, r.Value)
 		return parent, es, err
+	}
+	if merged {
+		return nil, nil, noEdit("the element is reached through an alias or a merge key")
 	}
 	return nil, nil, noEdit("the element is not written in the stack's files")
 }
@@ -769,9 +775,13 @@ func renderFlowValue(v any) string {
 
 func renderKey(k string) string { return renderScalar(k, 0) }
 
-// plainSafe matches strings written without quotes that every YAML
-// reader (1.1 and 1.2) reads back as the same string.
-var plainSafe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_./-]*$`)
+// plainSafe matches strings that may be written without quotes, unless
+// yamlNumber matches them too: every YAML reader (1.1 and 1.2) reads them
+// back as the same string (a subnet such as 10.0.1.0/24, a mode, a name).
+var plainSafe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_./-]*$`)
+
+// yamlNumber matches the plain scalars YAML 1.1 or 1.2 reads as numbers.
+var yamlNumber = regexp.MustCompile(`(?i)^[-+]?(0x[0-9a-f_]+|0o?[0-7_]+|0b[01_]+|[0-9][0-9_]*(\.[0-9_]*)?(e[-+]?[0-9]+)?|\.[0-9_]+(e[-+]?[0-9]+)?|\.inf|\.nan)$`)
 
 // yaml11Words are plain scalars YAML 1.1 readers take for booleans or null.
 var yaml11Words = map[string]bool{"y": true, "n": true, "yes": true, "no": true, "on": true, "off": true,
@@ -798,7 +808,7 @@ func renderScalar(v any, style yaml.Style) string {
 			return "'" + strings.ReplaceAll(x, "'", "''") + "'"
 		case style&yaml.DoubleQuotedStyle != 0:
 			return doubleQuote(x)
-		case plainSafe.MatchString(x) && !yaml11Words[strings.ToLower(x)]:
+		case plainSafe.MatchString(x) && !yamlNumber.MatchString(x) && !yaml11Words[strings.ToLower(x)]:
 			return x
 		}
 		return doubleQuote(x)

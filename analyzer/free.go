@@ -12,13 +12,14 @@ import (
 // swarm), no host network and neither docker0 nor docker_gwbridge, and
 // beyond the last subnet the pools hand out to networks without one, so
 // that no later network is given it (docs/swarm-behaviour.md#pool-allocation-order).
-// ok is false when the pools have no such subnet.
-func (m *Model) FreeSubnet(id string, bits int) (netip.Prefix, bool) {
+// taken are subnets to avoid besides (those given to other networks by
+// fixes of the same run). ok is false when the pools have no such subnet.
+func (m *Model) FreeSubnet(id string, bits int, taken []netip.Prefix) (netip.Prefix, bool) {
 	if bits < 1 || bits > 30 {
 		return netip.Prefix{}, false
 	}
 	pools := effectivePools(slices.Clone(m.Swarm.DefaultAddrPools))
-	var avoid []netip.Prefix
+	avoid := slices.Clone(taken)
 	add := func(s string) {
 		if p, err := netip.ParsePrefix(s); err == nil && p.Addr().Is4() {
 			avoid = append(avoid, p.Masked())

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"sort"
 	"strings"
@@ -17,7 +18,7 @@ import (
 // fixesOf turns the fixes a rule returned into byte edits. A fix whose
 // edits cannot be made (see analyzer.Analysis.Edits) is left out: the
 // finding is still reported, without it.
-func fixesOf(a *analyzer.Analysis, raw []rules.RawFix) []report.Fix {
+func fixesOf(a *analyzer.Analysis, raw []rules.RawFix, subnets *subnetChoices) []report.Fix {
 	var out []report.Fix
 	for _, rf := range raw {
 		desc := rf.Description
@@ -26,7 +27,7 @@ func fixesOf(a *analyzer.Analysis, raw []rules.RawFix) []report.Fix {
 		for _, e := range rf.Edits {
 			req := analyzer.EditRequest{Op: e.Op, Ref: analyzer.RefFromMap(e.Ref), Sub: e.Sub, Value: e.Value, Text: e.Text}
 			if e.Op == "subnet" {
-				pfx, found := a.Model.FreeSubnet(e.Network, e.PrefixLength)
+				pfx, found := subnets.choose(a.Model, e.Network, e.PrefixLength)
 				if !found {
 					ok = false
 					break
@@ -51,6 +52,31 @@ func fixesOf(a *analyzer.Analysis, raw []rules.RawFix) []report.Fix {
 		out = append(out, fx)
 	}
 	return out
+}
+
+// subnetChoices are the subnets the fixes of one evaluation give networks:
+// two findings about one network offer the same subnet, two networks get
+// different ones.
+type subnetChoices struct {
+	byNetwork map[string]netip.Prefix
+	taken     []netip.Prefix
+}
+
+func (c *subnetChoices) choose(m *analyzer.Model, id string, bits int) (netip.Prefix, bool) {
+	key := fmt.Sprintf("%s/%d", id, bits)
+	if p, ok := c.byNetwork[key]; ok {
+		return p, true
+	}
+	p, ok := m.FreeSubnet(id, bits, c.taken)
+	if !ok {
+		return p, false
+	}
+	if c.byNetwork == nil {
+		c.byNetwork = map[string]netip.Prefix{}
+	}
+	c.byNetwork[key] = p
+	c.taken = append(c.taken, p)
+	return p, true
 }
 
 // Applied is what ApplyFixes did to one file.

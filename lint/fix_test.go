@@ -37,6 +37,7 @@ func TestFixFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	offered := map[string]bool{} // rules whose fixtures got a fix
 	for _, d := range dirs {
 		id, ok := linttest.RuleID(d.Name())
 		if !d.IsDir() || !ok {
@@ -49,7 +50,9 @@ func TestFixFixtures(t *testing.T) {
 		}
 		for _, fx := range fixtures {
 			t.Run(d.Name()+"/"+fx.Name, func(t *testing.T) {
-				checkFix(t, ctx, eng, fx)
+				if checkFix(t, ctx, eng, fx) {
+					offered[id] = true
+				}
 			})
 		}
 		// every .fixed file belongs to a fixture file
@@ -62,9 +65,21 @@ func TestFixFixtures(t *testing.T) {
 			}
 		}
 	}
+	// A rule's METADATA documents its fix (custom.fix) exactly when its
+	// findings offer one.
+	for _, r := range eng.Catalog() {
+		switch {
+		case r.Directive:
+		case r.Fix != nil && !offered[r.ID]:
+			t.Errorf("%s: METADATA custom.fix documents a fix, but no finding on its fixtures offers one", r.ID)
+		case r.Fix == nil && offered[r.ID]:
+			t.Errorf("%s: its findings offer a fix; document it in METADATA custom.fix (description, safe)", r.ID)
+		}
+	}
 }
 
-func checkFix(t *testing.T, ctx context.Context, eng *rules.Engine, fx linttest.Fixture) {
+// checkFix checks one fixture and reports whether a finding offered a fix.
+func checkFix(t *testing.T, ctx context.Context, eng *rules.Engine, fx linttest.Fixture) bool {
 	cfg, _, params, err := fx.Config()
 	if err != nil {
 		t.Fatal(err)
@@ -77,6 +92,15 @@ func checkFix(t *testing.T, ctx context.Context, eng *rules.Engine, fx linttest.
 	fr, err := lint.FixRun(ctx, eng, cfg, lint.FixOptions{Unsafe: true}, nil)
 	if err != nil {
 		t.Fatalf("fix: %v", err)
+	}
+	offered := false
+	for _, f := range fr.Before.Findings {
+		offered = offered || len(f.Fixes) > 0
+		for _, c := range f.Fixes {
+			if info := ruleFix(eng, f.RuleID); info != nil && info.Safe != c.Safe {
+				t.Errorf("%s: a fix with safe %v, but METADATA custom.fix says safe: %v", f.RuleID, c.Safe, info.Safe)
+			}
+		}
 	}
 	changed := map[string][]byte{}
 	for _, f := range fr.Files {
@@ -108,7 +132,7 @@ func checkFix(t *testing.T, ctx context.Context, eng *rules.Engine, fx linttest.
 		}
 	}
 	if len(fr.Applied) == 0 {
-		return
+		return offered
 	}
 	// A second lint does not report what was fixed.
 	gone := map[string]bool{}
@@ -133,6 +157,17 @@ func checkFix(t *testing.T, ctx context.Context, eng *rules.Engine, fx linttest.
 	for _, f := range fr2.Files {
 		t.Errorf("fixing %s a second time changed it again:\n%s", f.Name, f.Fixed)
 	}
+	return offered
+}
+
+// ruleFix is a rule's documented fix.
+func ruleFix(eng *rules.Engine, id string) *rules.FixInfo {
+	for _, r := range eng.Catalog() {
+		if r.ID == id {
+			return r.Fix
+		}
+	}
+	return nil
 }
 
 // findingMessage is the message of the fixed finding with that identity.

@@ -199,6 +199,7 @@ func evalSwarm(ctx context.Context, eng *rules.Engine, sel *Selection, cfg Confi
 		res.Notifications = append(res.Notifications, report.Notification{Level: "error", Message: safeio.Shorten(te.Error()), RuleID: te.Rule})
 	}
 	var out []located
+	subnets := &subnetChoices{}
 	for _, rf := range raw {
 		ref := analyzer.RefFromMap(rf.Ref)
 		reg, ok := a.Locate(ref, rf.Sub)
@@ -232,7 +233,7 @@ func evalSwarm(ctx context.Context, eng *rules.Engine, sel *Selection, cfg Confi
 			StartLine: reg.StartLine, StartCol: reg.StartCol, EndLine: reg.EndLine, EndCol: reg.EndCol,
 			Identity: rf.Rule.ID + ":" + file + ":" + stableIdentity(a, ref, rf.Sub)}
 		if len(rf.Fixes) > 0 {
-			f.Fixes = fixesOf(a, rf.Fixes)
+			f.Fixes = fixesOf(a, rf.Fixes, subnets)
 		}
 		if note != "" {
 			f.Related = append(f.Related, report.Location{File: f.File, StartLine: f.StartLine, StartCol: f.StartCol,

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/swarmlint/swarmlint/report"
 	"github.com/swarmlint/swarmlint/rules"
@@ -167,8 +168,41 @@ func suppressedResult() *report.Result {
 	return r
 }
 
+// offset is the byte offset of line:col (1-based, code points) in src.
+func offset(src string, line, col int) int {
+	off := 0
+	for l := 1; l < line; l++ {
+		off += strings.IndexByte(src[off:], '\n') + 1
+	}
+	for c := 1; c < col; c++ {
+		_, size := utf8.DecodeRuneInString(src[off:])
+		off += size
+	}
+	return off
+}
+
+// fixesResult has a safe fix of two edits (a replacement and an insertion
+// after the line's end) and an unsafe fix that deletes a CRLF line.
+func fixesResult() *report.Result {
+	r := sampleResult()
+	r.Findings = []report.Finding{r.Findings[2], r.Findings[5]}
+	edit := func(file, src string, sl, sc, el, ec int, text string) report.Edit {
+		return report.Edit{File: file, StartLine: sl, StartCol: sc, EndLine: el, EndCol: ec,
+			StartOffset: offset(src, sl, sc), EndOffset: offset(src, el, ec), NewText: text}
+	}
+	r.Findings[0].Fixes = []report.Fix{{Description: "publish 80/tcp in host mode (long syntax, mode: host)", Safe: true,
+		Edits: []report.Edit{
+			edit("deploy/stack.yml", stackYML, 9, 9, 9, 16, "target: 80"),
+			edit("deploy/stack.yml", stackYML, 9, 16, 9, 16, "\n        published: 80\n        mode: host"),
+		}}}
+	r.Findings[1].Fixes = []report.Fix{{Description: "remove the image", Safe: false,
+		Edits: []report.Edit{edit("my dir/stack file.yml", spacedYML, 3, 1, 4, 1, "")}}}
+	return r
+}
+
 // cases are the fixtures every golden test renders.
 var cases = map[string]func() *report.Result{
+	"fixes":      fixesResult,
 	"sample":     sampleResult,
 	"clean":      cleanResult,
 	"suppressed": suppressedResult,

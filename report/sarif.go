@@ -138,10 +138,49 @@ func (b *sarifBuilder) result(f Finding, ruleIndex int, title string) *sarif.Res
 		res.WithPartialFingerPrints(fp)
 	}
 	b.addRelated(res, f.Related)
+	for _, fx := range f.Fixes {
+		res.AddFix(b.fix(fx))
+	}
 	if f.Suppression != nil {
 		res.AddSuppression(b.suppression(f, sp))
 	}
 	return res
+}
+
+// fix is a SARIF fix: one artifactChange per file, in the order the edits
+// name them, each edit a replacement whose deletedRegion is the edited span
+// (zero-width for an insertion) in UTF-16 columns, with the new text as
+// insertedContent. An unsafe fix says so in its description.
+func (b *sarifBuilder) fix(fx Fix) *sarif.Fix {
+	desc := withPeriod(strings.TrimSpace(fx.Description))
+	if !fx.Safe {
+		desc += " Unsafe: it changes what the swarm does (swarmlint fix --unsafe)."
+	}
+	out := sarif.NewFix().WithDescriptionText(desc)
+	out.ArtifactChanges = []*sarif.ArtifactChange{}
+	byFile := map[string]*sarif.ArtifactChange{}
+	for _, e := range fx.Edits {
+		ch := byFile[e.File]
+		if ch == nil {
+			ch = sarif.NewArtifactChange(artifact(e.File))
+			ch.Replacements = []*sarif.Replacement{}
+			byFile[e.File] = ch
+			out.AddArtifactChanges(ch)
+		}
+		startText, _ := b.src.line(e.File, e.StartLine)
+		endText, _ := b.src.line(e.File, e.EndLine)
+		region := sarif.NewRegion().
+			WithStartLine(max(e.StartLine, 1)).
+			WithStartColumn(utf16Column(startText, max(e.StartCol, 1))).
+			WithEndLine(max(e.EndLine, e.StartLine, 1)).
+			WithEndColumn(utf16Column(endText, max(e.EndCol, 1)))
+		r := sarif.NewReplacement(region)
+		if e.NewText != "" {
+			r.WithInsertedContent(sarif.NewArtifactContent().WithText(e.NewText))
+		}
+		ch.WithReplacement(r)
+	}
+	return out
 }
 
 // addRelated writes related locations with ids 1..n, dropping duplicates

@@ -88,6 +88,16 @@ func buildCatalog(c *ast.Compiler, mods map[string]*ast.Module, custom map[strin
 		bad := func(key, format string, args ...any) {
 			errs = append(errs, ast.NewError(ast.CompileErr, metadataLoc(mod, a, ref.Location, key), format, args...))
 		}
+		if fv, ok := a.Custom["fix"]; ok {
+			m, _ := fv.(map[string]any)
+			desc, _ := m["description"].(string)
+			safe, isBool := m["safe"].(bool)
+			if m == nil || strings.TrimSpace(desc) == "" || !isBool {
+				bad("fix", "custom.fix must have description (what the fix does, a sentence) and safe (true or false)")
+			} else {
+				r.Fix = &FixInfo{Description: strings.Join(strings.Fields(desc), " "), Safe: safe}
+			}
+		}
 		if s, ok := a.Custom["summary"]; ok {
 			if _, isString := s.(string); !isString {
 				bad("summary", "custom.summary must be a string: the description in a few sentences")
@@ -223,7 +233,7 @@ func metadataLoc(m *ast.Module, a *ast.Annotations, node *ast.Location, key stri
 // knownCustomKeys are the METADATA custom keys swarmlint reads: any other
 // key is a typo (severty) or a setting swarmlint does not have (helpUri),
 // which would otherwise be ignored without a word.
-var knownCustomKeys = map[string]bool{"id": true, "name": true, "severity": true, "remediation": true, "security": true, "summary": true}
+var knownCustomKeys = map[string]bool{"id": true, "name": true, "severity": true, "remediation": true, "security": true, "summary": true, "fix": true}
 
 // opaMetadataKeys are the top-level METADATA keys OPA reads; it ignores
 // any other without a word.

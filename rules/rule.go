@@ -15,6 +15,17 @@ type Link struct {
 	URL         string `json:"url"`
 }
 
+// FixInfo documents a rule's fix: METADATA
+//
+//	custom:
+//	  fix:
+//	    description: Turns the port into the long syntax with `mode: host`.
+//	    safe: true
+type FixInfo struct {
+	Description string `json:"description"` // a full sentence
+	Safe        bool   `json:"safe"`
+}
+
 // Rule is one catalog entry, built only from a policy's METADATA (or one
 // of the DirectiveRules).
 type Rule struct {
@@ -34,6 +45,9 @@ type Rule struct {
 	Package     string `json:"package"` // data.swarmlint.rules.ports.dnsrr_with_ingress_port
 	File        string `json:"file"`    // policies/ports/dnsrr_with_ingress_port.rego
 	Custom      bool   `json:"custom"`  // loaded with --policy
+	// Fix, from METADATA custom.fix, says what the fix the rule offers
+	// with its findings does (nil when it offers none).
+	Fix *FixInfo `json:"fix,omitempty"`
 	// Directive is true for the checks on ignore comments that swarmlint
 	// makes itself (DirectiveRules): no policy, no fixtures folder.
 	Directive bool `json:"directive,omitempty"`

@@ -94,6 +94,13 @@ func Explain(r rules.Rule) string {
 	b.WriteString("\n\nHow to fix: ")
 	b.WriteString(r.Remediation)
 	b.WriteString("\n")
+	if r.Fix != nil {
+		if r.Fix.Safe {
+			fmt.Fprintf(&b, "Fix (safe; swarmlint fix applies it): %s\n", r.Fix.Description)
+		} else {
+			fmt.Fprintf(&b, "Fix (unsafe, it changes what the swarm does; swarmlint fix --unsafe applies it): %s\n", r.Fix.Description)
+		}
+	}
 	for _, l := range r.Related {
 		fmt.Fprintf(&b, "See: %s", l.URL)
 		if l.Description != "" {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/spf13/cobra"
@@ -134,7 +135,11 @@ func runFix(ctx context.Context, lf *lintFlags, ff *fixFlags, args []string, std
 	}
 	if ff.diff {
 		for _, f := range fr.Files {
-			fmt.Fprint(stdout, udiff.Unified("a/"+f.Name, "b/"+f.Name, string(f.Original), string(f.Fixed)))
+			from, to := "a/"+f.Name, "b/"+f.Name
+			if strings.HasPrefix(f.Name, "/") || strings.HasPrefix(f.Name, "../") {
+				from, to = f.Name, f.Name // outside the working directory: no a/ b/ prefixes
+			}
+			fmt.Fprint(stdout, udiff.Unified(from, to, string(f.Original), string(f.Fixed)))
 		}
 	} else {
 		repo := safeio.RepoRoot(".")

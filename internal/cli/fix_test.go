@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/swarmlint/swarmlint/report/sariftest"
 )
 
 // fixStack is a dnsrr service with a short-syntax port, comments and an
@@ -44,7 +46,25 @@ services:
 // anchor; a lint afterwards has no SWL101; fixing again changes nothing.
 func TestFixSWL101(t *testing.T) {
 	dir := t.TempDir()
-	p := write(t, dir, "docker-stack.yml", fixStack)
+	t.Chdir(dir) // SARIF names files relative to the working directory
+	p := "docker-stack.yml"
+	write(t, dir, p, fixStack)
+
+	// The SARIF of the original file carries the fix, schema-valid; so
+	// does the JSON.
+	sarifLog, _, code := run(t, "--format", "sarif", p)
+	if code != ExitFindings {
+		t.Fatalf("lint: exit %d", code)
+	}
+	sariftest.Check(t, []byte(sarifLog), map[string][]byte{p: []byte(fixStack)})
+	for _, want := range []string{`"fixes"`, `"artifactChanges"`, `"deletedRegion"`, `"text": "target: 11211"`} {
+		if !strings.Contains(sarifLog, want) {
+			t.Errorf("SARIF lacks %s", want)
+		}
+	}
+	if js, _, _ := run(t, "--format", "json", p); !strings.Contains(js, `"new_text": "target: 11211"`) {
+		t.Errorf("JSON lacks the fix:\n%s", js)
+	}
 
 	out, errs, code := run(t, "fix", "--diff", p)
 	if code != ExitOK {

@@ -23,7 +23,14 @@ var wantRe = regexp.MustCompile(`#\s*want(\+\d+)?:`)
 type Example struct {
 	File    string
 	Content string
+	// Fixed is the file after `swarmlint fix` (its .fixed file beside it
+	// in the fixtures), "" when the rule has no fix for it.
+	Fixed string
 }
+
+// FixedSuffix names the expected result of fixing a fixture file (the
+// fix test in lint/fix_test.go checks it).
+const FixedSuffix = ".fixed"
 
 // Examples returns the first flagged and the first clean fixture of a rule
 // from fixturesDir/<ID>-<name>/.
@@ -35,8 +42,8 @@ func Examples(fixturesDir string, r rules.Rule) (bad, good *Example) {
 	}
 	var names []string
 	for _, e := range ents {
-		if e.Name() == "engine.json" {
-			continue // what Docker must do with the fixtures (enginetest), not an example
+		if e.Name() == "engine.json" || strings.HasSuffix(e.Name(), FixedSuffix) {
+			continue // what Docker must do with the fixtures (enginetest), or a fix's result: not an example
 		}
 		names = append(names, e.Name())
 	}
@@ -53,6 +60,9 @@ func Examples(fixturesDir string, r rules.Rule) (bad, good *Example) {
 		if wantRe.Match(b) {
 			if bad == nil {
 				bad = ex
+				if fixed, err := os.ReadFile(filepath.Join(dir, n+FixedSuffix)); err == nil {
+					ex.Fixed = string(fixed)
+				}
 			}
 		} else if good == nil {
 			good = ex
@@ -111,8 +121,20 @@ func Page(r rules.Rule, bad, good *Example) string {
 	b.WriteString("\n\n## How to fix\n\n")
 	b.WriteString(strings.TrimSpace(r.Remediation))
 	b.WriteString("\n")
+	if r.Fix != nil {
+		b.WriteString("\n")
+		b.WriteString(FixText(*r.Fix))
+		b.WriteString("\n")
+	}
 	if bad != nil {
 		fmt.Fprintf(&b, "\n## Flagged\n\nFrom `%s` (`# want:` marks the reported line):\n\n%s\n", bad.File, fence(bad))
+		if bad.Fixed != "" {
+			flags := ""
+			if r.Fix != nil && !r.Fix.Safe {
+				flags = " --unsafe"
+			}
+			fmt.Fprintf(&b, "\nAfter `swarmlint fix%s --enable %s`:\n\n%s\n", flags, r.ID, fence(&Example{Content: bad.Fixed}))
+		}
 	}
 	if good != nil {
 		fmt.Fprintf(&b, "\n## Not flagged\n\nFrom `%s`:\n\n%s\n", good.File, fence(good))
@@ -128,6 +150,15 @@ func Page(r rules.Rule, bad, good *Example) string {
 		}
 	}
 	return b.String()
+}
+
+// FixText says what a rule's fix does and how to apply it, for its page
+// and `swarmlint explain`.
+func FixText(f rules.FixInfo) string {
+	if f.Safe {
+		return "**Fix** (safe, applied by `swarmlint fix`): " + f.Description
+	}
+	return "**Fix** (unsafe: it changes what the swarm does; applied by `swarmlint fix --unsafe`): " + f.Description
 }
 
 func sevText(r rules.Rule) string {

@@ -39,6 +39,14 @@
 #     Spread the services over several overlay networks, reduce the replicas,
 #     or switch services that need no virtual IP to `endpoint_mode: dnsrr`; a
 #     larger subnet also works, but Docker recommends staying at /24.
+#   fix:
+#     description: >-
+#       Moves a network written with one subnet to a free subnet of the default
+#       address pools large enough for its demand with room to spare (at most
+#       80% used, room for a rolling update), overlapping no known network or
+#       host network, chosen as `swarmlint plan` allocates. Services on the
+#       network get new addresses.
+#     safe: false
 package swarmlint.rules.addressing.overlay_subnet_exhausted
 
 import data.swarmlint.lib.addressing
@@ -50,8 +58,16 @@ report contains finding if {
 	addressing.swarm_scoped(nw)
 	nw.subnet != ""
 	nw.demand.total > nw.usable
-	finding := result.finding(rego.metadata.chain(), addressing.subnet_element(nw), sprintf(
+	element := addressing.subnet_element(nw)
+	f := result.finding(rego.metadata.chain(), element, sprintf(
 		"network %s needs about %d addresses for %s%s, but %s has %d",
 		[sprintf("%q%s", [nw.key, addressing.live_note(nw)]), nw.demand.total, addressing.breakdown(nw.demand), addressing.shared_by(nw), addressing.subnet_text(nw), nw.usable],
 	))
+	finding := _with_fix(f, nw, element)
 }
+
+# The fix moves a network written with one subnet to a free subnet large
+# enough for its demand.
+_with_fix(f, nw, element) := addressing.with_subnet_fix(f, nw, element, 29) if addressing.given(nw)
+
+_with_fix(f, nw, _) := f if not addressing.given(nw)

@@ -27,6 +27,13 @@
 #   remediation: >-
 #     Give each network a subnet of its own, or drop `subnet:` and let the
 #     default address pool choose one.
+#   fix:
+#     description: >-
+#       Moves the network reported to a free subnet of the same size from the
+#       default address pools, overlapping no known network or host network,
+#       chosen as `swarmlint plan` allocates. Services on the network get new
+#       addresses.
+#     safe: false
 package swarmlint.rules.addressing.subnet_overlap
 
 import data.swarmlint.lib.addressing
@@ -41,11 +48,18 @@ report contains finding if {
 	sides := _order({"nw": a, "subnet": o.a_subnet, "index": o.a_subnet_index}, {"nw": b, "subnet": o.b_subnet, "index": o.b_subnet_index})
 	here := sides[0]
 	there := sides[1]
-	finding := result.finding(rego.metadata.chain(), _element(here), sprintf(
+	f := result.finding(rego.metadata.chain(), _element(here), sprintf(
 		"network %s (%s) overlaps network %s (%s)",
 		[addressing.named(here.nw, there.nw), here.subnet, addressing.named(there.nw, here.nw), there.subnet],
 	))
+	finding := _with_fix(f, here)
 }
+
+# The fix moves the network reported to a free subnet of the same size.
+_with_fix(f, side) := addressing.with_subnet_fix(f, side.nw, sn, addressing.prefix_bits(sn)) if {
+	side.index >= 0
+	sn := side.nw.subnets[side.index]
+} else := f
 
 # _order puts first the side the finding points at: an explicit subnet
 # before an allocated one, a linted stack before the inventory, then the

@@ -37,8 +37,16 @@
 #     Choose a subnet outside the ingress subnet and outside the default
 #     address pool (for example from 172.16.0.0/12 or 192.168.0.0/16), or
 #     drop `subnet:` and let the pool choose one.
+#   fix:
+#     description: >-
+#       Moves the network to a free subnet of the same size from the default
+#       address pools, beyond what the pools hand out (the ingress network
+#       included) and overlapping no known network or host network, chosen as
+#       `swarmlint plan` allocates. Services on the network get new addresses.
+#     safe: false
 package swarmlint.rules.addressing.subnet_overlaps_ingress
 
+import data.swarmlint.lib.addressing
 import data.swarmlint.lib.result
 
 report contains finding if {
@@ -51,11 +59,18 @@ report contains finding if {
 	ing.ingress
 	nw := input.networks[side.other]
 	not nw.ingress
-	finding := result.finding(rego.metadata.chain(), _element(nw, side.index), sprintf(
+	f := result.finding(rego.metadata.chain(), _element(nw, side.index), sprintf(
 		"network %q (%s) overlaps the ingress network %s (%s)",
 		[nw.key, side.subnet, side.ingress_subnet, _origin(ing)],
 	))
+	finding := _with_fix(f, nw, side.index)
 }
+
+# The fix moves the network to a free subnet of the same size, away from
+# the ingress network.
+_with_fix(f, nw, i) := addressing.with_subnet_fix(f, nw, nw.subnets[i], addressing.prefix_bits(nw.subnets[i])) if {
+	i >= 0
+} else := f
 
 _element(nw, i) := nw.subnets[i] if i >= 0
 

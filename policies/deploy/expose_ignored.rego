@@ -21,6 +21,10 @@
 #   remediation: >-
 #     Remove `expose`. To limit who can reach the service, put it on a network
 #     that only its consumers share, or mark that network `internal: true`.
+#   fix:
+#     description: >-
+#       Removes `expose` with its list.
+#     safe: true
 package swarmlint.rules.deploy.expose_ignored
 
 import data.swarmlint.lib.result
@@ -29,8 +33,9 @@ report contains finding if {
 	some s in input.services
 	object.get(s, "origin", "stack") == "stack"
 	count(s.expose) > 0
-	finding := result.finding_at(rego.metadata.chain(), s, ["expose"], sprintf(
+	f := result.finding_at(rego.metadata.chain(), s, ["expose"], sprintf(
 		"service %q exposes %s, which docker stack deploy ignores: services on a shared network reach each other on every port",
 		[s.key, concat(", ", s.expose)],
 	))
+	finding := result.with_fix(f, result.fix("remove expose, which docker stack deploy ignores", true, [result.edit_remove(s, ["expose"])]))
 }

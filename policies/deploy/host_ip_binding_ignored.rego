@@ -25,6 +25,12 @@
 #     Do not publish the port if only other services need it: they reach it
 #     over a shared overlay network. If the host must reach it, publish it with
 #     `mode: host` and restrict access with a firewall on the nodes.
+#   fix:
+#     description: >-
+#       Drops the host IP from the port (`"127.0.0.1:5432:5432"` becomes
+#       `"5432:5432"`) and adds a comment above it saying why: swarm publishes
+#       on every address either way.
+#     safe: true
 package swarmlint.rules.deploy.host_ip_binding_ignored
 
 import data.swarmlint.lib.result
@@ -38,8 +44,30 @@ report contains finding if {
 	port.syntax == "short"
 	port.host_ip != ""
 	not port.host_ip in _unspecified
-	finding := result.finding(rego.metadata.chain(), port, sprintf(
+	f := result.finding(rego.metadata.chain(), port, sprintf(
 		"service %q publishes %q: swarm ignores the host IP %s and publishes port %s on every address of every node (ignoring IP-address ... service will listen on '0.0.0.0')",
 		[s.key, port.raw, port.host_ip, port.published_raw],
 	))
+	finding := _with_fix(f, port)
+}
+
+# The fix drops the host IP, which changes nothing swarm does, and says so
+# in a comment above the port.
+_with_fix(f, port) := result.with_fix(f, result.fix(
+	sprintf("drop the host IP %s, which swarm ignores", [port.host_ip]),
+	true,
+	[
+		result.edit_set(port, [], rest),
+		result.edit_comment(port, [], sprintf(
+			"host IP %s dropped: docker stack deploy ignores it and publishes the port on every address of every node",
+			[port.host_ip],
+		)),
+	],
+)) if {
+	rest := _without_host_ip(port)
+} else := f
+
+_without_host_ip(port) := substring(port.raw, count(prefix), -1) if {
+	some prefix in {concat("", [port.host_ip, ":"]), concat("", ["[", port.host_ip, "]:"])}
+	startswith(port.raw, prefix)
 }

@@ -22,6 +22,11 @@
 #   remediation: >-
 #     Remove the address and reach the service by its name or a network alias;
 #     swarm's DNS resolves it to the service's virtual IP.
+#   fix:
+#     description: >-
+#       Removes `ipv4_address` or `ipv6_address` from the service's network
+#       entry.
+#     safe: true
 package swarmlint.rules.deploy.static_ip_ignored
 
 import data.swarmlint.lib.result
@@ -33,8 +38,13 @@ report contains finding if {
 	some field in ["ipv4_address", "ipv6_address"]
 	addr := object.get(sn, field, "")
 	addr != ""
-	finding := result.finding_at(rego.metadata.chain(), sn, [field], sprintf(
+	f := result.finding_at(rego.metadata.chain(), sn, [field], sprintf(
 		"service %q sets %s %s on network %q, which docker stack deploy drops: its tasks get addresses swarm allocates from the subnet",
 		[s.key, field, addr, sn.key],
+	))
+	finding := result.with_fix(f, result.fix(
+		sprintf("remove %s, which docker stack deploy drops", [field]),
+		true,
+		[result.edit_remove(sn, [field])],
 	))
 }

@@ -34,6 +34,15 @@
 #     Remove the key, or express it the swarm way - networks and aliases
 #     instead of `links` and `network_mode`, `deploy.restart_policy` instead of
 #     `restart`, an image built beforehand instead of `build`.
+#   fix:
+#     description: >-
+#       Removes a key docker stack deploy ignores (`links`, `network_mode`,
+#       `container_name`, ..., and `restart` when `deploy.restart_policy`
+#       decides). Not offered for `build`, which a file also used with docker
+#       compose needs, nor for a `restart` that docker stack deploy applies or
+#       that says "no": writing `deploy.restart_policy` instead is a decision
+#       about behaviour.
+#     safe: true
 package swarmlint.rules.deploy.unsupported_service_option
 
 import data.swarmlint.lib.result
@@ -45,11 +54,23 @@ report contains finding if {
 	svc := k.ref.path[1]
 	opt := k.ref.path[2]
 	not opt in _harmless
-	finding := result.finding(rego.metadata.chain(), k, sprintf(
+	f := result.finding(rego.metadata.chain(), k, sprintf(
 		"service %q sets %s, which docker stack deploy ignores: Ignoring unsupported options: %s",
 		[svc, opt, opt],
 	))
+	finding := _remove(f, k, opt)
 }
+
+# The fix removes a key docker stack deploy ignores: the service does the
+# same without it. Not offered for build (the file may also be built with
+# docker compose) nor for a restart that docker stack deploy applies or
+# that means "no" (the fix there is a restart policy, which changes what
+# swarm does).
+_remove(f, k, opt) := result.with_fix(f, result.fix(
+	sprintf("remove %s, which docker stack deploy ignores", [opt]),
+	true,
+	[result.edit_remove(k, [])],
+))
 
 # Keys whose absence leaves the service doing what the file means: a note,
 # not a warning. `restart` is even applied (see below).
@@ -93,14 +114,19 @@ report contains finding if {
 	k.key == "services.*.restart"
 	svc := k.ref.path[1]
 	not _restart_no(k.owner)
-	finding := result.with_severity(
+	f := result.with_severity(
 		result.finding(rego.metadata.chain(), k, sprintf(
 			"service %q sets restart, which docker stack deploy reports as ignored (Ignoring unsupported options: restart) but %s",
 			[svc, _restart_effect(k.owner)],
 		)),
 		"note",
 	)
+	finding := _restart_fix(f, k)
 }
+
+_restart_fix(f, k) := _remove(f, k, "restart") if not _restart_applied(k.owner)
+
+_restart_fix(f, k) := f if _restart_applied(k.owner)
 
 _restart_no(owner) if {
 	rp := input.services[owner].deploy.restart_policy
@@ -109,9 +135,15 @@ _restart_no(owner) if {
 }
 
 _restart_effect(owner) := "applies it: without deploy.restart_policy it maps restart to the matching restart policy; write deploy.restart_policy to say it the swarm way" if {
+	_restart_applied(owner)
+} else := "deploy.restart_policy decides; remove restart"
+
+# _restart_applied: the service's restart policy is the one docker stack
+# deploy maps restart to.
+_restart_applied(owner) if {
 	rp := input.services[owner].deploy.restart_policy
 	rp.ref.path[count(rp.ref.path) - 1] == "restart"
-} else := "deploy.restart_policy decides; remove restart"
+}
 
 # The name of a task's container is <stack>_<service>.<slot>.<task id>;
 # other services reach it by its service name, so a fixed container name
@@ -121,11 +153,12 @@ report contains finding if {
 	k.class == "deprecated"
 	k.key == "services.*.container_name"
 	svc := k.ref.path[1]
-	finding := result.with_severity(
+	f := result.with_severity(
 		result.finding(rego.metadata.chain(), k, sprintf(
 			"service %q sets container_name, which docker stack deploy ignores: Setting the container name is not supported. Other services reach it by its service name",
 			[svc],
 		)),
 		"note",
 	)
+	finding := _remove(f, k, "container_name")
 }

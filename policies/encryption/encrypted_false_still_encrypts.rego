@@ -29,6 +29,12 @@
 #     Remove the `encrypted` key from `driver_opts` to leave the network
 #     unencrypted, or write `encrypted: "true"` if encryption is what you
 #     want.
+#   fix:
+#     description: >-
+#       Removes the `encrypted` option (and `driver_opts` when it is the only
+#       option), so the network is unencrypted as the value says; traffic
+#       between nodes is then no longer encrypted.
+#     safe: false
 package swarmlint.rules.encryption.encrypted_false_still_encrypts
 
 import data.swarmlint.lib.overlay
@@ -43,11 +49,22 @@ report contains finding if {
 	not network.external
 	not network.encrypted_bare
 	_looks_false(network)
-	finding := result.finding_at(rego.metadata.chain(), network, ["driver_opts", "encrypted"], sprintf(
+	f := result.finding_at(rego.metadata.chain(), network, ["driver_opts", "encrypted"], sprintf(
 		"network %q sets encrypted to %s%s, but Docker only checks that the option is present: the network is encrypted",
 		[overlay.name(network), _shown(network.encrypted_value), _from_variable(network)],
 	))
+	finding := result.with_fix(f, result.fix(
+		sprintf("remove the encrypted option: network %q is no longer encrypted (what the value says)", [overlay.name(network)]),
+		false,
+		[result.edit_remove(network, _encrypted_path(network))],
+	))
 }
+
+# The fix removes the option, or driver_opts with it when it is the only
+# option (an empty driver_opts is null, which Docker refuses).
+_encrypted_path(network) := ["driver_opts"] if count(object.get(network, "options", {})) <= 1
+
+_encrypted_path(network) := ["driver_opts", "encrypted"] if count(object.get(network, "options", {})) > 1
 
 _looks_false(network) if lower(trim_space(network.encrypted_value)) in _false_words
 

@@ -6,6 +6,7 @@
 #   (analyzer/facts.go): rules only compare and word them.
 package swarmlint.lib.addressing
 
+import data.swarmlint.lib.result
 import data.swarmlint.lib.util
 
 # swarm_scoped holds for a network that takes overlay addresses: not one of
@@ -95,3 +96,41 @@ shared_by(nw) := sprintf(" across stacks %s", [join_and(sort(stacks))]) if {
 	stacks := {s.stack | some id in nw.services; s := input.services[id]; s.stack != ""}
 	count(stacks) > 1
 } else := ""
+
+# with_subnet_fix adds to a finding about subnet entry sn of network nw the
+# unsafe fix that moves the network to a free subnet of the pools, of
+# prefix length bits or larger when the demand needs it (fit_bits): Go
+# picks it as `swarmlint plan` allocates (analyzer Model.FreeSubnet). Only
+# for a network written with one IPv4 subnet and nothing else in its ipam
+# entry (a gateway or ip_range would not fit the new subnet).
+with_subnet_fix(f, nw, sn, bits) := result.with_fix(f, result.fix(
+	sprintf("move network %q from %s to {subnet}, a free subnet of the default address pools", [nw.key, sn.prefix]),
+	false,
+	[result.edit_subnet(sn, [], nw.id, min([bits, fit_bits(nw)]))],
+)) if {
+	movable(nw, sn)
+} else := f
+
+# movable holds for a network whose only subnet entry is sn, written in a
+# stack file with nothing else.
+movable(nw, sn) if {
+	nw.subnet_source == "explicit"
+	not nw.external
+	count(nw.subnets) == 1
+	sn.valid
+	not sn.ipv6
+	count(sn.other_keys) == 0
+}
+
+# fit_bits is the longest prefix length (the smallest subnet) whose usable
+# addresses hold the network's demand with the headroom the sizing rules
+# ask for: at most 80% used (SWL203), and room for a rolling update's batch.
+fit_bits(nw) := max({b |
+	some b in numbers.range(8, 29)
+	usable := bits.lsh(1, 32 - b) - 3
+	nw.demand.total * 10 <= usable * 8
+	usable - nw.demand.total >= object.get(nw.demand, "update_batch", 0)
+})
+
+# prefix_bits is the prefix length of a subnet entry.
+prefix_bits(sn) := to_number(split(sn.prefix, "/")[1])

@@ -16,6 +16,12 @@
 #   remediation: >-
 #     Publish the port with the long syntax and `mode: host`, or switch the
 #     service to `endpoint_mode: vip`.
+#   fix:
+#     description: >-
+#       A short-syntax port becomes the long syntax with `mode: host` (target,
+#       published and a protocol other than tcp kept; compose file format 3.2 or
+#       later, and not for a port range); a long-syntax port gets `mode: host`.
+#     safe: true
 package swarmlint.rules.ports.dnsrr_with_ingress_port
 
 import data.swarmlint.lib.result

@@ -28,6 +28,11 @@ const (
 //     one recomputed from sources (keyed by repository-relative path);
 //  5. every rule: name, descriptions, help, helpUri, level, tags, precision,
 //     security-severity / problem.severity as GitHub expects;
+//  7. every fix: a description, at least one artifactChange with a clean
+//     URI, each with at least one replacement whose deletedRegion lies in
+//     the source (zero-width for an insertion) and whose insertedContent,
+//     when present, has text; replacements of one file in order, never
+//     overlapping;
 //  6. columnKind with results, executionSuccessful and notification texts;
 //  9. the log loads with go-sarif's sarif.FromBytes.
 //

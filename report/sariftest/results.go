@@ -2,10 +2,12 @@ package sariftest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/swarmlint/swarmlint/report"
 )
@@ -39,6 +41,65 @@ func (c *checker) result(p string, r *result, rules map[string]int) {
 		}
 	}
 	c.lineHash(p+".partialFingerprints", r.PartialFingerprints, file, line)
+	for i := range r.Fixes {
+		c.fix(fmt.Sprintf("%s.fixes[%d]", p, i), &r.Fixes[i])
+	}
+}
+
+// fix checks one result fix (Check item 7).
+func (c *checker) fix(p string, f *fix) {
+	c.t.Helper()
+	if f.Description == nil || f.Description.Text == nil || strings.TrimSpace(*f.Description.Text) == "" {
+		c.errorf(p+".description.text", "must be non-blank")
+	}
+	if len(f.ArtifactChanges) == 0 {
+		c.errorf(p+".artifactChanges", "must not be empty")
+	}
+	for i, ch := range f.ArtifactChanges {
+		cp := fmt.Sprintf("%s.artifactChanges[%d]", p, i)
+		if ch.ArtifactLocation == nil || ch.ArtifactLocation.URI == nil {
+			c.errorf(cp+".artifactLocation.uri", "must be set")
+			continue
+		}
+		file := c.uri(cp+".artifactLocation.uri", *ch.ArtifactLocation.URI)
+		if len(ch.Replacements) == 0 {
+			c.errorf(cp+".replacements", "must not be empty")
+		}
+		var lines []string
+		if src, ok := c.sources[file]; ok {
+			lines = strings.Split(strings.ReplaceAll(strings.ReplaceAll(string(src), "\r\n", "\n"), "\r", "\n"), "\n")
+		}
+		prevLine, prevCol := int64(0), int64(0)
+		for j, r := range ch.Replacements {
+			rp := fmt.Sprintf("%s.replacements[%d]", cp, j)
+			if r.DeletedRegion == nil || r.DeletedRegion.StartLine == nil || r.DeletedRegion.StartColumn == nil ||
+				r.DeletedRegion.EndLine == nil || r.DeletedRegion.EndColumn == nil {
+				c.errorf(rp+".deletedRegion", "needs startLine, startColumn, endLine and endColumn")
+				continue
+			}
+			sl, _ := r.DeletedRegion.StartLine.Int64()
+			sc, _ := r.DeletedRegion.StartColumn.Int64()
+			el, _ := r.DeletedRegion.EndLine.Int64()
+			ec, _ := r.DeletedRegion.EndColumn.Int64()
+			switch {
+			case sl < 1 || sc < 1:
+				c.errorf(rp+".deletedRegion", "starts at %d:%d", sl, sc)
+			case el < sl || el == sl && ec < sc:
+				c.errorf(rp+".deletedRegion", "ends at %d:%d, before its start %d:%d", el, ec, sl, sc)
+			case sl < prevLine || sl == prevLine && sc < prevCol:
+				c.errorf(rp+".deletedRegion", "starts at %d:%d, inside or before the previous replacement (ending %d:%d)", sl, sc, prevLine, prevCol)
+			}
+			prevLine, prevCol = el, ec
+			if lines != nil {
+				if el > int64(len(lines))+1 || el <= int64(len(lines)) && ec > int64(len(utf16.Encode([]rune(lines[el-1]))))+1 {
+					c.errorf(rp+".deletedRegion", "ends at %d:%d, past the end of %s", el, ec, file)
+				}
+			}
+			if r.InsertedContent != nil && r.InsertedContent.Text == nil {
+				c.errorf(rp+".insertedContent.text", "must be set")
+			}
+		}
+	}
 }
 
 // location checks the artifact URI and region and returns the decoded path

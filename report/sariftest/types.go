@@ -57,6 +57,22 @@ type result struct {
 	Locations           []location      `json:"locations"`
 	PartialFingerprints map[string]any  `json:"partialFingerprints"`
 	Suppressions        json.RawMessage `json:"suppressions"`
+	Fixes               []fix           `json:"fixes"`
+}
+
+type fix struct {
+	Description     *message `json:"description"`
+	ArtifactChanges []struct {
+		ArtifactLocation *struct {
+			URI *string `json:"uri"`
+		} `json:"artifactLocation"`
+		Replacements []struct {
+			DeletedRegion   *region `json:"deletedRegion"`
+			InsertedContent *struct {
+				Text *string `json:"text"`
+			} `json:"insertedContent"`
+		} `json:"replacements"`
+	} `json:"artifactChanges"`
 }
 
 type location struct {
