@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/docs"
 	"github.com/swarmlint/swarmlint/rules"
 )
 
@@ -113,11 +115,30 @@ func Explain(r rules.Rule) string {
 
 func newInspect(stdin io.Reader, stdout io.Writer) *cobra.Command {
 	lf := &lintFlags{}
+	var schema bool
 	c := &cobra.Command{
 		Use:   "inspect [flags] FILE...",
 		Short: "Print the network model (the exact Rego input) as JSON, for writing rules",
-		Args:  cobra.ArbitraryArgs,
+		Long: `inspect prints the network model swarmlint builds from the inputs — the
+exact input every Rego rule receives — as JSON. It takes the inputs linting
+takes (files, scripts, --swarm-init, --cluster, --live, .swarmlint.yaml).
+
+--schema prints the model's JSON Schema instead (docs/input.schema.json of
+the swarmlint version at hand), for plain OPA tooling:
+
+  swarmlint inspect --schema > input.schema.json
+  opa check --strict --schema input.schema.json policy/ swarmlint-lib/`,
+		Example: `  swarmlint inspect docker-stack.yml > input.json
+  swarmlint inspect --schema > input.schema.json`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if schema {
+				if len(args) > 0 {
+					return &exitError{code: ExitError, err: errors.New("--schema prints the model's schema and takes no FILE")}
+				}
+				_, err := stdout.Write(docs.InputSchema)
+				return err
+			}
 			cfg, err := lf.config(cmd.Context(), args, stdin, io.Discard)
 			if err != nil {
 				return &exitError{code: ExitError, err: inputsError(err)}
@@ -142,5 +163,6 @@ func newInspect(stdin io.Reader, stdout io.Writer) *cobra.Command {
 		},
 	}
 	lf.register(c)
+	c.Flags().BoolVar(&schema, "schema", false, "print the model's JSON Schema instead of a model (for opa check --schema)")
 	return c
 }

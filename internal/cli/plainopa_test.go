@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/loader"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/tester"
 	"github.com/open-policy-agent/opa/v1/util"
@@ -94,6 +95,24 @@ func plainOPAProject(t *testing.T) (string, [][]string) {
 	return dir, opa
 }
 
+// typoRule reads a field the model does not have.
+const typoRule = `package acme.rules.typo
+
+report contains service.key if {
+	some service in input.servicez
+}
+`
+
+// flagValue returns the value after flag in args ("" when absent).
+func flagValue(args []string, flag string) string {
+	for i, a := range args {
+		if a == flag && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
+}
+
 // findingIDs decodes opa eval's pretty output of a report (or the value
 // of a Go evaluation) into the findings' id and message.
 func findingIDs(t *testing.T, v any) []string {
@@ -129,7 +148,20 @@ func TestPlainOPAWorkflow(t *testing.T) {
 	dir, cmds := plainOPAProject(t)
 	ctx := context.Background()
 	ignoreFixtures := func(_ string, info fs.FileInfo, _ int) bool { return info.Name() == "fixtures" }
-	caps, err := ast.LoadCapabilitiesFile(filepath.Join(dir, "caps.json"))
+	var check []string
+	for _, args := range cmds {
+		if args[0] == "check" {
+			check = args
+		}
+	}
+	if check == nil || flagValue(check, "--capabilities") == "" || flagValue(check, "--schema") == "" {
+		t.Fatalf("the docs' block has no opa check --capabilities FILE --schema FILE: %q", check)
+	}
+	caps, err := ast.LoadCapabilitiesFile(flagValue(check, "--capabilities"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas, err := loader.Schemas(flagValue(check, "--schema"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,9 +169,23 @@ func TestPlainOPAWorkflow(t *testing.T) {
 	if err != nil {
 		t.Fatalf("loading like opa test --ignore fixtures: %v", err)
 	}
-	c := ast.NewCompiler().WithCapabilities(caps).WithStrict(true).WithEnablePrintStatements(true).WithUseTypeCheckAnnotations(true)
-	if c.Compile(mods); c.Failed() {
-		t.Fatalf("opa check --strict --capabilities caps.json: %v", c.Errors)
+	// opa check --strict --capabilities FILE --schema FILE, as cmd/check.go
+	// compiles.
+	opaCheck := func(mods map[string]*ast.Module) ast.Errors {
+		c := ast.NewCompiler().WithCapabilities(caps).WithSchemas(schemas).WithStrict(true).WithEnablePrintStatements(true).WithUseTypeCheckAnnotations(true)
+		c.Compile(mods)
+		return c.Errors
+	}
+	if errs := opaCheck(mods); len(errs) > 0 {
+		t.Fatalf("opa %s: %v", strings.Join(check, " "), errs)
+	}
+	typo := ast.MustParseModuleWithOpts(typoRule, ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
+	withTypo := map[string]*ast.Module{"policy/typo.rego": typo}
+	for k, m := range mods {
+		withTypo[k] = m
+	}
+	if errs := opaCheck(withTypo); len(errs) == 0 || !strings.Contains(errs.Error(), "input.servicez") {
+		t.Errorf("opa %s accepts input.servicez: %v", strings.Join(check, " "), errs)
 	}
 	ch, err := tester.NewRunner().SetStore(store).SetModules(mods).RunTests(ctx, nil)
 	if err != nil {
@@ -223,6 +269,14 @@ func TestPlainOPAWorkflowWithOPA(t *testing.T) {
 	if evals != len(wantEvals) {
 		t.Errorf("%d opa eval lines, want %d", evals, len(wantEvals))
 	}
+	write(t, filepath.Join(dir, "policy"), "typo.rego", typoRule)
+	for _, args := range cmds {
+		if args[0] == "check" {
+			if out, ok := opatest.Run(t, bin, dir, args...); ok || !strings.Contains(out, "input.servicez") {
+				t.Errorf("opa %s accepts input.servicez (ok=%v):\n%s", strings.Join(args, " "), ok, out)
+			}
+		}
+	}
 }
 
 // TestLib: `swarmlint lib DIR` writes exactly the non-test files of
@@ -264,5 +318,21 @@ func TestLib(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "result.rego")); err == nil {
 		t.Error("lib wrote beside a team's rule")
+	}
+}
+
+// TestInspectSchema: `swarmlint inspect --schema` prints
+// docs/input.schema.json as it is, and takes no FILE.
+func TestInspectSchema(t *testing.T) {
+	out, stderr, code := run(t, "inspect", "--schema")
+	want, err := os.ReadFile(filepath.Join("..", "..", "docs", "input.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 0 || stderr != "" || out != string(want) {
+		t.Errorf("exit %d, stderr %q, output equal to docs/input.schema.json: %v", code, stderr, out == string(want))
+	}
+	if _, stderr, code := run(t, "inspect", "--schema", "stack.yml"); code != ExitError || !strings.Contains(stderr, "--schema prints the model's schema and takes no FILE") {
+		t.Errorf("--schema with a FILE: exit %d, %s", code, stderr)
 	}
 }
