@@ -777,8 +777,10 @@ func renderKey(k string) string { return renderScalar(k, 0) }
 
 // plainSafe matches strings that may be written without quotes, unless
 // yamlNumber matches them too: every YAML reader (1.1 and 1.2) reads them
-// back as the same string (a subnet such as 10.0.1.0/24, a mode, a name).
-var plainSafe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_./-]*$`)
+// back as the same string (a subnet such as 10.0.1.0/24, a mode, a name,
+// an image such as nginx:1.27; a colon only after a leading letter, where
+// YAML 1.1 cannot read base-60 numbers or a time).
+var plainSafe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_./@-]*$|^[A-Za-z_][A-Za-z0-9_./@:-]*[A-Za-z0-9_./@-]$`)
 
 // yamlNumber matches the plain scalars YAML 1.1 or 1.2 reads as numbers.
 var yamlNumber = regexp.MustCompile(`(?i)^[-+]?(0x[0-9a-f_]+|0o?[0-7_]+|0b[01_]+|[0-9][0-9_]*(\.[0-9_]*)?(e[-+]?[0-9]+)?|\.[0-9_]+(e[-+]?[0-9]+)?|\.inf|\.nan)$`)

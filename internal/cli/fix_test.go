@@ -145,3 +145,27 @@ networks:
 		t.Fatalf("the linked file was not fixed:\n%s", b)
 	}
 }
+
+// TestFixCustomRule: a custom rule offers a fix the way built-in rules do
+// (result.with_fix with edits naming model elements), and swarmlint fix
+// applies it; an unsafe one only with --unsafe.
+func TestFixCustomRule(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	body := "\tsome s in input.services\n\ts.image == \"nginx\"\n" +
+		"\tf := result.finding(rego.metadata.chain(), s, sprintf(\"service %q uses an unpinned nginx\", [s.key]))\n" +
+		"\tfinding := result.with_fix(f, result.fix(\"pin nginx to 1.27\", false, [result.edit_set(s, [\"image\"], \"nginx:1.27\")]))"
+	writeAll(t, dir, map[string]string{
+		"pol/pin.rego": customRule("ACME001", "acme.rules.pin", body),
+		"stack.yml":    "services:\n  web:\n    image: nginx   # the proxy\n",
+	})
+	if _, errs, code := run(t, "fix", "--policy", "pol", "--enable", "ACME001", "stack.yml"); code != ExitFindings || !strings.Contains(errs, "1 finding has an unsafe fix") {
+		t.Fatalf("without --unsafe: exit %d, stderr %q", code, errs)
+	}
+	if _, errs, code := run(t, "fix", "--unsafe", "--policy", "pol", "--enable", "ACME001", "stack.yml"); code != ExitOK {
+		t.Fatalf("with --unsafe: exit %d, stderr %q", code, errs)
+	}
+	if b, _ := os.ReadFile("stack.yml"); string(b) != "services:\n  web:\n    image: nginx:1.27   # the proxy\n" {
+		t.Fatalf("fixed file:\n%s", b)
+	}
+}
