@@ -19,9 +19,9 @@ import (
 // the result is embedded: compiled_policies.bin holds the compiled
 // modules (snapcodec.go) and the catalog. At run time the engine decodes
 // them and runs only the compiler stages that build the structures
-// evaluation reads (module and rule trees, dependency graph, rule and
-// comprehension indices) instead of parsing and compiling 63 files on
-// every run (docs/performance.md).
+// evaluation reads (module and rule trees, rule and comprehension
+// indices) instead of parsing and compiling every policy file on every
+// run (docs/performance.md).
 //
 // The snapshot is used only when the digest stored in it equals the
 // digest of what this binary would compile: the policy sources, OPA's
@@ -43,16 +43,19 @@ var compiledPolicies []byte
 // SnapshotFile is the snapshot's file name in the rules package.
 const SnapshotFile = "compiled_policies.bin"
 
-// runtimeStages are the compiler stages that build what evaluation and
-// query preparation read; every other stage rewrites modules (already
-// done in the snapshot) or only looks for mistakes (the snapshot was
-// compiled with every check). The generator of local variable names
-// (InitLocalVarGen) serves only the rewriting stages: a query is compiled
-// with a generator of its own.
+// runtimeStages are the compiler stages that build what evaluation reads:
+// the module and rule trees and the rule and comprehension indices. Every
+// other stage rewrites modules (done before the snapshot was written) or
+// only looks for mistakes (the snapshot was compiled with every check).
+// Two structures that OPA builds for its own later stages are left out:
+// the generator of local variable names (InitLocalVarGen), used only by
+// the rewriting stages (a query is compiled with a generator of its own),
+// and the rule dependency graph (SetGraph), used by the recursion and
+// type checks and, for a query, only to type `with` modifiers, which the
+// engine's queries do not have.
 var runtimeStages = map[ast.StageID]bool{
 	ast.StageSetModuleTree:             true,
 	ast.StageSetRuleTree:               true,
-	ast.StageSetGraph:                  true,
 	ast.StageBuildRuleIndices:          true,
 	ast.StageBuildComprehensionIndices: true,
 }
