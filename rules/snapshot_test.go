@@ -20,7 +20,7 @@ func TestSnapshotUpToDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(b.Bytes(), compiledPolicies) {
-		t.Fatalf("rules/%s is out of date (%d bytes, regenerated %d): run go generate ./rules", SnapshotFile, len(compiledPolicies), b.Len())
+		t.Fatalf("rules/%s is out of date (%d bytes, regenerated %d): run go run ./internal/docgen/gen (or go generate ./rules)", SnapshotFile, len(compiledPolicies), b.Len())
 	}
 	var again bytes.Buffer
 	if err := BuildSnapshot(&again); err != nil {

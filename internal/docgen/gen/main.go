@@ -1,8 +1,12 @@
-// Command gen regenerates docs/rules from the rule catalog; run it from the
-// repository root: go run ./internal/docgen/gen
+// Command gen regenerates docs/rules from the rule catalog and the
+// compiled-policy snapshot of the built-in policies
+// (rules/compiled_policies.bin, as `go generate ./rules` does), everything
+// derived from the policies; run it from the repository root after
+// changing a policy: go run ./internal/docgen/gen
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -43,5 +47,15 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	fmt.Printf("wrote %d files (%s)\n", len(names), strings.Join(names[:min(3, len(names))], ", "))
+	var snap bytes.Buffer
+	if err := rules.BuildSnapshot(&snap); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	snapFile := filepath.Join("rules", rules.SnapshotFile)
+	if err := os.WriteFile(snapFile, snap.Bytes(), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	fmt.Printf("wrote %d files (%s) and %s\n", len(names), strings.Join(names[:min(3, len(names))], ", "), snapFile)
 }
