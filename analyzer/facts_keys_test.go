@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -123,5 +124,35 @@ func TestKeyClass(t *testing.T) {
 	}
 	if p, need, ok := sinceVersion(strings.Split("services.api.ports.3", ".")); !ok || p != "services.*.ports.*" || need != 2 {
 		t.Errorf("sinceVersion(port item) = %q %d %v", p, need, ok)
+	}
+}
+
+// TestKeysThroughAliases: a mapping used through an alias counts where it
+// is used (YAML resolves the alias before docker/cli validates the file),
+// like a `<<` merge: the keys of an aliased network entry and of an aliased
+// service are classified under their own paths, once each.
+func TestKeysThroughAliases(t *testing.T) {
+	a := loadFiles(t, nil, [2]string{"stack.yml", `version: "3.0"
+x-net: &net
+  driver: overlay
+  attachable: true
+  enable_ipv6: true
+x-svc: &svc
+  image: nginx:1.27
+  build: .
+services:
+  a: *svc
+  b: {image: nginx:1.27, networks: [n1]}
+networks:
+  n1: *net
+`})
+	got := map[string]int{}
+	for _, k := range a.Model.Keys {
+		got[fmt.Sprint(k.Ref.Path...)+" "+k.Class]++
+	}
+	for _, want := range []string{"networksn1enable_ipv6 not-deployable", "networksn1attachable needs-version", "servicesabuild unsupported"} {
+		if got[want] != 1 {
+			t.Errorf("%s: %d times, want once (keys %v)", want, got[want], got)
+		}
 	}
 }
