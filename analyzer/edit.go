@@ -55,11 +55,13 @@ func (a *Analysis) Edits(reqs []EditRequest) ([]ByteEdit, error) {
 		text       string
 	}
 	var all []docEdit
+	check := map[*Doc]bool{}
 	for _, r := range reqs {
-		d, es, err := a.edit(r)
+		d, es, flow, err := a.edit(r)
 		if err != nil {
 			return nil, err
 		}
+		check[d] = check[d] || flow
 		for _, e := range es {
 			all = append(all, docEdit{d, e.start, e.end, e.text})
 		}
@@ -76,7 +78,10 @@ func (a *Analysis) Edits(reqs []EditRequest) ([]ByteEdit, error) {
 			return nil, noEdit("two edits of the fix overlap")
 		}
 	}
-	// The file after the fix must still be YAML.
+	// The file after the fix must still be YAML. Block-style edits are
+	// valid by construction (whole lines at the entry's indentation, a
+	// scalar rendered with its quoting); an edit inside a flow collection
+	// is checked by parsing the result, which costs a parse of the file.
 	byDoc := map[*Doc][]textEdit{}
 	var order []*Doc
 	for _, e := range all {
@@ -86,6 +91,9 @@ func (a *Analysis) Edits(reqs []EditRequest) ([]ByteEdit, error) {
 		byDoc[e.d] = append(byDoc[e.d], textEdit{e.start, e.end, e.text})
 	}
 	for _, d := range order {
+		if !check[d] {
+			continue
+		}
 		if _, err := ParseYAML(d.File, applyText(d.Src, byDoc[d])); err != nil {
 			return nil, noEdit("the fixed file would not parse: %v", err)
 		}
@@ -120,9 +128,10 @@ func applyText(src []byte, es []textEdit) []byte {
 }
 
 // edit resolves one request in the document it applies to.
-func (a *Analysis) edit(r EditRequest) (*Doc, []textEdit, error) {
+// flow is true when the edit is inside a flow collection.
+func (a *Analysis) edit(r EditRequest) (*Doc, []textEdit, bool, error) {
 	if r.Ref.Line > 0 {
-		return nil, nil, noEdit("the element is in a script or a flag, not YAML")
+		return nil, nil, false, noEdit("the element is in a script or a flag, not YAML")
 	}
 	docs := a.Docs[r.Ref.Src]
 	if r.Ref.File != "" {
@@ -136,7 +145,7 @@ func (a *Analysis) edit(r EditRequest) (*Doc, []textEdit, error) {
 	}
 	path := append(append([]any{}, normalizePath(r.Ref.Path)...), normalizePath(r.Sub)...)
 	if len(path) == 0 {
-		return nil, nil, noEdit("the edit names no YAML path")
+		return nil, nil, false, noEdit("the edit names no YAML path")
 	}
 	// The last file that writes the element is the one whose value wins;
 	// for a key to add, the last file that writes its parent.
@@ -165,10 +174,10 @@ func (a *Analysis) edit(r EditRequest) (*Doc, []textEdit, error) {
 	switch {
 	case found != nil:
 		if found.NoEdit {
-			return nil, nil, noEdit("%s is UTF-16: swarmlint does not rewrite it", found.File)
+			return nil, nil, false, noEdit("%s is UTF-16: swarmlint does not rewrite it", found.File)
 		}
 		if w.via {
-			return nil, nil, noEdit("the element is reached through an alias or a merge key")
+			return nil, nil, false, noEdit("the element is reached through an alias or a merge key")
 		}
 		var es []textEdit
 		var err error
@@ -182,22 +191,22 @@ func (a *Analysis) edit(r EditRequest) (*Doc, []textEdit, error) {
 		default:
 			err = noEdit("unknown edit %q", r.Op)
 		}
-		return found, es, err
+		return found, es, w.flow, err
 	case r.Op == "set" && parent != nil:
 		if parent.NoEdit {
-			return nil, nil, noEdit("%s is UTF-16: swarmlint does not rewrite it", parent.File)
+			return nil, nil, false, noEdit("%s is UTF-16: swarmlint does not rewrite it", parent.File)
 		}
 		key, ok := path[len(path)-1].(string)
 		if !ok || pw.via {
-			return nil, nil, noEdit("cannot add %v here", path[len(path)-1])
+			return nil, nil, false, noEdit("cannot add %v here", path[len(path)-1])
 		}
 		es, err := parent.addKey(pw, key, r.Value)
-		return parent, es, err
+		return parent, es, pw.flow || pw.node.Style&yaml.FlowStyle != 0, err
 	}
 	if merged {
-		return nil, nil, noEdit("the element is reached through an alias or a merge key")
+		return nil, nil, false, noEdit("the element is reached through an alias or a merge key")
 	}
-	return nil, nil, noEdit("the element is not written in the stack's files")
+	return nil, nil, false, noEdit("the element is not written in the stack's files")
 }
 
 // walk is a path resolved for editing: the node at its end, the key node
@@ -209,6 +218,7 @@ type walk struct {
 	parent   *yaml.Node // the mapping or sequence node holding it
 	index    int        // index of the key (mapping) or item (sequence) in parent.Content
 	via      bool       // an alias, a merge key or an anchor was on the way
+	flow     bool       // the node is inside a flow collection
 }
 
 // walk resolves path without following merge keys silently: via records
@@ -228,6 +238,7 @@ func (d *Doc) walk(path []any) walk {
 			w.via = true
 		}
 		cur = deref(cur)
+		flow := w.flow || cur.Style&yaml.FlowStyle != 0
 		switch s := seg.(type) {
 		case string:
 			switch cur.Kind {
@@ -235,7 +246,7 @@ func (d *Doc) walk(path []any) walk {
 				found := false
 				for i := 0; i+1 < len(cur.Content); i += 2 {
 					if k := cur.Content[i]; !isMergeKey(k) && k.Value == s {
-						w = walk{key: k, node: cur.Content[i+1], parent: cur, index: i, via: w.via}
+						w = walk{key: k, node: cur.Content[i+1], parent: cur, index: i, via: w.via, flow: flow}
 						found = true
 						break
 					}
@@ -252,7 +263,7 @@ func (d *Doc) walk(path []any) walk {
 				for i, item := range cur.Content {
 					it := deref(item)
 					if it.Kind == yaml.ScalarNode && (it.Value == s || strings.HasPrefix(it.Value, s+"=")) {
-						w = walk{node: item, parent: cur, index: i, via: w.via || item.Kind == yaml.AliasNode}
+						w = walk{node: item, parent: cur, index: i, via: w.via || item.Kind == yaml.AliasNode, flow: flow}
 						found = true
 						break
 					}
@@ -267,7 +278,7 @@ func (d *Doc) walk(path []any) walk {
 			if cur.Kind != yaml.SequenceNode || s < 0 || s >= len(cur.Content) {
 				return w
 			}
-			w = walk{node: cur.Content[s], parent: cur, index: s, via: w.via}
+			w = walk{node: cur.Content[s], parent: cur, index: s, via: w.via, flow: flow}
 		default:
 			return w
 		}
@@ -518,6 +529,14 @@ func (d *Doc) remove(w walk) ([]textEdit, error) {
 	}
 	last := d.blockLast(first.Line, col, dashAtCol)
 	if ok, _ := d.firstOnLine(first.Line, col); ok {
+		// An entry set off by blank lines on both sides leaves one.
+		if first.Line > 1 && last < len(d.lineStarts()) {
+			_, before, _ := d.lineIndent(first.Line - 1)
+			_, after, _ := d.lineIndent(last + 1)
+			if before && after && d.lineStart(last+2) > d.lineStart(last+1) {
+				last++
+			}
+		}
 		return []textEdit{{d.lineStart(first.Line), d.lineStart(last + 1), ""}}, nil
 	}
 	// A mapping's first key after "- " or "? ": the next key moves up.

@@ -316,8 +316,9 @@ func FixRun(ctx context.Context, eng *rules.Engine, cfg Config, opts FixOptions,
 		}
 		applied := 0
 		for i, c := range kept {
-			if k := fixKey(c); done[k] {
-				done[k] = false // one problem found twice is fixed once
+			// Findings that share a fix (a port range reported per port)
+			// are each resolved by it.
+			if done[fixKey(c)] {
 				out.Applied = append(out.Applied, AppliedFix{Finding: keptOwners[i], Fix: c})
 				applied++
 			}

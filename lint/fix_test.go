@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/swarmlint/swarmlint/analyzer"
 	"github.com/swarmlint/swarmlint/lint"
 	"github.com/swarmlint/swarmlint/lint/linttest"
 	"github.com/swarmlint/swarmlint/rules"
@@ -105,6 +106,9 @@ func checkFix(t *testing.T, ctx context.Context, eng *rules.Engine, fx linttest.
 	changed := map[string][]byte{}
 	for _, f := range fr.Files {
 		changed[f.Name] = f.Fixed
+		if _, err := analyzer.ParseYAML(f.Name, f.Fixed); err != nil {
+			t.Errorf("%s: the fixed file does not parse: %v", f.Name, err)
+		}
 	}
 	files, err := fx.Files()
 	if err != nil {
