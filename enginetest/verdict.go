@@ -92,6 +92,13 @@ func Desc(msg string) string {
 func DeployAndClassify(t testing.TB, name string, wait time.Duration, files ...string) (Verdict, []TaskState) {
 	t.Helper()
 	out, err := DeployStack(t, name, files...)
+	for try := 1; err != nil && try <= 2 && transientDeployError(name, out); try++ {
+		// Not the engine's verdict on the file: a race of the engine with
+		// itself. Remove what the deploy created and try again.
+		t.Logf("docker stack deploy %s: transient engine error, deploying again (%d/2): %s", name, try, lastLine(out))
+		RemoveStack(t, name)
+		out, err = DeployStack(t, name, files...)
+	}
 	if err != nil {
 		return Classify(out, err, nil, nil), nil
 	}
@@ -104,4 +111,29 @@ func DeployAndClassify(t testing.TB, name string, wait time.Duration, files ...s
 		v.Message = DockerMessage(out) + "\n" + v.Message
 	}
 	return v, tasks
+}
+
+// transientDeployError reports whether a failed `docker stack deploy` of
+// stack failed for a reason that is not about the file: the stack's own
+// network, which the same deploy created a moment before, "not found" when
+// its services are created (the deploy met the previous deployment's
+// network while the engine was still removing it: seen on a loaded 2-core
+// machine right after `docker stack rm`), SwarmKit's optimistic-concurrency
+// "update out of sequence", or a manager that did not answer in time.
+func transientDeployError(stack, out string) bool {
+	if m := ownNetworkNotFound.FindStringSubmatch(out); m != nil && strings.HasPrefix(m[1], stack+"_") {
+		return true
+	}
+	return strings.Contains(out, "update out of sequence") ||
+		strings.Contains(out, "code = DeadlineExceeded") || strings.Contains(out, "code = Unavailable")
+}
+
+var ownNetworkNotFound = regexp.MustCompile(`Error response from daemon: network (\S+) not found`)
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
 }
