@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -333,5 +334,63 @@ func TestErrorInsideLibraryNamesTheUserFile(t *testing.T) {
 	}
 	if isBuiltinFile("policies/lib/nothing.rego") || isBuiltinFile("team/policies/lib/util.rego") || !isBuiltinFile("policies/lib/util.rego") {
 		t.Error("isBuiltinFile")
+	}
+}
+
+// TestBuiltinRulesLoadAsCustom: every built-in rule, loaded as a custom
+// rule of its own package (acme.rules...), passes the custom rules' checks,
+// the type check against the model included: the built-ins read the model
+// in every way a rule can (keyed maps by constant and computed keys,
+// indexes, refs), so a check that refused one of them would refuse good
+// custom rules.
+func TestBuiltinRulesLoadAsCustom(t *testing.T) {
+	srcs, err := BuiltinModules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkgRe := regexp.MustCompile(`(?m)^package swarmlint\.rules\.`)
+	idRe := regexp.MustCompile(`(?m)^#   id: SWL(\d{3})$`)
+	nameRe := regexp.MustCompile(`(?m)^#   name: `)
+	var mods []Module
+	for _, s := range srcs {
+		if IsTestFile(s.File) || !pkgRe.Match(s.Source) {
+			continue
+		}
+		src := pkgRe.ReplaceAll(s.Source, []byte("package acme.rules."))
+		src = idRe.ReplaceAll(src, []byte("#   id: ACME$1"))
+		src = nameRe.ReplaceAll(src, []byte("#   name: acme-"))
+		mods = append(mods, Module{File: "team/" + strings.TrimPrefix(s.File, "policies/"), Source: src})
+	}
+	if len(mods) < 50 {
+		t.Fatalf("%d built-in rules", len(mods))
+	}
+	if _, err := New(context.Background(), Options{Custom: mods}); err != nil {
+		t.Errorf("built-in rules do not load as custom rules:\n%v", err)
+	}
+}
+
+// TestInputRefsBelowKeyedMaps: a field read below a keyed map reached by a
+// string key — computed (input.networks[a.network]) or constant
+// (input.services["shop_web"]), also twice in a row — is checked; the
+// same reads of real fields load, also inside `not`.
+func TestInputRefsBelowKeyedMaps(t *testing.T) {
+	for body, bad := range map[string]string{
+		"\tsome a in service.networks\n\tinput.networks[a.network].encryption":                         `input.networks[_].encryption: the model has no field "encryption"`,
+		"\tsome a in service.networks\n\tnet := input.networks[a.network]\n\tnet.encryption":           `net.encryption: the model has no field "encryption"`,
+		"\tinput.services[\"shop_web\"].imagez":                                                        `input.services[_].imagez: the model has no field "imagez"`,
+		"\tsome a in service.networks\n\tinput.networks[a.network].label_refs[\"x\"].pathz":            `input.networks[_].label_refs[_].pathz: the model has no field "pathz"`,
+		"\tsome a in service.networks\n\tinput.networks[a.network].encrypted":                          "",
+		"\tinput.services[\"shop_web\"].image != \"\"":                                                 "",
+		"\tsome a in service.networks\n\tnot input.networks[a.network].encrypted":                      "",
+		"\tsome a in service.networks\n\tcount([n | n := input.networks[a.network]; n.encrypted]) > 0": "",
+		"\tsome a in service.networks\n\tcount([n | n := input.networks[a.network]; n.encryptd]) > 0":  `n.encryptd: the model has no field "encryptd"`,
+	} {
+		_, err := New(context.Background(), Options{Custom: []Module{custom("policy/x.rego", "ACME001", body)}})
+		switch {
+		case bad == "" && err != nil:
+			t.Errorf("%s\n  does not load: %v", body, err)
+		case bad != "" && (err == nil || !strings.Contains(err.Error(), bad)):
+			t.Errorf("%s\n  err = %v, want %s", body, err, bad)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -87,6 +88,13 @@ func mapsAsArrays(x any) any {
 // checkInputRefs type-checks the custom modules (with every other module
 // they may use) against the model's schema and returns the errors about
 // fields the model does not have, in custom files only.
+//
+// A string key into one of the array stand-ins (input.networks[a.network],
+// input.services["shop_web"]) is an error to OPA ("want number") after
+// which it checks nothing further down the ref. Each such key is therefore
+// replaced by a wildcard in a fresh copy of the module and the modules are
+// checked again, so that input.networks[a.network].encryption is checked
+// down to encryption; a few rounds cover keyed maps below keyed maps.
 func checkInputRefs(mods map[string]*ast.Module, custom map[string]bool) (ast.Errors, error) {
 	if len(custom) == 0 {
 		return nil, nil
@@ -97,45 +105,114 @@ func checkInputRefs(mods map[string]*ast.Module, custom map[string]bool) (ast.Er
 	}
 	ss := ast.NewSchemaSet()
 	ss.Put(ast.SchemaRootRef, schema)
-	copies := make(map[string]*ast.Module, len(mods))
-	for f, m := range mods {
-		copies[f] = m.Copy()
-	}
-	// No error limit: the built-ins give the array stand-ins errors of
-	// their own (input.services[id] with a string id), and OPA's default
-	// limit of 10 would drop the errors of every custom file that sorts
-	// after policies/ — policy/, the directory new-rule writes to.
-	comp := NewCompiler(false).WithSchemas(ss).SetErrorLimit(0)
-	comp.Compile(copies)
+	keys := map[keyAt]bool{} // string keys into stand-ins, made wildcards
 	var out ast.Errors
-	seen := map[string]bool{}
-	for _, e := range comp.Errors {
-		if e.Code != ast.TypeErr || e.Location == nil || !custom[e.Location.File] {
-			continue
+	for round := 0; round < 4; round++ {
+		copies := make(map[string]*ast.Module, len(mods))
+		for f, m := range mods {
+			copies[f] = m.Copy()
+			if custom[f] {
+				wildcardKeys(copies[f], keys)
+			}
 		}
-		d, ok := e.Details.(*ast.RefErrInvalidDetail)
-		if !ok || d.Have != nil || missingKeyOfMap(d) {
-			continue
+		// No error limit: the built-ins give the array stand-ins errors of
+		// their own (input.services[id] with a string id), and OPA's default
+		// limit of 10 would drop the errors of every custom file that sorts
+		// after policies/ — policy/, the directory new-rule writes to. Not
+		// strict: a variable whose only use became a wildcard is fine here
+		// (the real compile is strict).
+		comp := NewCompiler(false).WithStrict(false).WithSchemas(ss).SetErrorLimit(0)
+		comp.Compile(copies)
+		if round > 0 && slices.ContainsFunc(comp.Errors, func(e *ast.Error) bool { return e.Code != ast.TypeErr }) {
+			// A wildcard made a module invalid (the compile stopped before
+			// the type check): keep the last complete check.
+			break
 		}
-		k := fmt.Sprintf("%s:%d:%d", e.Location.File, e.Location.Row, e.Location.Col)
-		if seen[k] {
-			continue
+		out = nil
+		added := false
+		seen := map[string]bool{}
+		for _, e := range comp.Errors {
+			if e.Code != ast.TypeErr || e.Location == nil || !custom[e.Location.File] {
+				continue
+			}
+			d, ok := e.Details.(*ast.RefErrInvalidDetail)
+			if !ok {
+				continue
+			}
+			if stringKeyOfMap(d) {
+				k := keyAt{file: e.Location.File, row: e.Location.Row, col: e.Location.Col, pos: d.Pos, n: len(d.Ref)}
+				if !keys[k] {
+					keys[k] = true
+					added = true
+				}
+				continue
+			}
+			if d.Have != nil {
+				continue
+			}
+			k := fmt.Sprintf("%s:%d:%d", e.Location.File, e.Location.Row, e.Location.Col)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			out = append(out, ast.NewError(ast.TypeErr, e.Location, "%s", undefinedFieldMessage(d)))
 		}
-		seen[k] = true
-		out = append(out, ast.NewError(ast.TypeErr, e.Location, "%s", undefinedFieldMessage(d)))
+		if !added {
+			break
+		}
 	}
 	return out, nil
 }
 
-// missingKeyOfMap reports whether the error is a constant key into one of
-// the array stand-ins for a keyed map (input.services["shop_web"]): fine in
+// keyAt is the key at position pos of the ref of n terms that starts at
+// file:row:col.
+type keyAt struct {
+	file          string
+	row, col, pos int
+	n             int
+}
+
+// wildcardKeys replaces the keys of m at keys by fresh wildcards, except
+// in negated expressions, where a wildcard would be unsafe.
+func wildcardKeys(m *ast.Module, keys map[keyAt]bool) {
+	i := 0
+	ast.WalkExprs(m, func(e *ast.Expr) bool {
+		if e.Negated {
+			return true
+		}
+		ast.WalkTerms(e, func(t *ast.Term) bool {
+			switch t.Value.(type) {
+			case *ast.ArrayComprehension, *ast.SetComprehension, *ast.ObjectComprehension:
+				return true // their expressions are visited by WalkExprs
+			}
+			ref, ok := t.Value.(ast.Ref)
+			if !ok || t.Location == nil {
+				return false
+			}
+			for pos := 1; pos < len(ref); pos++ {
+				if keys[keyAt{file: t.Location.File, row: t.Location.Row, col: t.Location.Col, pos: pos, n: len(ref)}] {
+					ref[pos] = ast.VarTerm(fmt.Sprintf("%sswl%d", ast.WildcardPrefix, i))
+					i++
+				}
+			}
+			return false
+		})
+		return false
+	})
+}
+
+// stringKeyOfMap reports whether the error is a string key (a constant, or
+// a value of type string) into one of the array stand-ins for a keyed map:
+// input.services["shop_web"], input.networks[attachment.network]. Fine in
 // the model.
-func missingKeyOfMap(d *ast.RefErrInvalidDetail) bool {
-	if d.Pos >= len(d.Ref) {
+func stringKeyOfMap(d *ast.RefErrInvalidDetail) bool {
+	if d.Pos >= len(d.Ref) || d.Want == nil || types.Compare(d.Want, types.N) != 0 {
 		return false
 	}
-	_, isString := d.Ref[d.Pos].Value.(ast.String)
-	return isString && d.Want != nil && types.Compare(d.Want, types.N) == 0
+	if _, isString := d.Ref[d.Pos].Value.(ast.String); isString {
+		return true
+	}
+	return d.Have != nil && types.Compare(d.Have, types.S) == 0
 }
 
 // undefinedFieldMessage says which field is not in the model, and which
