@@ -12,6 +12,7 @@ import (
 	"github.com/swarmlint/swarmlint/analyzer"
 	"github.com/swarmlint/swarmlint/lint"
 	"github.com/swarmlint/swarmlint/lint/linttest"
+	"github.com/swarmlint/swarmlint/report"
 	"github.com/swarmlint/swarmlint/rules"
 )
 
@@ -182,4 +183,34 @@ func findingMessage(fr *lint.FixResult, identity string) string {
 		}
 	}
 	return ""
+}
+
+// ApplyFixes takes fixes in order and skips, whole, a fix with an edit
+// overlapping one already taken; a fix identical to one taken counts once.
+func TestApplyFixesOverlap(t *testing.T) {
+	src := []byte("abcdef\n")
+	e := func(s, end int, text string) report.Edit {
+		return report.Edit{File: "f", StartOffset: s, EndOffset: end, NewText: text}
+	}
+	first := report.Fix{Description: "first", Edits: []report.Edit{e(0, 2, "AB"), e(4, 4, "+")}}
+	overlapping := report.Fix{Description: "overlapping", Edits: []report.Edit{e(1, 3, "x")}}
+	sameInsert := report.Fix{Description: "insert at the same place", Edits: []report.Edit{e(4, 4, "-")}}
+	apart := report.Fix{Description: "apart", Edits: []report.Edit{e(5, 6, "F"), e(0, 0, "other file")}}
+	apart.Edits[1].File = "g"
+	out, ap, err := lint.ApplyFixes(src, "f", []report.Fix{first, overlapping, sameInsert, first, apart})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != "ABcd+eF\n" {
+		t.Errorf("got %q", out)
+	}
+	if len(ap.Fixes) != 2 || ap.Fixes[0].Description != "first" || ap.Fixes[1].Description != "apart" {
+		t.Errorf("applied %+v", ap.Fixes)
+	}
+	if len(ap.Skipped) != 2 || ap.Skipped[0].Description != "overlapping" || ap.Skipped[1].Description != "insert at the same place" {
+		t.Errorf("skipped %+v", ap.Skipped)
+	}
+	if _, _, err := lint.ApplyFixes(src, "f", []report.Fix{{Edits: []report.Edit{e(3, 99, "")}}}); err == nil {
+		t.Error("an edit past the end of the file is not refused")
+	}
 }

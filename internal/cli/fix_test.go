@@ -169,3 +169,24 @@ func TestFixCustomRule(t *testing.T) {
 		t.Fatalf("fixed file:\n%s", b)
 	}
 }
+
+// TestFixOverlapping: two rules fix one port (SWL012 drops the host IP,
+// SWL101 turns it into the long syntax); their edits overlap, so fix
+// applies one, lints again and applies the other.
+func TestFixOverlapping(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "stack.yml", "services:\n  db:\n    image: postgres:16\n    deploy: {endpoint_mode: dnsrr}\n    ports:\n      - \"127.0.0.1:5432:5432\"   # local tools\n")
+	_, errs, code := run(t, "fix", "--enable", "SWL012,SWL101", p)
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	want := "services:\n  db:\n    image: postgres:16\n    deploy: {endpoint_mode: dnsrr}\n    ports:\n" +
+		"      # host IP 127.0.0.1 dropped: docker stack deploy ignores it and publishes the port on every address of every node\n" +
+		"      - target: 5432   # local tools\n        published: 5432\n        mode: host\n"
+	if b, _ := os.ReadFile(p); string(b) != want {
+		t.Fatalf("fixed file:\n%s\nwant:\n%s", b, want)
+	}
+	if !strings.Contains(errs, "fixed 2 findings in 1 file") {
+		t.Errorf("stderr %q", errs)
+	}
+}
