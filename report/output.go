@@ -66,6 +66,9 @@ func sortedFindings(fs []Finding) []Finding {
 type tally struct {
 	errors, warnings, notes, suppressed int
 	files                               int
+	// fixable counts unsuppressed findings with a safe fix, unsafeFixable
+	// those whose fixes are all unsafe.
+	fixable, unsafeFixable int
 }
 
 func countFindings(fs []Finding) tally {
@@ -77,6 +80,12 @@ func countFindings(fs []Finding) tally {
 			continue
 		}
 		files[f.File] = true
+		switch {
+		case slices.ContainsFunc(f.Fixes, func(x Fix) bool { return x.Safe }):
+			t.fixable++
+		case len(f.Fixes) > 0:
+			t.unsafeFixable++
+		}
 		switch normLevel(f.Level) {
 		case levelError:
 			t.errors++

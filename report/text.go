@@ -167,7 +167,8 @@ func notificationLevel(l string) string {
 }
 
 // textSummary is e.g. "3 findings (1 error, 2 warnings) in 2 files", or
-// "no findings", followed by suppressed and tool-error counts when non-zero.
+// "no findings", followed by how many findings have a fix (safe, then only
+// unsafe) and suppressed and tool-error counts when non-zero.
 func textSummary(t tally, notifications int) string {
 	s := "no findings"
 	if t.total() > 0 {
@@ -182,6 +183,14 @@ func textSummary(t tally, notifications int) string {
 		}
 		s = fmt.Sprintf("%s (%s) in %s", plural(t.total(), "finding", "findings"),
 			strings.Join(parts, ", "), plural(t.files, "file", "files"))
+		switch {
+		case t.fixable > 0 && t.unsafeFixable > 0:
+			s += fmt.Sprintf(", %d fixable with swarmlint fix (%d more with --unsafe)", t.fixable, t.unsafeFixable)
+		case t.fixable > 0:
+			s += fmt.Sprintf(", %d fixable with swarmlint fix", t.fixable)
+		case t.unsafeFixable > 0:
+			s += fmt.Sprintf(", %d fixable with swarmlint fix --unsafe", t.unsafeFixable)
+		}
 	}
 	if t.suppressed > 0 {
 		s += ", " + strconv.Itoa(t.suppressed) + " suppressed"

@@ -76,6 +76,9 @@ func TestTextSummary(t *testing.T) {
 		{tally{errors: 1, files: 1}, 0, "1 finding (1 error) in 1 file"},
 		{tally{errors: 1, warnings: 2, files: 2}, 0, "3 findings (1 error, 2 warnings) in 2 files"},
 		{tally{notes: 2, suppressed: 3, files: 1}, 1, "2 findings (2 notes) in 1 file, 3 suppressed, 1 tool message"},
+		{tally{errors: 2, files: 1, fixable: 1}, 0, "2 findings (2 errors) in 1 file, 1 fixable with swarmlint fix"},
+		{tally{errors: 2, files: 1, fixable: 1, unsafeFixable: 1}, 0, "2 findings (2 errors) in 1 file, 1 fixable with swarmlint fix (1 more with --unsafe)"},
+		{tally{errors: 2, files: 1, unsafeFixable: 2}, 0, "2 findings (2 errors) in 1 file, 2 fixable with swarmlint fix --unsafe"},
 		{tally{suppressed: 1}, 2, "no findings, 1 suppressed, 2 tool messages"},
 	}
 	for _, tt := range tests {
