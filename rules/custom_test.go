@@ -185,6 +185,11 @@ func TestReadParams(t *testing.T) {
 	if _, err := ReadParams(bomb); err == nil || !strings.Contains(err.Error(), "its aliases expand to more than 16 MiB") {
 		t.Errorf("alias bomb: %v", err)
 	}
+	// a file over the cap is refused before it is read into memory
+	big := write("big.json", "{\"x\": \""+strings.Repeat("a", 4<<20)+"\"}")
+	if _, err := ReadParams(big); err == nil || !strings.Contains(err.Error(), "big.json: file is larger than 4 MiB") {
+		t.Errorf("a 4 MiB --data file: %v", err)
+	}
 	inf := write("inf.yml", "limits:\n  x: .inf\n")
 	if _, err := ReadParams(inf); err == nil || !strings.Contains(err.Error(), "inf.yml:2:6: .inf is not a number") {
 		t.Errorf(".inf: %v", err)
