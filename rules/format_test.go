@@ -42,3 +42,35 @@ func TestPoliciesAreFormatted(t *testing.T) {
 		t.Fatal("no .rego files found")
 	}
 }
+
+// TestScaffoldIsFormatted: the Rego files new-rule writes (custom and
+// --builtin) are in `opa fmt` form, so a team's `opa fmt --list policy/`
+// starts empty.
+func TestScaffoldIsFormatted(t *testing.T) {
+	custom, err := Scaffold(ScaffoldOptions{Name: "no-latest-tag", ID: "ACME001", Severity: SeverityWarning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtin, err := ScaffoldBuiltin(ScaffoldOptions{Name: "my-check", ID: "SWL199", Severity: SeverityWarning}, "ports")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, files := range []map[string][]byte{custom, builtin} {
+		for name, src := range files {
+			if !strings.HasSuffix(name, ".rego") {
+				continue
+			}
+			n++
+			out, err := format.Source(name, src)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+			} else if !bytes.Equal(src, out) {
+				t.Errorf("%s is not in opa fmt form:\n%s", name, out)
+			}
+		}
+	}
+	if n != 4 {
+		t.Errorf("%d Rego files scaffolded, want 4", n)
+	}
+}

@@ -249,6 +249,10 @@ func TestPlainOPAWorkflowWithOPA(t *testing.T) {
 			continue
 		}
 		switch args[0] {
+		case "fmt":
+			if out != "" {
+				t.Errorf("opa %s: the scaffold is not in opa fmt form:\n%s", strings.Join(args, " "), out)
+			}
 		case "test":
 			if !strings.Contains(out, "PASS: 7/7") {
 				t.Errorf("opa test:\n%s", out)
