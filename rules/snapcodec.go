@@ -703,14 +703,27 @@ func (d *snapDecoder) module() *ast.Module {
 // files the location texts point into.
 func decodeModules(b []byte, sources map[string][]byte) (map[string]*ast.Module, map[ast.Var]ast.Var, error) {
 	d := &snapDecoder{b: b, sources: sources}
+	// The string table is one allocation: every string is a substring of
+	// one copy of the table's bytes.
 	d.strs = make([]string, d.count())
+	ends := make([]int, len(d.strs))
+	var all []byte
 	for i := range d.strs {
 		n := d.count()
 		if d.err != nil {
 			break
 		}
-		d.strs[i] = string(d.b[:n])
+		all = append(all, d.b[:n]...)
+		ends[i] = len(all)
 		d.b = d.b[n:]
+	}
+	table, start := string(all), 0
+	for i, end := range ends {
+		if d.err != nil {
+			break
+		}
+		d.strs[i] = table[start:end]
+		start = end
 	}
 	mods := map[string]*ast.Module{}
 	for n := d.count(); n > 0 && d.err == nil; n-- {
