@@ -16,7 +16,7 @@ import (
 // output, exit status, suppression bookkeeping, standard input, and the
 // live swarm (read over the network on every keystroke).
 var lspUnsupported = []string{"format", "output", "compose-file", "stack", "fail-on", "no-color", "category",
-	"show-suppressed", "baseline", "write-baseline", "changed", "stdin-filename", "live", "docker-host", "live-timeout", "same-swarm"}
+	"show-suppressed", "baseline", "write-baseline", "changed", "stdin-filename", "live", "docker-host", "live-timeout"}
 
 func newLSP(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	lf := &lintFlags{}
@@ -35,8 +35,9 @@ What the editor gets:
     exactly as for 'swarmlint FILE': a file of a configured stack is linted
     with the other stacks of its swarm, and a change in it re-lints them;
     their findings are shown in files that are not open too. Any other file
-    is an independent stack. The configuration is read again when it is
-    saved.
+    is an independent stack, or, with --same-swarm, the open files of no
+    configured stack are one swarm (as 'swarmlint --same-swarm FILE...' with
+    the open files). The configuration is read again when it is saved.
   - Code actions: a rule's fix where it has one (unsafe fixes say so in
     their title), and "ignore on this line", which inserts
     '# swarmlint:ignore ID <reason>' with the reason selected for typing.
@@ -59,7 +60,7 @@ away without shutdown (as the protocol specifies), 2 on a usage error.`,
 					return &exitError{code: ExitError, err: fmt.Errorf("--%s does not apply to the language server (see 'swarmlint lsp --help')", name)}
 				}
 			}
-			srv := lsp.New(lsp.Options{Resolve: lf.lspResolver(stderr), Version: version(), Log: stderr})
+			srv := lsp.New(lsp.Options{Resolve: lf.lspResolver(stderr), Version: version(), Log: stderr, Together: lf.sameSwarm})
 			if err := srv.Serve(cmd.Context(), stdioStream{stdin, stdout}); err != nil {
 				// the protocol's exit code for an exit without shutdown
 				return &exitError{code: 1, err: err}

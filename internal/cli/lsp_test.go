@@ -73,7 +73,13 @@ type publishParams struct {
 func startLSP(t testing.TB, dir string, debounce time.Duration) *lspClient {
 	t.Helper()
 	t.Chdir(dir)
-	srv := lsp.New(lsp.Options{Resolve: (&lintFlags{}).lspResolver(io.Discard), Debounce: debounce, Version: "test", Log: io.Discard})
+	return connectLSP(t, dir, lsp.New(lsp.Options{Resolve: (&lintFlags{}).lspResolver(io.Discard), Debounce: debounce, Version: "test", Log: io.Discard}))
+}
+
+// connectLSP serves srv over an in-process pipe and initializes it with
+// dir as the workspace folder.
+func connectLSP(t testing.TB, dir string, srv *lsp.Server) *lspClient {
+	t.Helper()
 	a, b := net.Pipe()
 	c := &lspClient{t: t, served: make(chan error, 1), srv: srv, arrived: make(chan struct{}, 1)}
 	go func() { c.served <- srv.Serve(context.Background(), a) }()
@@ -362,8 +368,8 @@ func TestLSPSession(t *testing.T) {
 	c.waitDiagnostics(uri, withCode("SWL101"))
 	c.change(uri, 6, lspDnsrrFixed)
 	c.waitDiagnostics(uri, func(ds []diagnostic) bool { return len(ds) == 0 })
-	if c.srv.Compiles != 1 {
-		t.Errorf("the policies were compiled %d times, want once per server", c.srv.Compiles)
+	if c.srv.Compiles() != 1 {
+		t.Errorf("the policies were compiled %d times, want once per server", c.srv.Compiles())
 	}
 	c.shutdownExit()
 }
@@ -424,6 +430,28 @@ func TestLSPSwarm(t *testing.T) {
 	// closing the edited buffer lints the file on disk again: the clash is back
 	c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": blog}})
 	c.waitDiagnostics(shop, withCode("SWL103"))
+	c.shutdownExit()
+}
+
+// TestLSPSameSwarm: with --same-swarm the open files of no configured
+// stack are one swarm: the second file opened clashes with the first, and
+// closing it takes the clash away.
+func TestLSPSameSwarm(t *testing.T) {
+	dir := t.TempDir()
+	web := "services:\n  web:\n    image: nginx\n    ports:\n      - \"80:80\"\n"
+	writeAll(t, dir, map[string]string{"a/stack.yml": web, "b/stack.yml": web})
+	t.Chdir(dir)
+	srv := lsp.New(lsp.Options{Resolve: (&lintFlags{sameSwarm: true}).lspResolver(io.Discard), Debounce: 20 * time.Millisecond, Log: io.Discard, Together: true})
+	c := connectLSP(t, dir, srv)
+	a, b := fileURI(filepath.Join(dir, "a/stack.yml")), fileURI(filepath.Join(dir, "b/stack.yml"))
+	c.open(a, web)
+	if ds := c.waitDiagnostics(a, func([]diagnostic) bool { return true }); len(ds) != 0 {
+		t.Errorf("one open file: %+v", ds)
+	}
+	c.open(b, web)
+	c.waitDiagnostics(b, withCode("SWL103"))
+	c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": b}})
+	c.waitDiagnostics(b, func(ds []diagnostic) bool { return len(ds) == 0 })
 	c.shutdownExit()
 }
 
@@ -513,8 +541,8 @@ func BenchmarkLSPRelint(b *testing.B) {
 	// CPU time (user + system) of the process per edit: on a shared machine
 	// wall time also counts the wait for a core.
 	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
-	if c.srv.Compiles != 1 {
-		b.Errorf("compiled %d times", c.srv.Compiles)
+	if c.srv.Compiles() != 1 {
+		b.Errorf("compiled %d times", c.srv.Compiles())
 	}
 	c.shutdownExit()
 }

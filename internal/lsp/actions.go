@@ -261,8 +261,9 @@ func (s *Server) executeCommand(_ *glsp.Context, p *protocol.ExecuteCommandParam
 		return nil, fmt.Errorf("%s takes a URI and a range", commandSelect)
 	}
 	s.mu.Lock()
-	show, conn := s.caps.showDocument, s.conn
+	show := s.caps.showDocument
 	s.mu.Unlock()
+	conn := s.conn.Load()
 	if !show || conn == nil {
 		return nil, nil
 	}

@@ -179,11 +179,28 @@ func (s *Server) lintJob(ctx context.Context, j job) map[string]bool {
 		}
 		files, producer = []string{d.path}, j.uri
 		affected[d.path] = true
+		if s.opts.Together {
+			files, producer = s.openPaths(), producerOpen
+		}
 	case jobClosed:
 		affected[j.path] = true
 		for key, o := range s.origins {
 			if o.producers[j.uri] {
 				s.release(key, j.uri, affected)
+			}
+		}
+		if s.opts.Together {
+			// the open buffers without the closed one, linted together again
+			if open := s.openPaths(); len(open) > 0 {
+				s.mu.Unlock()
+				s.enqueueFirst(job{kind: jobDocument, uri: s.anyOpen()})
+				s.mu.Lock()
+			} else {
+				for key, o := range s.origins {
+					if o.producers[producerOpen] {
+						s.release(key, producerOpen, affected)
+					}
+				}
 			}
 		}
 		configured := false
@@ -203,6 +220,55 @@ func (s *Server) lintJob(ctx context.Context, j job) map[string]bool {
 	s.merge(producer, results, full, affected)
 	s.mu.Unlock()
 	return affected
+}
+
+// producerOpen is the producer of the lints of every open buffer together
+// (Options.Together).
+const producerOpen = "\x00open"
+
+// openPaths are the paths of the open buffers the server lints, sorted
+// (s.mu held).
+func (s *Server) openPaths() []string {
+	var out []string
+	for _, d := range s.docs {
+		if d.lint {
+			out = append(out, d.path)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// anyOpen is the URI of an open buffer the server lints (s.mu not held).
+func (s *Server) anyOpen() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var uris []string
+	for uri, d := range s.docs {
+		if d.lint {
+			uris = append(uris, uri)
+		}
+	}
+	sort.Strings(uris)
+	if len(uris) == 0 {
+		return ""
+	}
+	return uris[0]
+}
+
+// enqueueFirst queues a job to run next.
+func (s *Server) enqueueFirst(j job) {
+	s.mu.Lock()
+	if s.stopped() {
+		s.mu.Unlock()
+		return
+	}
+	s.queue = append([]job{j}, s.queue...)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
 }
 
 // overlay is the open buffers by path (s.mu held).
@@ -390,8 +456,11 @@ func (s *Server) lint(ctx context.Context, files []string, overlay map[string][]
 // last compilation's: not per keystroke.
 func (s *Server) engineFor(ctx context.Context, cfg lint.Config) (eng *rules.Engine, err error) {
 	key := engineKey(cfg)
-	if s.engine != nil && key == s.engineKey {
-		return s.engine, nil
+	s.mu.Lock()
+	eng, same := s.engine, key == s.engineKey
+	s.mu.Unlock()
+	if eng != nil && same {
+		return eng, nil
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -402,8 +471,10 @@ func (s *Server) engineFor(ctx context.Context, cfg lint.Config) (eng *rules.Eng
 	if err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
 	s.engine, s.engineKey = eng, key
-	s.Compiles++
+	s.compiles++
+	s.mu.Unlock()
 	return eng, nil
 }
 

@@ -25,6 +25,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sourcegraph/jsonrpc2"
@@ -61,14 +62,20 @@ type Options struct {
 	// Log receives the server's own log lines (standard error: editors
 	// show it as the server's log).
 	Log io.Writer
+	// Together lints every open buffer in each lint, so that the Resolver
+	// sees them all (swarmlint lsp --same-swarm: the open files of no
+	// configured stack are one swarm).
+	Together bool
 }
 
 // Server is one Language Server session.
 type Server struct {
 	opts    Options
 	handler *protocol.Handler
-	conn    *jsonrpc2.Conn
-	log     *log.Logger
+	// conn is the connection, set once it exists (Serve, or the first
+	// message, whichever is first): the worker publishes through it.
+	conn atomic.Pointer[jsonrpc2.Conn]
+	log  *log.Logger
 
 	mu   sync.Mutex
 	root string // the workspace folder (the process's working directory)
@@ -90,11 +97,18 @@ type Server struct {
 	stopOnce sync.Once
 
 	// engine is the compiled policies, reused until the configuration's
-	// custom policies, parameters or time budget change.
+	// custom policies, parameters or time budget change (written by the
+	// worker with s.mu held).
 	engine    *rules.Engine
 	engineKey string
-	// Compiles counts policy compilations (for tests).
-	Compiles int
+	compiles  int
+}
+
+// Compiles is how many times the session compiled the policies.
+func (s *Server) Compiles() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.compiles
 }
 
 // clientCaps are the client capabilities the server acts on.
@@ -154,10 +168,11 @@ var errExitWithoutShutdown = errors.New("the client ended the session without a 
 // Serve runs the session on stream until the client sends exit or closes
 // the stream. It returns nil after shutdown and exit.
 func (s *Server) Serve(ctx context.Context, stream io.ReadWriteCloser) error {
-	go s.work()
-	s.conn = jsonrpc2.NewConn(ctx, jsonrpc2.NewBufferedStream(stream, jsonrpc2.VSCodeObjectCodec{}),
+	conn := jsonrpc2.NewConn(ctx, jsonrpc2.NewBufferedStream(stream, jsonrpc2.VSCodeObjectCodec{}),
 		jsonrpc2.HandlerWithError(s.handle), jsonrpc2.SetLogger(s.log))
-	<-s.conn.DisconnectNotify()
+	s.conn.CompareAndSwap(nil, conn)
+	go s.work()
+	<-conn.DisconnectNotify()
 	s.stop()
 	<-s.done
 	s.mu.Lock()
@@ -171,6 +186,7 @@ func (s *Server) Serve(ctx context.Context, stream io.ReadWriteCloser) error {
 // handle answers one message. It never lets a panic out: the request gets
 // an internal error and the session goes on.
 func (s *Server) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request) (result any, err error) {
+	s.conn.CompareAndSwap(nil, conn)
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Printf("internal error in %s: %v\n%s", req.Method, r, debug.Stack())
@@ -318,10 +334,11 @@ func (s *Server) initialized() {
 
 // notify sends a notification; a closed connection is not an error here.
 func (s *Server) notify(method string, params any) {
-	if s.conn == nil {
+	conn := s.conn.Load()
+	if conn == nil {
 		return
 	}
-	if err := s.conn.Notify(context.Background(), method, params); err != nil && !errors.Is(err, jsonrpc2.ErrClosed) {
+	if err := conn.Notify(context.Background(), method, params); err != nil && !errors.Is(err, jsonrpc2.ErrClosed) {
 		s.log.Printf("sending %s: %v", method, err)
 	}
 }
