@@ -14,8 +14,9 @@ import (
 // README tells users to (vim.lsp.start; Neovim 0.7, Debian 12's, has only
 // vim.lsp.start_client and buf_attach_client, which vim.lsp.start wraps),
 // waits for the diagnostics of the buffer, asks for the code actions on
-// the finding's line, stops the client (shutdown, exit) and writes what it
-// saw to $SWARMLINT_OUT.
+// the finding's line, applies the fix (Neovim then sends the changed
+// buffer) and waits for the diagnostic to go, stops the client (shutdown,
+// exit) and writes what it saw to $SWARMLINT_OUT.
 const nvimConfig = `
 local out = assert(io.open(os.getenv('SWARMLINT_OUT'), 'w'))
 local function finish(msg)
@@ -46,10 +47,17 @@ local params = { textDocument = { uri = vim.uri_from_bufnr(0) },
   range = { start = { line = 5, character = 10 }, ['end'] = { line = 5, character = 10 } },
   context = { diagnostics = {} } }
 local replies = vim.lsp.buf_request_sync(0, 'textDocument/codeAction', params, 30000) or {}
+local fix
 for _, reply in pairs(replies) do
   for _, action in ipairs(reply.result or {}) do
     out:write('action ', action.title, '\n')
+    if action.title:find('^Fix SWL101') then fix = action end
   end
+end
+if fix then
+  vim.lsp.util.apply_workspace_edit(fix.edit, 'utf-16')
+  local cleared = vim.wait(60000, function() return #vim.diagnostic.get(0) == 0 end, 50)
+  out:write('fixed, diagnostics cleared ', tostring(cleared), '\n')
 end
 vim.lsp.stop_client(id)
 local stopped = vim.wait(30000, function() return vim.lsp.get_client_by_id(id) == nil end, 50)
@@ -99,6 +107,7 @@ func TestNeovim(t *testing.T) {
 		"diagnostic 5:8-5:21 SWL101 https://github.com/swarmlint/swarmlint/blob/main/docs/rules/SWL101.md service \"cache\" uses endpoint_mode dnsrr",
 		"action Fix SWL101: publish 11211/tcp in host mode",
 		"action Ignore SWL101 on this line (# swarmlint:ignore)",
+		"fixed, diagnostics cleared true",
 		"stopped true",
 	} {
 		if !strings.Contains(text, want) {

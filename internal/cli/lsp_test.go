@@ -430,6 +430,13 @@ func TestLSPSwarm(t *testing.T) {
 	// closing the edited buffer lints the file on disk again: the clash is back
 	c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": blog}})
 	c.waitDiagnostics(shop, withCode("SWL103"))
+	// the configuration saved with blog in a swarm of its own: no clash
+	cfg := filepath.Join(dir, ".swarmlint.yaml")
+	if err := os.WriteFile(cfg, []byte("swarms:\n  - name: a\n    stacks:\n      - name: shop\n        files: [shop/stack.yml]\n  - name: b\n    stacks:\n      - name: blog\n        files: [blog/stack.yml]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("textDocument/didSave", map[string]any{"textDocument": map[string]any{"uri": fileURI(cfg)}})
+	c.waitDiagnostics(shop, func(ds []diagnostic) bool { return len(ds) == 0 })
 	c.shutdownExit()
 }
 
