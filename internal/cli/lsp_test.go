@@ -437,6 +437,15 @@ func TestLSPSwarm(t *testing.T) {
 	}
 	c.notify("textDocument/didSave", map[string]any{"textDocument": map[string]any{"uri": fileURI(cfg)}})
 	c.waitDiagnostics(shop, func(ds []diagnostic) bool { return len(ds) == 0 })
+	// a configuration that does not load is shown where it is wrong
+	if err := os.WriteFile(cfg, []byte("stacks:\n  - name: shop\n    filez: [shop/stack.yml]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("textDocument/didSave", map[string]any{"textDocument": map[string]any{"uri": fileURI(cfg)}})
+	ds := c.waitDiagnostics(fileURI(cfg), func(ds []diagnostic) bool { return len(ds) > 0 })
+	if ds[0].Range.Start.Line != 2 || !strings.Contains(ds[0].Message, "filez") || ds[0].Severity != 1 {
+		t.Errorf("configuration error: %+v", ds)
+	}
 	c.shutdownExit()
 }
 
