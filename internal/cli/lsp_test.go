@@ -84,23 +84,7 @@ func connectLSP(t testing.TB, dir string, srv *lsp.Server) *lspClient {
 	c := &lspClient{t: t, served: make(chan error, 1), srv: srv, arrived: make(chan struct{}, 1)}
 	go func() { c.served <- srv.Serve(context.Background(), a) }()
 	c.conn = jsonrpc2.NewConn(context.Background(), jsonrpc2.NewBufferedStream(b, jsonrpc2.VSCodeObjectCodec{}),
-		jsonrpc2.HandlerWithError(func(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Request) (any, error) {
-			c.mu.Lock()
-			if req.Notif {
-				c.notes = append(c.notes, req)
-			} else {
-				c.requests = append(c.requests, req)
-			}
-			c.mu.Unlock()
-			select {
-			case c.arrived <- struct{}{}:
-			default:
-			}
-			if req.Method == "window/showDocument" {
-				return map[string]bool{"success": true}, nil
-			}
-			return nil, nil
-		}))
+		clientHandler{c})
 	t.Cleanup(func() { c.conn.Close() })
 	var res struct {
 		Capabilities struct {
@@ -118,6 +102,35 @@ func connectLSP(t testing.TB, dir string, srv *lsp.Server) *lspClient {
 	}
 	c.notify("initialized", map[string]any{})
 	return c
+}
+
+// clientHandler records the server's messages in order and answers its
+// requests from another goroutine: net.Pipe has no buffer, so a reply
+// written from the read loop while the server's read loop is writing its
+// own reply would block both sides.
+type clientHandler struct{ c *lspClient }
+
+func (h clientHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
+	c := h.c
+	c.mu.Lock()
+	if req.Notif {
+		c.notes = append(c.notes, req)
+	} else {
+		c.requests = append(c.requests, req)
+	}
+	c.mu.Unlock()
+	select {
+	case c.arrived <- struct{}{}:
+	default:
+	}
+	if req.Notif {
+		return
+	}
+	var result any
+	if req.Method == "window/showDocument" {
+		result = map[string]bool{"success": true}
+	}
+	go func() { _ = conn.Reply(ctx, req.ID, result) }()
 }
 
 func fileURI(p string) string { return "file://" + filepath.ToSlash(p) }
