@@ -380,10 +380,10 @@ func TestBuiltinRulesLoadAsCustom(t *testing.T) {
 // same reads of real fields load, also inside `not`.
 func TestInputRefsBelowKeyedMaps(t *testing.T) {
 	for body, bad := range map[string]string{
-		"\tsome a in service.networks\n\tinput.networks[a.network].encryption":                         `input.networks[_].encryption: the model has no field "encryption"`,
+		"\tsome a in service.networks\n\tinput.networks[a.network].encryption":                         `input.networks[a.network].encryption: the model has no field "encryption"`,
 		"\tsome a in service.networks\n\tnet := input.networks[a.network]\n\tnet.encryption":           `net.encryption: the model has no field "encryption"`,
-		"\tinput.services[\"shop_web\"].imagez":                                                        `input.services[_].imagez: the model has no field "imagez"`,
-		"\tsome a in service.networks\n\tinput.networks[a.network].label_refs[\"x\"].pathz":            `input.networks[_].label_refs[_].pathz: the model has no field "pathz"`,
+		"\tinput.services[\"shop_web\"].imagez":                                                        `input.services.shop_web.imagez: the model has no field "imagez"`,
+		"\tsome a in service.networks\n\tinput.networks[a.network].label_refs[\"x\"].pathz":            `input.networks[a.network].label_refs.x.pathz: the model has no field "pathz"`,
 		"\tsome a in service.networks\n\tinput.networks[a.network].encrypted":                          "",
 		"\tinput.services[\"shop_web\"].image != \"\"":                                                 "",
 		"\tsome a in service.networks\n\tnot input.networks[a.network].encrypted":                      "",

@@ -105,14 +105,15 @@ func checkInputRefs(mods map[string]*ast.Module, custom map[string]bool) (ast.Er
 	}
 	ss := ast.NewSchemaSet()
 	ss.Put(ast.SchemaRootRef, schema)
-	keys := map[keyAt]bool{} // string keys into stand-ins, made wildcards
+	keys := map[keyAt]bool{}           // string keys into stand-ins, made wildcards
+	written := map[ast.Var]*ast.Term{} // each wildcard's key as written, for messages
 	var out ast.Errors
 	for round := 0; round < 4; round++ {
 		copies := make(map[string]*ast.Module, len(mods))
 		for f, m := range mods {
 			copies[f] = m.Copy()
 			if custom[f] {
-				wildcardKeys(copies[f], keys)
+				wildcardKeys(copies[f], keys, written)
 			}
 		}
 		// No error limit: the built-ins give the array stand-ins errors of
@@ -155,7 +156,7 @@ func checkInputRefs(mods map[string]*ast.Module, custom map[string]bool) (ast.Er
 				continue
 			}
 			seen[k] = true
-			out = append(out, ast.NewError(ast.TypeErr, e.Location, "%s", undefinedFieldMessage(d)))
+			out = append(out, ast.NewError(ast.TypeErr, e.Location, "%s", undefinedFieldMessage(d, written)))
 		}
 		if !added {
 			break
@@ -173,9 +174,9 @@ type keyAt struct {
 }
 
 // wildcardKeys replaces the keys of m at keys by fresh wildcards, except
-// in negated expressions, where a wildcard would be unsafe.
-func wildcardKeys(m *ast.Module, keys map[keyAt]bool) {
-	i := 0
+// in negated expressions, where a wildcard would be unsafe, and records in
+// written the key each wildcard stands for.
+func wildcardKeys(m *ast.Module, keys map[keyAt]bool, written map[ast.Var]*ast.Term) {
 	ast.WalkExprs(m, func(e *ast.Expr) bool {
 		if e.Negated {
 			return true
@@ -191,8 +192,9 @@ func wildcardKeys(m *ast.Module, keys map[keyAt]bool) {
 			}
 			for pos := 1; pos < len(ref); pos++ {
 				if keys[keyAt{file: t.Location.File, row: t.Location.Row, col: t.Location.Col, pos: pos, n: len(ref)}] {
-					ref[pos] = ast.VarTerm(fmt.Sprintf("%sswl%d", ast.WildcardPrefix, i))
-					i++
+					v := ast.Var(fmt.Sprintf("%sswl%d", ast.WildcardPrefix, len(written)))
+					written[v] = ref[pos]
+					ref[pos] = ast.NewTerm(v)
 				}
 			}
 			return false
@@ -217,12 +219,18 @@ func stringKeyOfMap(d *ast.RefErrInvalidDetail) bool {
 
 // undefinedFieldMessage says which field is not in the model, and which
 // ones are.
-func undefinedFieldMessage(d *ast.RefErrInvalidDetail) string {
+func undefinedFieldMessage(d *ast.RefErrInvalidDetail, written map[ast.Var]*ast.Term) string {
 	field := d.Ref[d.Pos].String()
 	if s, ok := d.Ref[d.Pos].Value.(ast.String); ok {
 		field = string(s)
 	}
-	msg := fmt.Sprintf("%s: the model has no field %q here (docs/model.md lists the input)", d.Ref[:d.Pos+1], field)
+	ref := d.Ref[:d.Pos+1].Copy()
+	for i, t := range ref {
+		if v, ok := t.Value.(ast.Var); ok && written[v] != nil {
+			ref[i] = written[v]
+		}
+	}
+	msg := fmt.Sprintf("%s: the model has no field %q here (docs/model.md lists the input)", ref, field)
 	if len(d.OneOf) > 0 {
 		var names []string
 		for _, v := range d.OneOf {
