@@ -34,7 +34,8 @@ func TestFixedFixtures(t *testing.T) {
 	for _, path := range fixed {
 		rule := strings.SplitN(filepath.Base(filepath.Dir(path)), "-", 2)[0]
 		t.Run(rule+"/"+filepath.Base(path), func(t *testing.T) {
-			stack := "fixed" + strings.ToLower(rule)
+			// one stack per file: a stack name is removed once, after its first test
+			stack := "fixed" + strings.ToLower(rule) + strings.NewReplacer(".yml.fixed", "", ".yaml.fixed", "", "-", "", ".", "").Replace(filepath.Base(path))
 			// docker stack deploy reads the file by its extension: a copy
 			// named .yml
 			src, err := os.ReadFile(path)

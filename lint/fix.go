@@ -32,7 +32,7 @@ func fixesOf(a *analyzer.Analysis, raw []rules.RawFix, subnets *subnetChoices) [
 					ok = false
 					break
 				}
-				req.Op, req.Value = "set", pfx.String()
+				req.Op, req.Value = "set", withSubnet(e.Value, pfx.String())
 				desc = strings.ReplaceAll(desc, "{subnet}", pfx.String())
 			}
 			reqs = append(reqs, req)
@@ -52,6 +52,30 @@ func fixesOf(a *analyzer.Analysis, raw []rules.RawFix, subnets *subnetChoices) [
 		out = append(out, fx)
 	}
 	return out
+}
+
+// withSubnet is the value of a subnet edit: the subnet chosen, or the
+// rule's template with "{subnet}" in its strings replaced by it.
+func withSubnet(tmpl any, subnet string) any {
+	switch v := tmpl.(type) {
+	case nil:
+		return subnet
+	case string:
+		return strings.ReplaceAll(v, "{subnet}", subnet)
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = withSubnet(x, subnet)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[k] = withSubnet(x, subnet)
+		}
+		return out
+	}
+	return tmpl
 }
 
 // subnetChoices are the subnets the fixes of one evaluation give networks:

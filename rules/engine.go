@@ -95,7 +95,7 @@ type RawEdit struct {
 	Op    string
 	Ref   map[string]any
 	Sub   []any
-	Value any    // set: the new value
+	Value any    // set: the new value; subnet: a template ("{subnet}" in its strings), or nil
 	Text  string // comment: the comment's text
 	// Network and PrefixLength (subnet): the network whose free subnet of
 	// that length the pools give.

@@ -44,8 +44,10 @@
 #       Moves a network written with one subnet to a free subnet of the default
 #       address pools large enough for its demand with room to spare (at most
 #       80% used, room for a rolling update), overlapping no known network or
-#       host network, chosen as `swarmlint plan` allocates. Services on the
-#       network get new addresses.
+#       host network, chosen as `swarmlint plan` allocates; a network declared
+#       without a subnet gets such a subnet written in `ipam.config` (not the
+#       stack's implicit default network). Services on the network get new
+#       addresses.
 #     safe: false
 package swarmlint.rules.addressing.overlay_subnet_exhausted
 
@@ -68,6 +70,25 @@ report contains finding if {
 
 # The fix moves a network written with one subnet to a free subnet large
 # enough for its demand.
-_with_fix(f, nw, element) := addressing.with_subnet_fix(f, nw, element, 29) if addressing.given(nw)
+_with_fix(f, nw, element) := fixed if {
+	addressing.given(nw)
+	fixed := addressing.with_subnet_fix(f, nw, element, 29)
+} else := fixed if {
+	# A network declared without a subnet gets one written: an ipam entry
+	# with a free subnet large enough (not the stack's implicit default
+	# network, nor a network with an IPAM driver of its own).
+	_pool_fixable(nw)
+	fixed := result.with_fix(f, result.fix(
+		sprintf("give network %q the subnet {subnet} from the default address pools instead of the %s the pools hand it", [nw.key, nw.subnet]),
+		false,
+		[result.edit_subnet_in(nw, ["ipam"], {"config": [{"subnet": "{subnet}"}]}, nw.id, addressing.fit_bits(nw))],
+	))
+} else := f
 
-_with_fix(f, nw, _) := f if not addressing.given(nw)
+_pool_fixable(nw) if {
+	nw.subnet_source == "pool"
+	not nw.implicit
+	not nw.external
+	object.get(nw, "origin", "stack") == "stack"
+	object.get(nw, "ipam_driver", "") in {"", "default"}
+}

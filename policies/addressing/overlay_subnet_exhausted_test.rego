@@ -43,3 +43,35 @@ test_bridge_network_is_skipped if {
 	inp := json.patch(_jobs(500, 61, "explicit"), [{"op": "replace", "path": "/networks/s_jobs/driver", "value": "bridge"}])
 	count(rule.report) == 0 with input as inp
 }
+
+test_explicit_subnet_fix_asks_for_a_large_enough_subnet if {
+	inp := json.patch(_jobs(74, 61, "explicit"), [
+		{"op": "add", "path": "/networks/s_jobs/id", "value": "s_jobs"},
+		{"op": "add", "path": "/networks/s_jobs/subnets/0/other_keys", "value": []},
+	])
+	some f in rule.report with input as inp
+	some fx in f.fixes
+	not fx.safe
+	fx.edits == [{
+		"op": "subnet", "ref": {"src": "stack:s", "path": ["networks", "jobs", "ipam", "config", 0, "subnet"]},
+		"sub": [], "network": "s_jobs", "prefix_length": 25,
+	}]
+}
+
+test_pool_network_fix_writes_an_ipam_entry if {
+	inp := json.patch(_jobs(300, 253, "pool"), [{"op": "add", "path": "/networks/s_jobs/id", "value": "s_jobs"}])
+	some f in rule.report with input as inp
+	some fx in f.fixes
+	fx.edits[0].sub == ["ipam"]
+	fx.edits[0].value == {"config": [{"subnet": "{subnet}"}]}
+	fx.edits[0].prefix_length == 23
+}
+
+test_no_fix_for_the_implicit_default_network if {
+	inp := json.patch(_jobs(300, 253, "pool"), [
+		{"op": "add", "path": "/networks/s_jobs/id", "value": "s_jobs"},
+		{"op": "add", "path": "/networks/s_jobs/implicit", "value": true},
+	])
+	some f in rule.report with input as inp
+	not f.fixes
+}

@@ -56,9 +56,10 @@ report contains finding if {
 }
 
 # The fix moves the network reported to a free subnet of the same size.
-_with_fix(f, side) := addressing.with_subnet_fix(f, side.nw, sn, addressing.prefix_bits(sn)) if {
+_with_fix(f, side) := fixed if {
 	side.index >= 0
 	sn := side.nw.subnets[side.index]
+	fixed := addressing.with_subnet_fix(f, side.nw, sn, addressing.prefix_bits(sn))
 } else := f
 
 # _order puts first the side the finding points at: an explicit subnet

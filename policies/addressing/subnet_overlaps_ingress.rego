@@ -68,8 +68,9 @@ report contains finding if {
 
 # The fix moves the network to a free subnet of the same size, away from
 # the ingress network.
-_with_fix(f, nw, i) := addressing.with_subnet_fix(f, nw, nw.subnets[i], addressing.prefix_bits(nw.subnets[i])) if {
+_with_fix(f, nw, i) := fixed if {
 	i >= 0
+	fixed := addressing.with_subnet_fix(f, nw, nw.subnets[i], addressing.prefix_bits(nw.subnets[i]))
 } else := f
 
 _element(nw, i) := nw.subnets[i] if i >= 0

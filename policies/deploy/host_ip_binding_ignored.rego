@@ -53,18 +53,19 @@ report contains finding if {
 
 # The fix drops the host IP, which changes nothing swarm does, and says so
 # in a comment above the port.
-_with_fix(f, port) := result.with_fix(f, result.fix(
-	sprintf("drop the host IP %s, which swarm ignores", [port.host_ip]),
-	true,
-	[
-		result.edit_set(port, [], rest),
-		result.edit_comment(port, [], sprintf(
-			"host IP %s dropped: docker stack deploy ignores it and publishes the port on every address of every node",
-			[port.host_ip],
-		)),
-	],
-)) if {
+_with_fix(f, port) := fixed if {
 	rest := _without_host_ip(port)
+	fixed := result.with_fix(f, result.fix(
+		sprintf("drop the host IP %s, which swarm ignores", [port.host_ip]),
+		true,
+		[
+			result.edit_set(port, [], rest),
+			result.edit_comment(port, [], sprintf(
+				"host IP %s dropped: docker stack deploy ignores it and publishes the port on every address of every node",
+				[port.host_ip],
+			)),
+		],
+	))
 } else := f
 
 _without_host_ip(port) := substring(port.raw, count(prefix), -1) if {

@@ -97,18 +97,20 @@ shared_by(nw) := sprintf(" across stacks %s", [join_and(sort(stacks))]) if {
 	count(stacks) > 1
 } else := ""
 
-# with_subnet_fix adds to a finding about subnet entry sn of network nw the
+# with_subnet_fix adds to a finding (which it returns as it is when the
+# fix cannot be built) about subnet entry sn of network nw the
 # unsafe fix that moves the network to a free subnet of the pools, of
 # prefix length bits or larger when the demand needs it (fit_bits): Go
 # picks it as `swarmlint plan` allocates (analyzer Model.FreeSubnet). Only
 # for a network written with one IPv4 subnet and nothing else in its ipam
 # entry (a gateway or ip_range would not fit the new subnet).
-with_subnet_fix(f, nw, sn, bits) := result.with_fix(f, result.fix(
-	sprintf("move network %q from %s to {subnet}, a free subnet of the default address pools", [nw.key, sn.prefix]),
-	false,
-	[result.edit_subnet(sn, [], nw.id, min([bits, fit_bits(nw)]))],
-)) if {
+with_subnet_fix(f, nw, sn, bits) := fixed if {
 	movable(nw, sn)
+	fixed := result.with_fix(f, result.fix(
+		sprintf("move network %q from %s to {subnet}, a free subnet of the default address pools", [nw.key, sn.prefix]),
+		false,
+		[result.edit_subnet(sn, [], nw.id, min([bits, fit_bits(nw)]))],
+	))
 } else := f
 
 # movable holds for a network whose only subnet entry is sn, written in a

@@ -77,3 +77,11 @@ edit_subnet(element, sub, network, prefix_length) := {
 	"op": "subnet", "ref": object.get(element, "ref", {}), "sub": sub,
 	"network": network, "prefix_length": prefix_length,
 }
+
+# edit_subnet_in is edit_subnet that sets value, in whose strings {subnet}
+# is replaced by the subnet chosen, e.g. {"config": [{"subnet": "{subnet}"}]}
+# at ["ipam"] below a network that takes its subnet from the pools.
+edit_subnet_in(element, sub, value, network, prefix_length) := {
+	"op": "subnet", "ref": object.get(element, "ref", {}), "sub": sub, "value": value,
+	"network": network, "prefix_length": prefix_length,
+}

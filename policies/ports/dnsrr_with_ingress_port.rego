@@ -41,20 +41,22 @@ report contains finding if {
 # The fix publishes the port in host mode, what a dnsrr service can do: a
 # short-syntax port becomes the long syntax (compose file format 3.2 and
 # later; a range has no long form), a long-syntax one gets `mode: host`.
-_with_fix(f, port) := result.with_fix(f, result.fix(
-	sprintf("publish %s in host mode (long syntax, mode: host)", [_port_text(port)]),
-	true,
-	[result.edit_set(port, [], _long(port))],
-)) if {
+_with_fix(f, port) := fixed if {
 	port.syntax == "short"
 	not contains(port.raw, "-")
 	_long_syntax_allowed(port)
-} else := result.with_fix(f, result.fix(
-	sprintf("publish %s in host mode (mode: host)", [_port_text(port)]),
-	true,
-	[result.edit_set(port, ["mode"], "host")],
-)) if {
+	fixed := result.with_fix(f, result.fix(
+		sprintf("publish %s in host mode (long syntax, mode: host)", [_port_text(port)]),
+		true,
+		[result.edit_set(port, [], _long(port))],
+	))
+} else := fixed if {
 	port.syntax == "long"
+	fixed := result.with_fix(f, result.fix(
+		sprintf("publish %s in host mode (mode: host)", [_port_text(port)]),
+		true,
+		[result.edit_set(port, ["mode"], "host")],
+	))
 } else := f
 
 _long(port) := object.union(
