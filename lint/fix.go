@@ -15,6 +15,10 @@ import (
 	"github.com/swarmlint/swarmlint/rules"
 )
 
+// noFixes leaves the fixes out of findings: BenchmarkFixes sets it to
+// measure what building them costs.
+var noFixes = false
+
 // fixesOf turns the fixes a rule returned into byte edits. A fix whose
 // edits cannot be made (see analyzer.Analysis.Edits) is left out: the
 // finding is still reported, without it.

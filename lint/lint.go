@@ -232,7 +232,7 @@ func evalSwarm(ctx context.Context, eng *rules.Engine, sel *Selection, cfg Confi
 		f := report.Finding{RuleID: rf.Rule.ID, Level: level, Message: safeio.Shorten(rf.Message), File: file,
 			StartLine: reg.StartLine, StartCol: reg.StartCol, EndLine: reg.EndLine, EndCol: reg.EndCol,
 			Identity: rf.Rule.ID + ":" + file + ":" + stableIdentity(a, ref, rf.Sub)}
-		if len(rf.Fixes) > 0 {
+		if len(rf.Fixes) > 0 && !noFixes {
 			f.Fixes = fixesOf(a, rf.Fixes, subnets)
 		}
 		if note != "" {
