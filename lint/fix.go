@@ -332,11 +332,13 @@ func FixRun(ctx context.Context, eng *rules.Engine, cfg Config, opts FixOptions,
 			}
 		}
 		done := map[string]bool{}
+		moved := false
 		for _, n := range names {
 			fixed, ap, err := ApplyFixes(files[n].Fixed, n, kept)
 			if err != nil {
 				return out, err
 			}
+			moved = moved || !bytes.Equal(fixed, files[n].Fixed)
 			files[n].Fixed = fixed
 			for _, a := range ap.Fixes {
 				done[fixKey(a)] = true
@@ -351,8 +353,8 @@ func FixRun(ctx context.Context, eng *rules.Engine, cfg Config, opts FixOptions,
 				applied++
 			}
 		}
-		if applied == 0 {
-			break
+		if applied == 0 || !moved {
+			break // nothing applies, or the fixes change no byte: no progress
 		}
 		if res, err = lintNow(); err != nil {
 			return out, fmt.Errorf("linting the fixed files: %w", err)

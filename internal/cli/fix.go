@@ -174,7 +174,7 @@ func runFix(ctx context.Context, lf *lintFlags, ff *fixFlags, args []string, std
 	unsafeLeft := 0
 	for _, f := range res.Findings {
 		if c, ok := lint.Eligible(f, ff.unsafe); ok {
-			fmt.Fprintf(stderr, "swarmlint: %s:%d:%d: %s: fix not applied (its edits overlap another fix's): %s\n", f.File, f.StartLine, f.StartCol, f.RuleID, c.Description)
+			fmt.Fprintf(stderr, "swarmlint: %s:%d:%d: %s: fix not applied (its edits overlap other fixes' in every round, or applying it did not resolve the finding): %s\n", f.File, f.StartLine, f.StartCol, f.RuleID, c.Description)
 		} else if len(f.Fixes) > 0 && f.Suppression == nil {
 			unsafeLeft++
 		}

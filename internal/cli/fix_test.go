@@ -190,3 +190,21 @@ func TestFixOverlapping(t *testing.T) {
 		t.Errorf("stderr %q", errs)
 	}
 }
+
+// TestFixMultiFileStack: a key written in two files of a stack is removed
+// from both (the later file's in the first round, the earlier one's in the
+// next), each file keeping its comments.
+func TestFixMultiFileStack(t *testing.T) {
+	dir := t.TempDir()
+	base := write(t, dir, "base.yml", "services:\n  web:\n    image: nginx   # base image\n    expose: [\"80\"]\n")
+	prod := write(t, dir, "prod.yml", "# production\nservices:\n  web:\n    expose: [\"8080\"]\n    hostname: web\n")
+	if _, errs, code := run(t, "fix", "-c", base, "-c", prod, "--stack", "shop"); code != ExitOK || !strings.Contains(errs, "fixed 2 findings in 2 files") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	if b, _ := os.ReadFile(base); string(b) != "services:\n  web:\n    image: nginx   # base image\n" {
+		t.Errorf("base.yml:\n%s", b)
+	}
+	if b, _ := os.ReadFile(prod); string(b) != "# production\nservices:\n  web:\n    hostname: web\n" {
+		t.Errorf("prod.yml:\n%s", b)
+	}
+}
