@@ -63,3 +63,49 @@ func TestLinesOverlap(t *testing.T) {
 		t.Error("linesOverlap")
 	}
 }
+
+// TestActionEncodings: a client that takes LSP 3.18 snippet edits gets the
+// suppression as a snippet with the reason as its placeholder (and no
+// command); one that takes documentChanges gets versioned edits, for the
+// suppression and for a fix, so that a stale buffer rejects them.
+func TestActionEncodings(t *testing.T) {
+	src := "services:\n  web:\n    ports:\n      - \"80:80\"\n"
+	d := &document{uri: "file:///w/stack.yml", path: "/w/stack.yml", text: src, version: 7}
+	fr := &fileResult{text: src}
+	f := &report.Finding{RuleID: "SWL101", File: "/w/stack.yml", StartLine: 4, StartCol: 9, EndLine: 4, EndCol: 16}
+
+	s := New(Options{})
+	s.caps = clientCaps{snippetEdits: true, documentChanges: true, showDocument: true}
+	a := s.ignoreAction(d, fr, entry{finding: f})
+	if a.Command != nil || a.Edit == nil || len(a.Edit.DocumentChanges) != 1 {
+		t.Fatalf("snippet action %+v", a)
+	}
+	tde := a.Edit.DocumentChanges[0].(protocol.TextDocumentEdit)
+	sn, ok := tde.Edits[0].(snippetTextEdit)
+	if !ok || sn.Snippet.Kind != "snippet" || sn.Snippet.Value != "  # swarmlint:ignore SWL101 ${1:<reason>}" || *tde.TextDocument.Version != 7 {
+		t.Errorf("snippet edit %+v", tde)
+	}
+	if snippetEscape(`a$b}c\`) != `a\$b\}c\\` {
+		t.Errorf("snippetEscape")
+	}
+
+	s.caps = clientCaps{documentChanges: true}
+	f.Fixes = []report.Fix{{Description: "publish 80/tcp in host mode", Safe: false, Edits: []report.Edit{
+		{File: "/w/stack.yml", StartLine: 4, StartCol: 9, EndLine: 4, EndCol: 16, StartOffset: 36, EndOffset: 43, NewText: "x"}}}}
+	s.docs[d.uri] = d
+	fa, ok := s.fixAction(d, fr, entry{finding: f}, f.Fixes[0])
+	if !ok || fa.Title != "Fix SWL101 (unsafe, changes behaviour): publish 80/tcp in host mode" || len(fa.Edit.DocumentChanges) != 1 {
+		t.Fatalf("fix action %+v", fa)
+	}
+	fe := fa.Edit.DocumentChanges[0].(protocol.TextDocumentEdit)
+	te := fe.Edits[0].(protocol.TextEdit)
+	want := protocol.Range{Start: protocol.Position{Line: 3, Character: 8}, End: protocol.Position{Line: 3, Character: 15}}
+	if fe.TextDocument.URI != d.uri || *fe.TextDocument.Version != 7 || te.Range != want || te.NewText != "x" {
+		t.Errorf("fix edit %+v %+v", fe, te)
+	}
+	// an edit past the end of the text it was made for is not offered
+	f.Fixes[0].Edits[0].EndOffset = len(src) + 1
+	if _, ok := s.fixAction(d, fr, entry{finding: f}, f.Fixes[0]); ok {
+		t.Error("a fix with an offset past the text was offered")
+	}
+}

@@ -1,9 +1,12 @@
 package lsp
 
 import (
+	"strings"
 	"testing"
 
 	protocol "github.com/tliron/glsp/protocol_3_16"
+
+	"github.com/swarmlint/swarmlint/rules"
 )
 
 // TestPositions: swarmlint's 1-based code-point columns become 0-based
@@ -71,5 +74,24 @@ func TestURIs(t *testing.T) {
 	}
 	if got := pathURI("/work/a b/stack.yml"); got != "file:///work/a%20b/stack.yml" {
 		t.Errorf("pathURI = %q", got)
+	}
+}
+
+// TestRulePage: a built-in rule's page is the generated one, a custom
+// rule's is made from its METADATA, anything else says it is no rule.
+func TestRulePage(t *testing.T) {
+	if p := rulePage("SWL101", nil); !strings.Contains(p, "SWL101") || !strings.Contains(p, "dnsrr") {
+		t.Errorf("built-in page %q", p)
+	}
+	custom := []rules.Rule{{ID: "ACME001", Name: "labels", Title: "services carry an owner label", Severity: "warning",
+		Description: "Every service names its team.", Remediation: "Add an owner label.", Related: []rules.Link{{URL: "https://wiki.example/labels"}}}}
+	p := rulePage("acme001", custom)
+	for _, want := range []string{"# ACME001 labels", "services carry an owner label", "Every service names its team.", "Add an owner label.", "<https://wiki.example/labels>"} {
+		if !strings.Contains(p, want) {
+			t.Errorf("custom page %q lacks %q", p, want)
+		}
+	}
+	if p := rulePage("XYZ123", custom); !strings.Contains(p, "not a swarmlint rule") {
+		t.Errorf("unknown id: %q", p)
 	}
 }
