@@ -484,6 +484,39 @@ func TestLSPSameSwarm(t *testing.T) {
 	c.shutdownExit()
 }
 
+// TestLSPCustomPolicies: the configuration's custom rules run in the
+// editor; a policy that does not compile is shown at its place, and is not
+// compiled again while it stays the same.
+func TestLSPCustomPolicies(t *testing.T) {
+	dir := t.TempDir()
+	writeAll(t, dir, map[string]string{
+		".swarmlint.yaml": "policies: [pol]\n",
+		"pol/x.rego":      customRule("ACME001", "acme.rules.x", everyService),
+		"stack.yml":       webStack,
+	})
+	c := startLSP(t, dir, 20*time.Millisecond)
+	uri := fileURI(filepath.Join(dir, "stack.yml"))
+	c.open(uri, webStack)
+	c.waitDiagnostics(uri, withCode("ACME001"))
+	// a custom rule id in the reserved prefix does not compile
+	if err := os.WriteFile(filepath.Join(dir, "pol/x.rego"), []byte(customRule("SWL900", "acme.rules.x", everyService)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.change(uri, 2, webStack+"# edited\n")
+	ds := c.waitDiagnostics(fileURI(filepath.Join(dir, "pol/x.rego")), func(ds []diagnostic) bool { return len(ds) > 0 })
+	if !strings.Contains(ds[0].Message, "SWL900") || ds[0].Range.Start.Line != 4 {
+		t.Errorf("policy error %+v", ds)
+	}
+	c.waitDiagnostics(uri, func(ds []diagnostic) bool { return len(ds) == 0 }) // the same lint, for the stack
+	compiles := c.srv.Compiles()
+	c.change(uri, 3, webStack+"# edited again\n")
+	c.waitDiagnostics(uri, func(ds []diagnostic) bool { return len(ds) == 0 }) // the error is in the policy
+	if n := c.srv.Compiles(); n != compiles {
+		t.Errorf("the same broken policy was compiled again (%d, then %d compilations)", compiles, n)
+	}
+	c.shutdownExit()
+}
+
 // TestLSPOddInput: URIs that are not files of the workspace, files that
 // are not Compose, requests about unknown documents and malformed params
 // neither crash the server nor get diagnostics; exit without shutdown

@@ -457,25 +457,24 @@ func (s *Server) lint(ctx context.Context, files []string, overlay map[string][]
 func (s *Server) engineFor(ctx context.Context, cfg lint.Config) (eng *rules.Engine, err error) {
 	key := engineKey(cfg)
 	s.mu.Lock()
-	eng, same := s.engine, key == s.engineKey
+	eng, same, failed := s.engine, key == s.engineKey, s.engineErr
 	s.mu.Unlock()
-	if eng != nil && same {
+	switch {
+	case same && failed != nil:
+		return nil, failed // the same policies do not compile any better
+	case same && eng != nil:
 		return eng, nil
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("compiling the policies failed: %v", r)
 		}
+		s.mu.Lock()
+		s.engine, s.engineKey, s.engineErr = eng, key, err
+		s.compiles++
+		s.mu.Unlock()
 	}()
-	eng, err = lint.Engine(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	s.engine, s.engineKey = eng, key
-	s.compiles++
-	s.mu.Unlock()
-	return eng, nil
+	return lint.Engine(ctx, cfg)
 }
 
 func engineKey(cfg lint.Config) string {
@@ -534,31 +533,43 @@ func absPath(f string) string {
 }
 
 // errorResult shows an error that stopped a lint (a configuration file
-// that does not load, a policy that does not compile) as a diagnostic: at
-// its place when it names one, else at the top of the edited file.
+// that does not load, a policy that does not compile) as diagnostics: at
+// their places when the error names them (each Rego error of a policy at
+// its own), else at the top of the edited file.
 func (s *Server) errorResult(files []string, overlay map[string][]byte, err error) result {
 	r := result{key: "error|" + strings.Join(files, "|"), inputs: map[string]bool{}, files: map[string]*fileResult{}}
-	n := lint.ToolNotification(err)
-	path, line, col := "", 1, 1
-	if n.File != "" {
-		path, line, col = absPath(n.File), max(n.Line, 1), max(n.Col, 1)
-	} else if len(files) > 0 {
-		path = files[0]
-	}
 	s.logMessage(protocol.MessageTypeError, "swarmlint: "+err.Error())
-	if path == "" {
-		return r
+	type place struct {
+		path      string
+		line, col int
+		msg       string
 	}
-	msg := err.Error()
-	if n.File == "" {
-		msg = "swarmlint could not lint this file: " + msg
+	var places []place
+	var pe rules.PolicyError
+	if errors.As(err, &pe) {
+		for _, e := range pe.Errors {
+			if e != nil && e.Location != nil && e.Location.File != "" {
+				places = append(places, place{absPath(e.Location.File), max(e.Location.Row, 1), max(e.Location.Col, 1), e.Code + ": " + e.Message})
+			}
+		}
 	}
-	fr := s.fileResult(&r, path, nil, overlay)
-	t := fr.split()
+	if len(places) == 0 {
+		n := lint.ToolNotification(err)
+		switch {
+		case n.File != "":
+			places = append(places, place{absPath(n.File), max(n.Line, 1), max(n.Col, 1), err.Error()})
+		case len(files) > 0:
+			places = append(places, place{files[0], 1, 1, "swarmlint could not lint this file: " + err.Error()})
+		}
+	}
 	severity := protocol.DiagnosticSeverityError
 	source := "swarmlint"
-	fr.entries = append(fr.entries, entry{diag: protocol.Diagnostic{Range: protocol.Range{Start: t.position(line, col), End: t.position(line, endOfLine(t, line, col))},
-		Severity: &severity, Source: &source, Message: msg}})
+	for _, p := range places {
+		fr := s.fileResult(&r, p.path, nil, overlay)
+		t := fr.split()
+		fr.entries = append(fr.entries, entry{diag: protocol.Diagnostic{Range: protocol.Range{Start: t.position(p.line, p.col),
+			End: t.position(p.line, endOfLine(t, p.line, p.col))}, Severity: &severity, Source: &source, Message: p.msg}})
+	}
 	return r
 }
 

@@ -101,6 +101,7 @@ type Server struct {
 	// worker with s.mu held).
 	engine    *rules.Engine
 	engineKey string
+	engineErr error // the compilation of engineKey's policies failed
 	compiles  int
 }
 
