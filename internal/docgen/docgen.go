@@ -161,6 +161,17 @@ func FixText(f rules.FixInfo) string {
 	return "**Fix** (unsafe: it changes what the swarm does; applied by `swarmlint fix --unsafe`): " + f.Description
 }
 
+// fixKind is the index's fix column: safe, unsafe, or empty.
+func fixKind(r rules.Rule) string {
+	switch {
+	case r.Fix == nil:
+		return ""
+	case r.Fix.Safe:
+		return "safe"
+	}
+	return "unsafe"
+}
+
 func sevText(r rules.Rule) string {
 	if r.Security {
 		return r.Severity + ", security"
@@ -182,7 +193,7 @@ func fence(e *Example) string {
 func Index(cat []rules.Rule) string {
 	var b strings.Builder
 	b.WriteString(Header)
-	b.WriteString("# swarmlint rules\n\nEvery built-in rule. Select rules with `--enable`/`--disable` by id, prefix (`SWL2*`) or name; `swarmlint explain ID` prints a page in the terminal.\n\n")
+	b.WriteString("# swarmlint rules\n\nEvery built-in rule. Select rules with `--enable`/`--disable` by id, prefix (`SWL2*`) or name; `swarmlint explain ID` prints a page in the terminal. The fix column says which rules `swarmlint fix` fixes (unsafe ones only with `--unsafe`).\n\n")
 	cats := []struct{ key, title string }{{"deploy", "SWL0xx — what `docker stack deploy` rejects or silently drops"},
 		{"ports", "SWL1xx — ports and endpoints"}, {"addressing", "SWL2xx — address planning: sizing, overlap, pools"},
 		{"encryption", "SWL3xx — encryption and MTU"}, {"ingress", "SWL4xx — ingress"}, {"cluster", "SWL5xx — swarm init/join flags and bootstrap scripts"},
@@ -197,9 +208,9 @@ func Index(cat []rules.Rule) string {
 		if len(rows) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "## %s\n\n| id | name | severity | title |\n|---|---|---|---|\n", c.title)
+		fmt.Fprintf(&b, "## %s\n\n| id | name | severity | fix | title |\n|---|---|---|---|---|\n", c.title)
 		for _, r := range rows {
-			fmt.Fprintf(&b, "| [%s](%s.md) | %s | %s | %s |\n", r.ID, r.ID, r.Name, sevText(r), r.Title)
+			fmt.Fprintf(&b, "| [%s](%s.md) | %s | %s | %s | %s |\n", r.ID, r.ID, r.Name, sevText(r), fixKind(r), r.Title)
 		}
 		b.WriteString("\n")
 	}
