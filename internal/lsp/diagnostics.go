@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	protocol "github.com/tliron/glsp/protocol_3_16"
@@ -158,8 +159,20 @@ func (s *Server) run(ctx context.Context, j job) {
 			s.logMessage(protocol.MessageTypeError, fmt.Sprintf("swarmlint: internal error while linting: %v", r))
 		}
 	}()
+	start := time.Now()
 	affected := s.lintJob(ctx, j)
 	s.publish(affected)
+	s.mu.Lock()
+	s.busy += time.Since(start)
+	s.mu.Unlock()
+}
+
+// Busy is the time the session spent linting and publishing (wall time of
+// the jobs, for the benchmark).
+func (s *Server) Busy() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.busy
 }
 
 // lintJob lints for j and merges the results into the origins; it returns

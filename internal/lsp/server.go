@@ -103,6 +103,7 @@ type Server struct {
 	engineKey string
 	engineErr error // the compilation of engineKey's policies failed
 	compiles  int
+	busy      time.Duration
 }
 
 // Compiles is how many times the session compiled the policies.
