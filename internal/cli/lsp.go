@@ -37,7 +37,9 @@ What the editor gets:
     their findings are shown in files that are not open too. Any other file
     is an independent stack, or, with --same-swarm, the open files of no
     configured stack are one swarm (as 'swarmlint --same-swarm FILE...' with
-    the open files). The configuration is read again when it is saved.
+    the open files). The configuration is read again when it is saved, and
+    files changed outside the editor (a git checkout) are linted again when
+    the editor reports it (the server asks to be told, where it can).
   - Code actions: a rule's fix where it has one (unsafe fixes say so in
     their title), and "ignore on this line", which inserts
     '# swarmlint:ignore ID <reason>' with the reason selected for typing.

@@ -96,7 +96,8 @@ func connectLSP(t testing.TB, dir string, srv *lsp.Server) *lspClient {
 		} `json:"serverInfo"`
 	}
 	c.call("initialize", map[string]any{"processId": nil, "rootUri": fileURI(dir),
-		"capabilities": map[string]any{"window": map[string]any{"showDocument": map[string]any{"support": true}}}}, &res)
+		"capabilities": map[string]any{"window": map[string]any{"showDocument": map[string]any{"support": true}},
+			"workspace": map[string]any{"didChangeWatchedFiles": map[string]any{"dynamicRegistration": true}}}}, &res)
 	if res.ServerInfo.Name != "swarmlint" || !res.Capabilities.HoverProvider || res.Capabilities.CodeActionProvider == nil {
 		t.Fatalf("initialize result: %+v", res)
 	}
@@ -430,6 +431,22 @@ func TestLSPSwarm(t *testing.T) {
 	// published before any file is open (the finding is on the service
 	// whose name sorts later, shop_web)
 	c.waitDiagnostics(shop, withCode("SWL103"))
+	// the server watches the stack files; blog changed on disk (a git
+	// checkout) takes the clash away, and back
+	c.waitRequest("client/registerCapability", func(params []byte) bool {
+		return strings.Contains(string(params), `"method":"workspace/didChangeWatchedFiles"`)
+	})
+	blogPath := filepath.Join(dir, "blog/stack.yml")
+	for _, step := range []struct {
+		port  string
+		clash bool
+	}{{"8081", false}, {"80", true}} {
+		if err := os.WriteFile(blogPath, []byte("services:\n  web:\n    image: nginx\n    ports:\n      - \""+step.port+":80\"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": blog, "type": 2}}})
+		c.waitDiagnostics(shop, func(ds []diagnostic) bool { return hasCode(ds, "SWL103") == step.clash })
+	}
 	// an edit of blog's buffer that removes the clash clears shop, which
 	// is not open
 	c.open(blog, "services:\n  web:\n    image: nginx\n    ports:\n      - \"80:80\"\n")

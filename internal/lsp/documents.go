@@ -98,14 +98,29 @@ func (s *Server) didSave(_ *glsp.Context, p *protocol.DidSaveTextDocumentParams)
 	return nil
 }
 
-// didChangeWatchedFiles does the same for a configuration file changed
-// outside the editor (clients that watch files for the server).
+// didChangeWatchedFiles lints again after files changed outside the
+// editor: everything after a change of the configuration, the swarms of a
+// file that is not open (an open buffer wins over its file).
 func (s *Server) didChangeWatchedFiles(_ *glsp.Context, p *protocol.DidChangeWatchedFilesParams) error {
+	s.mu.Lock()
+	relint := false
 	for _, c := range p.Changes {
-		if isConfigFile(uriPath(c.URI)) {
-			s.relintAll()
-			return nil
+		path := uriPath(c.URI)
+		if isConfigFile(path) {
+			relint = true
+			break
 		}
+		open := false
+		for _, d := range s.docs {
+			open = open || (d.path == path && d.lint)
+		}
+		for _, o := range s.origins {
+			relint = relint || (!open && o.inputs[path])
+		}
+	}
+	s.mu.Unlock()
+	if relint {
+		s.relintAll()
 	}
 	return nil
 }

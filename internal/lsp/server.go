@@ -118,6 +118,7 @@ type clientCaps struct {
 	showDocument    bool
 	documentChanges bool
 	snippetEdits    bool
+	watchFiles      bool
 }
 
 // document is an open buffer.
@@ -250,6 +251,9 @@ type initializeParams struct {
 			} `json:"showDocument"`
 		} `json:"window"`
 		Workspace struct {
+			DidChangeWatchedFiles struct {
+				DynamicRegistration bool `json:"dynamicRegistration"`
+			} `json:"didChangeWatchedFiles"`
 			WorkspaceEdit struct {
 				DocumentChanges bool `json:"documentChanges"`
 				// SnippetEditSupport is LSP 3.18's snippet text edits.
@@ -301,7 +305,8 @@ func (s *Server) initialize(raw json.RawMessage) (any, error) {
 	s.root = wd
 	s.caps = clientCaps{showDocument: p.Capabilities.Window.ShowDocument.Support,
 		documentChanges: p.Capabilities.Workspace.WorkspaceEdit.DocumentChanges,
-		snippetEdits:    p.Capabilities.Workspace.WorkspaceEdit.SnippetEditSupport}
+		snippetEdits:    p.Capabilities.Workspace.WorkspaceEdit.SnippetEditSupport,
+		watchFiles:      p.Capabilities.Workspace.DidChangeWatchedFiles.DynamicRegistration}
 	s.mu.Unlock()
 	s.handler.SetInitialized(true)
 	yes := true
@@ -329,9 +334,27 @@ func samePath(a, b string) bool {
 }
 
 // initialized lints the configured swarms: their findings are published
-// for files the editor has not opened too.
+// for files the editor has not opened too. It asks the client to report
+// changes of stack files, scripts and the configuration made outside the
+// editor (a git checkout), which change those findings.
 func (s *Server) initialized() {
 	s.enqueue(job{kind: jobWorkspace})
+	s.mu.Lock()
+	watch := s.caps.watchFiles
+	s.mu.Unlock()
+	conn := s.conn.Load()
+	if !watch || conn == nil {
+		return
+	}
+	go func() { // answered through the read loop that is running this handler
+		params := protocol.RegistrationParams{Registrations: []protocol.Registration{{ID: "swarmlint-files",
+			Method: string(protocol.MethodWorkspaceDidChangeWatchedFiles),
+			RegisterOptions: protocol.DidChangeWatchedFilesRegistrationOptions{Watchers: []protocol.FileSystemWatcher{
+				{GlobPattern: "**/*.{yml,yaml,sh,bash}"}, {GlobPattern: "**/.swarmlint.{yaml,yml}"}}}}}}
+		if err := conn.Call(context.Background(), string(protocol.ServerClientRegisterCapability), params, nil); err != nil {
+			s.log.Printf("client/registerCapability: %v", err)
+		}
+	}()
 }
 
 // notify sends a notification; a closed connection is not an error here.
