@@ -64,6 +64,7 @@ func (a *Analysis) Edits(reqs []EditRequest) ([]ByteEdit, error) {
 		check[d] = check[d] || flow
 		for _, e := range es {
 			all = append(all, docEdit{d, e.start, e.end, e.text})
+			check[d] = check[d] || e.check
 		}
 	}
 	sort.SliceStable(all, func(i, j int) bool {
@@ -88,7 +89,7 @@ func (a *Analysis) Edits(reqs []EditRequest) ([]ByteEdit, error) {
 		if byDoc[e.d] == nil {
 			order = append(order, e.d)
 		}
-		byDoc[e.d] = append(byDoc[e.d], textEdit{e.start, e.end, e.text})
+		byDoc[e.d] = append(byDoc[e.d], textEdit{start: e.start, end: e.end, text: e.text})
 	}
 	for _, d := range order {
 		if !check[d] {
@@ -108,10 +109,12 @@ func (a *Analysis) Edits(reqs []EditRequest) ([]ByteEdit, error) {
 	return out, nil
 }
 
-// textEdit is an edit of a Doc's Src.
+// textEdit is an edit of a Doc's Src; check asks for the result to be
+// parsed (an edit whose extent the block structure does not settle).
 type textEdit struct {
 	start, end int
 	text       string
+	check      bool
 }
 
 // applyText applies sorted, non-overlapping edits to src.
@@ -388,16 +391,18 @@ func (d *Doc) lineIndent(n int) (col int, blank, comment bool) {
 // column col: the lines after it indented deeper (blank lines and deeper
 // comments included, trailing ones not), plus lines starting a sequence
 // item at col when dashAtCol (a block sequence written at the key's
-// column).
-func (d *Doc) blockLast(first, col int, dashAtCol bool) int {
+// column), and at least every line up to the last one where a node of the
+// entry (value) starts, whatever comes between.
+func (d *Doc) blockLast(first, col int, dashAtCol bool, value *yaml.Node) int {
 	last := first
+	minLast := maxLine(value, 0)
 	n := len(d.lineStarts())
 	for l := first + 1; l <= n; l++ {
 		c, blank, comment := d.lineIndent(l)
 		if blank {
 			continue
 		}
-		inside := c > col
+		inside := c > col || l <= minLast
 		if !inside && dashAtCol && c == col && !comment {
 			t := d.Src[d.offset(l, c):d.lineEnd(l)]
 			inside = len(t) > 0 && t[0] == '-' && (len(t) == 1 || t[1] == ' ' || t[1] == '\t')
@@ -408,6 +413,37 @@ func (d *Doc) blockLast(first, col int, dashAtCol bool) int {
 		last = l
 	}
 	return last
+}
+
+// multiline reports whether a scalar below n (n included) is not a
+// one-line token.
+func (d *Doc) multiline(n *yaml.Node, depth int) bool {
+	if n == nil || depth > 200 {
+		return false
+	}
+	if n.Kind == yaml.ScalarNode {
+		_, ok := d.nodeEnd(n)
+		return !ok
+	}
+	for _, c := range n.Content {
+		if d.multiline(c, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxLine is the last line on which a node below n (n included) starts,
+// not following aliases.
+func maxLine(n *yaml.Node, depth int) int {
+	if n == nil || depth > 200 {
+		return 0
+	}
+	m := n.Line
+	for _, c := range n.Content {
+		m = max(m, maxLine(c, depth+1))
+	}
+	return m
 }
 
 // nodeStart is the offset where a node's token starts.
@@ -527,7 +563,10 @@ func (d *Doc) remove(w walk) ([]textEdit, error) {
 		v := w.node
 		dashAtCol = v.Kind == yaml.SequenceNode && v.Style&yaml.FlowStyle == 0 && v.Column == col
 	}
-	last := d.blockLast(first.Line, col, dashAtCol)
+	last := d.blockLast(first.Line, col, dashAtCol, w.node)
+	// A scalar over several lines may end below the last line a node
+	// starts on: such a removal is checked by parsing the result.
+	multi := d.multiline(w.node, 0)
 	if ok, _ := d.firstOnLine(first.Line, col); ok {
 		// An entry set off by blank lines on both sides leaves one.
 		if first.Line > 1 && last < len(d.lineStarts()) {
@@ -537,12 +576,12 @@ func (d *Doc) remove(w walk) ([]textEdit, error) {
 				last++
 			}
 		}
-		return []textEdit{{d.lineStart(first.Line), d.lineStart(last + 1), ""}}, nil
+		return []textEdit{{d.lineStart(first.Line), d.lineStart(last + 1), "", multi}}, nil
 	}
 	// A mapping's first key after "- " or "? ": the next key moves up.
 	if w.key != nil && w.index+2 < len(w.parent.Content) {
 		next := w.parent.Content[w.index+2]
-		return []textEdit{{d.nodeStart(first), d.nodeStart(next), ""}}, nil
+		return []textEdit{{d.nodeStart(first), d.nodeStart(next), "", false}}, nil
 	}
 	return nil, noEdit("the entry shares its line and is the last of its mapping")
 }
@@ -559,16 +598,16 @@ func (d *Doc) removeFlow(w walk, first *yaml.Node) ([]textEdit, error) {
 	}
 	start := d.nodeStart(first)
 	if w.index+step < len(w.parent.Content) {
-		return []textEdit{{start, d.nodeStart(w.parent.Content[w.index+step]), ""}}, nil
+		return []textEdit{{start, d.nodeStart(w.parent.Content[w.index+step]), "", false}}, nil
 	}
 	if w.index > 0 {
 		prevEnd, ok := d.entryEnd(w.parent.Content[w.index-1])
 		if !ok {
 			return nil, noEdit("cannot find the end of the previous entry")
 		}
-		return []textEdit{{prevEnd, end, ""}}, nil
+		return []textEdit{{prevEnd, end, "", false}}, nil
 	}
-	return []textEdit{{start, end, ""}}, nil
+	return []textEdit{{start, end, "", false}}, nil
 }
 
 // entryEnd is where a node in a flow collection ends.
@@ -607,7 +646,7 @@ func (d *Doc) comment(w walk, text string) ([]textEdit, error) {
 	t := string(d.Src[start:end])
 	indent := t[:len(t)-len(strings.TrimLeft(t, " \t"))]
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r", " "), "\n", " ")
-	return []textEdit{{start, start, indent + "# " + text + d.eol()}}, nil
+	return []textEdit{{start, start, indent + "# " + text + d.eol(), false}}, nil
 }
 
 // setValue replaces the scalar the walk ended on with value.
@@ -621,11 +660,14 @@ func (d *Doc) setValue(w walk, value any) ([]textEdit, error) {
 	if !ok {
 		return nil, noEdit("the value spans several lines")
 	}
+	if n.Value == "" && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 {
+		return nil, noEdit("the value is not written (an empty null)")
+	}
 	flow := w.parent != nil && w.parent.Style&yaml.FlowStyle != 0
 	switch v := value.(type) {
 	case map[string]any, []any:
 		if flow {
-			return []textEdit{{start, end, renderFlow(v)}}, nil
+			return []textEdit{{start, end, renderFlow(v), false}}, nil
 		}
 		if w.key != nil {
 			return nil, noEdit("a mapping value cannot become a collection in place")
@@ -637,14 +679,14 @@ func (d *Doc) setValue(w walk, value any) ([]textEdit, error) {
 		if len(lines) == 0 {
 			return nil, noEdit("empty value")
 		}
-		es := []textEdit{{start, end, strings.TrimLeft(lines[0], " ")}}
+		es := []textEdit{{start, end, strings.TrimLeft(lines[0], " "), false}}
 		if len(lines) > 1 {
 			eol := d.eol()
-			es = append(es, textEdit{d.lineEnd(n.Line), d.lineEnd(n.Line), eol + strings.Join(lines[1:], eol)})
+			es = append(es, textEdit{d.lineEnd(n.Line), d.lineEnd(n.Line), eol + strings.Join(lines[1:], eol), false})
 		}
 		return es, nil
 	}
-	return []textEdit{{start, end, renderScalar(value, n.Style)}}, nil
+	return []textEdit{{start, end, renderScalar(value, n.Style), false}}, nil
 }
 
 // addKey adds key: value to the mapping the walk ended on.
@@ -657,13 +699,13 @@ func (d *Doc) addKey(w walk, key string, value any) ([]textEdit, error) {
 		entry := renderKey(key) + ": " + renderFlowValue(value)
 		if len(m.Content) == 0 {
 			at := d.nodeStart(m) + 1
-			return []textEdit{{at, at, entry}}, nil
+			return []textEdit{{at, at, entry, false}}, nil
 		}
 		end, ok := d.entryEnd(m.Content[len(m.Content)-1])
 		if !ok {
 			return nil, noEdit("cannot find the end of the mapping")
 		}
-		return []textEdit{{end, end, ", " + entry}}, nil
+		return []textEdit{{end, end, ", " + entry, false}}, nil
 	}
 	if len(m.Content) == 0 {
 		return nil, noEdit("an empty block mapping")
@@ -672,7 +714,7 @@ func (d *Doc) addKey(w walk, key string, value any) ([]textEdit, error) {
 	col := firstKey.Column
 	lastKey, lastVal := m.Content[len(m.Content)-2], m.Content[len(m.Content)-1]
 	dashAtCol := lastVal.Kind == yaml.SequenceNode && lastVal.Style&yaml.FlowStyle == 0 && lastVal.Column == lastKey.Column
-	last := d.blockLast(lastKey.Line, lastKey.Column, dashAtCol)
+	last := d.blockLast(lastKey.Line, lastKey.Column, dashAtCol, lastVal)
 	indent := strings.Repeat(" ", col-1)
 	eol := d.eol()
 	var text string
@@ -687,7 +729,7 @@ func (d *Doc) addKey(w walk, key string, value any) ([]textEdit, error) {
 		at = d.lineEnd(last)
 		text = eol + strings.TrimSuffix(text, eol)
 	}
-	return []textEdit{{at, at, text}}, nil
+	return []textEdit{{at, at, text, d.multiline(lastVal, 0)}}, nil
 }
 
 // ---- rendering ----

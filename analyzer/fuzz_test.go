@@ -2,14 +2,18 @@ package analyzer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v4"
 )
 
 // Fuzz targets of the analyzer (run by .ci/run for a few seconds each):
@@ -312,4 +316,87 @@ func bruteFree(pools []netip.Prefix, mask int, taken []netip.Prefix) int {
 		}
 	}
 	return n
+}
+
+// FuzzEdits makes the edits fixes are made of (set, remove, comment) at
+// every node of arbitrary YAML: no panic, edits in the file's bounds, and
+// whenever Edits returns edits, the edited file is still YAML, also where
+// it skips the parse check (block style, valid by construction).
+func FuzzEdits(f *testing.F) {
+	for _, p := range seedFiles(f)[:min(40, len(seedFiles(f)))] {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b, uint16(7), uint8(0))
+		}
+	}
+	f.Add([]byte("services:\n  web:\n    image: nginx\n    expose: [\"80\"]   # x\n\n    ports:\n    - \"80:80\"\n"), uint16(3), uint8(1))
+	f.Add([]byte("a: {b: [1, {c: d}], e: f}\r\nx:\r\n  - |\r\n    text\r\n  - y: z\r\n"), uint16(2), uint8(2))
+	f.Fuzz(func(t *testing.T, src []byte, pick uint16, op uint8) {
+		node, err := ParseYAML("fuzz.yml", src)
+		if err != nil {
+			return
+		}
+		doc := NewDoc("fuzz.yml", src, node)
+		var paths [][]any
+		var collect func(n *yaml.Node, p []any, depth int)
+		collect = func(n *yaml.Node, p []any, depth int) {
+			if n == nil || depth > 12 || len(paths) > 2000 {
+				return
+			}
+			switch n.Kind {
+			case yaml.DocumentNode:
+				for _, c := range n.Content {
+					collect(c, p, depth)
+				}
+			case yaml.MappingNode:
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					q := append(slices.Clone(p), n.Content[i].Value)
+					paths = append(paths, q)
+					collect(n.Content[i+1], q, depth+1)
+				}
+			case yaml.SequenceNode:
+				for i, c := range n.Content {
+					q := append(slices.Clone(p), i)
+					paths = append(paths, q)
+					collect(c, q, depth+1)
+				}
+			}
+		}
+		collect(node, nil, 0)
+		if len(paths) == 0 {
+			return
+		}
+		path := paths[int(pick)%len(paths)]
+		a := &Analysis{Docs: map[string][]*Doc{"stack:f": {doc}}}
+		values := []any{"x", "80:80", map[string]any{"target": json.Number("80"), "mode": "host"}, nil, []any{"a", "b"}}
+		var req EditRequest
+		switch op % 4 {
+		case 0:
+			req = EditRequest{Op: "remove"}
+		case 1:
+			req = EditRequest{Op: "set", Value: values[int(op/4)%len(values)]}
+		case 2:
+			req = EditRequest{Op: "comment", Text: "fixed"}
+		case 3: // a key that may be missing: added to the mapping
+			req = EditRequest{Op: "set", Value: values[int(op/4)%len(values)]}
+			path = append(slices.Clone(path), "added_key")
+		}
+		req.Ref = Ref{Src: "stack:f", Path: path}
+		edits, err := a.Edits([]EditRequest{req})
+		if err != nil {
+			return
+		}
+		out, at := []byte{}, 0
+		for _, e := range edits {
+			if e.Start < at || e.End < e.Start || e.End > len(src) {
+				t.Fatalf("edit %+v out of order or bounds (file %d bytes)", e, len(src))
+			}
+			out = append(append(out, src[at:e.Start]...), e.NewText...)
+			at = e.End
+		}
+		out = append(out, src[at:]...)
+		var check yaml.Node
+		if err := yaml.Unmarshal(out, &check); err != nil {
+			t.Fatalf("%s %v: the edited file does not parse: %v\n--- before\n%s\n--- after\n%s", req.Op, path, err, src, out)
+		}
+	})
 }
