@@ -59,10 +59,7 @@ func corpusFiles(t *testing.T) []string {
 // SWL000 finding at its token), every format deterministic, SARIF valid.
 func TestCorpus(t *testing.T) {
 	ctx := context.Background()
-	eng, err := rules.New(ctx, rules.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := snapshotEngine(t)
 	counts := map[string]int{}
 	loadErrors := 0
 	files := corpusFiles(t)
@@ -121,4 +118,20 @@ func TestCorpus(t *testing.T) {
 		})
 	}
 	t.Logf("corpus: %d files Docker would refuse (SWL000); findings per rule: %v", loadErrors, counts)
+}
+
+// snapshotEngine is the default engine, whose built-in policies must come
+// from the compiled-policy snapshot (rules/snapshot.go): the fixture,
+// corpus and docker/cli oracle suites check the findings of the engine
+// every run uses.
+func snapshotEngine(t *testing.T) *rules.Engine {
+	t.Helper()
+	eng, err := rules.New(context.Background(), rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !eng.FromSnapshot() {
+		t.Fatal("the compiled-policy snapshot is stale, so the policies were compiled instead: run go run ./internal/docgen/gen")
+	}
+	return eng
 }

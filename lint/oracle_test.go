@@ -14,7 +14,6 @@ import (
 	dockertypes "github.com/docker/cli/cli/compose/types"
 
 	"github.com/swarmlint/swarmlint/analyzer"
-	"github.com/swarmlint/swarmlint/rules"
 )
 
 // rejectRules are the rules whose error findings say that the loader behind
@@ -129,10 +128,7 @@ func oracleCases(t *testing.T) []oracleCase {
 // ports and endpoint modes.
 func TestDockerCLIOracle(t *testing.T) {
 	ctx := context.Background()
-	eng, err := rules.New(ctx, rules.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := snapshotEngine(t)
 	for _, c := range oracleCases(t) {
 		t.Run(c.name, func(t *testing.T) {
 			for _, f := range c.files {
