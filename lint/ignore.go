@@ -23,6 +23,11 @@ const (
 	UnusedIgnoreID        = rules.UnusedIgnoreID
 )
 
+// ReasonPlaceholder is the reason an editor inserts with a suppression
+// (swarmlint lsp's "ignore on this line"), selected for typing over; left
+// as it is, it is no reason.
+const ReasonPlaceholder = "<reason>"
+
 // Directive is one `# swarmlint:ignore IDS REASON` or
 // `# swarmlint:ignore-file IDS REASON` comment.
 type Directive struct {
@@ -292,6 +297,10 @@ func applyDirectives(res *report.Result, files map[string][]byte, catalog []rule
 			}
 			if d.Reason == "" {
 				flag(IgnoreWithoutReasonID, key, fmt.Sprintf("%s has no reason, so it is not honoured; write the reason after the rule ids", d.Text()), d)
+				continue
+			}
+			if d.Reason == ReasonPlaceholder {
+				flag(IgnoreWithoutReasonID, key, fmt.Sprintf("%s still has the placeholder %s as its reason, so it is not honoured; write why the finding does not apply", d.Text(), ReasonPlaceholder), d)
 				continue
 			}
 			if d.Misplaced {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -184,6 +186,28 @@ func TestDirectiveWithoutReasonIsReportedAndNotHonoured(t *testing.T) {
 	}
 	f := res.Findings[1]
 	if f.Level != "warning" || f.StartCol != 25 || !strings.Contains(f.Message, "swarmlint:ignore SWL101 has no reason") {
+		t.Errorf("directive finding = %+v", f)
+	}
+}
+
+// TestDirectiveWithPlaceholderReason: the reason an editor inserts for
+// typing over (swarmlint lsp) is no reason when left as it is.
+func TestDirectiveWithPlaceholderReason(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("testdata/ignore/missing-reason.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "placeholder.yml")
+	if err := os.WriteFile(file, append(bytes.TrimRight(src, "\n"), []byte(" "+ReasonPlaceholder+"\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := lintFiles(t, Config{}, file)
+	want := []string{"placeholder.yml:8:SWL101", "placeholder.yml:8:SWL901"}
+	if got := brief(res.Findings); !reflect.DeepEqual(got, want) {
+		t.Fatalf("findings:\n got %q\nwant %q", got, want)
+	}
+	if f := res.Findings[1]; !strings.Contains(f.Message, "still has the placeholder <reason>") {
 		t.Errorf("directive finding = %+v", f)
 	}
 }

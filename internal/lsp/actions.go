@@ -19,8 +19,9 @@ import (
 // suppression, for typing over it), through window/showDocument.
 const commandSelect = "swarmlint.selectRange"
 
-// reasonPlaceholder is the reason an inserted suppression starts with.
-const reasonPlaceholder = "<reason>"
+// reasonPlaceholder is the reason an inserted suppression starts with; a
+// directive left with it is reported (SWL901), not honoured.
+const reasonPlaceholder = lint.ReasonPlaceholder
 
 // codeAction offers, for each finding on the requested lines, its fixes
 // (safe ones first and preferred) and "ignore on this line". A finding
