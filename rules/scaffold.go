@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/swarmlint/swarmlint/internal/safeio"
@@ -17,7 +18,10 @@ import (
 //go:embed scaffold/*.tmpl
 var scaffoldFS embed.FS
 
-var scaffoldTemplates = template.Must(template.ParseFS(scaffoldFS, "scaffold/*.tmpl"))
+// scaffoldTemplates are parsed on first use: only new-rule needs them.
+var scaffoldTemplates = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(scaffoldFS, "scaffold/*.tmpl"))
+})
 
 // DefaultCustomPrefix is the id prefix new-rule uses without --id.
 const DefaultCustomPrefix = "CUSTOM"
@@ -111,7 +115,7 @@ func renderScaffold(files map[string]string, data any) (map[string][]byte, error
 	out := map[string][]byte{}
 	for name, tmpl := range files {
 		var b bytes.Buffer
-		if err := scaffoldTemplates.ExecuteTemplate(&b, tmpl, data); err != nil {
+		if err := scaffoldTemplates().ExecuteTemplate(&b, tmpl, data); err != nil {
 			return nil, err
 		}
 		out[name] = b.Bytes()
