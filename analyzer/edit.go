@@ -395,7 +395,7 @@ func (d *Doc) lineIndent(n int) (col int, blank, comment bool) {
 // entry (value) starts, whatever comes between.
 func (d *Doc) blockLast(first, col int, dashAtCol bool, value *yaml.Node) int {
 	last := first
-	minLast := maxLine(value, 0)
+	minLast := d.maxLine(value, 0)
 	n := len(d.lineStarts())
 	for l := first + 1; l <= n; l++ {
 		c, blank, comment := d.lineIndent(l)
@@ -433,15 +433,23 @@ func (d *Doc) multiline(n *yaml.Node, depth int) bool {
 	return false
 }
 
-// maxLine is the last line on which a node below n (n included) starts,
-// not following aliases.
-func maxLine(n *yaml.Node, depth int) int {
+// maxLine is the last line a node below n (n included) is known to
+// reach: where it starts, or for a flow collection the line of its closing
+// bracket (which may be indented less than the entry); not following
+// aliases.
+func (d *Doc) maxLine(n *yaml.Node, depth int) int {
 	if n == nil || depth > 200 {
 		return 0
 	}
 	m := n.Line
+	if n.Style&yaml.FlowStyle != 0 && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) {
+		if end, ok := d.nodeEnd(n); ok {
+			line, _ := d.pos(max(end-1, 0))
+			m = max(m, line)
+		}
+	}
 	for _, c := range n.Content {
-		m = max(m, maxLine(c, depth+1))
+		m = max(m, d.maxLine(c, depth+1))
 	}
 	return m
 }
