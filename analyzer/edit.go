@@ -542,7 +542,7 @@ func (d *Doc) remove(w walk) ([]textEdit, error) {
 	if w.parent == nil {
 		return nil, noEdit("cannot remove the document")
 	}
-	if hasAnchor(w.node) {
+	if hasAnchor(w.node) || hasAnchor(w.key) {
 		return nil, noEdit("the element holds an anchor other places use")
 	}
 	first := w.node
@@ -681,7 +681,11 @@ func (d *Doc) setValue(w walk, value any) ([]textEdit, error) {
 			return nil, noEdit("a mapping value cannot become a collection in place")
 		}
 		// A block sequence item: the first line replaces the scalar, the
-		// others follow the line (after its comment, which stays put).
+		// others follow the line (after its comment, which stays put),
+		// indented with spaces to the scalar's column.
+		if strings.ContainsRune(string(d.Src[d.lineStart(n.Line):start]), '\t') {
+			return nil, noEdit("a tab before the item: its column is not an indentation")
+		}
 		_, col := d.pos(start)
 		lines := renderBlock(v, strings.Repeat(" ", col-1))
 		if len(lines) == 0 {

@@ -318,6 +318,28 @@ func bruteFree(pools []netip.Prefix, mask int, taken []netip.Prefix) int {
 	return n
 }
 
+// hasDuplicateKeys reports whether a mapping below n has a key twice.
+func hasDuplicateKeys(n *yaml.Node) bool {
+	if n == nil {
+		return false
+	}
+	if n.Kind == yaml.MappingNode {
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if seen[n.Content[i].Value] {
+				return true
+			}
+			seen[n.Content[i].Value] = true
+		}
+	}
+	for _, c := range n.Content {
+		if hasDuplicateKeys(c) {
+			return true
+		}
+	}
+	return false
+}
+
 // FuzzEdits makes the edits fixes are made of (set, remove, comment) at
 // every node of arbitrary YAML: no panic, edits in the file's bounds, and
 // whenever Edits returns edits, the edited file is still YAML, also where
@@ -397,6 +419,13 @@ func FuzzEdits(f *testing.F) {
 		var check yaml.Node
 		if err := yaml.Unmarshal(out, &check); err != nil {
 			t.Fatalf("%s %v: the edited file does not parse: %v\n--- before\n%s\n--- after\n%s", req.Op, path, err, src, out)
+		}
+		// A removed mapping key is gone (a sequence item's index now names
+		// the next item, so only keys are checked).
+		if _, isKey := path[len(path)-1].(string); req.Op == "remove" && isKey && len(out) > 0 {
+			if after, err := ParseYAML("fuzz.yml", out); err == nil && NewDoc("fuzz.yml", out, after).walk(path).complete && !hasDuplicateKeys(node) {
+				t.Fatalf("remove %v: the key is still there\n--- before\n%s\n--- after\n%s", path, src, out)
+			}
 		}
 	})
 }
