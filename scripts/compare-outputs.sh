@@ -7,6 +7,10 @@
 #
 #   scripts/compare-outputs.sh            # against main
 #   scripts/compare-outputs.sh 93ab4fb    # against a commit
+#   FULL_COMPILE=1 scripts/compare-outputs.sh HEAD
+#                                         # the revision built without its
+#                                         # compiled-policy snapshot (every
+#                                         # run compiles the policies)
 #
 # Prints one line per difference and a summary; exits 1 if any output
 # differs.
@@ -17,6 +21,9 @@ ref=${1:-main}
 work=$(mktemp -d)
 trap 'git worktree remove --force "$work/src" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 git worktree add --detach -q "$work/src" "$ref"
+if [ -n "${FULL_COMPILE:-}" ]; then
+	: >"$work/src/rules/compiled_policies.bin" # unreadable: rules.New compiles
+fi
 (cd "$work/src" && go build -o "$work/before" ./cmd/swarmlint)
 go build -o "$work/after" ./cmd/swarmlint
 
@@ -51,5 +58,5 @@ for f in "${files[@]}"; do
 		fi
 	done
 done
-echo "$outputs outputs compared ($ref against the work tree), $diffs differ"
+echo "$outputs outputs compared ($ref${FULL_COMPILE:+ without its snapshot} against the work tree), $diffs differ"
 [ "$diffs" -eq 0 ]
