@@ -542,6 +542,9 @@ func (d *Doc) remove(w walk) ([]textEdit, error) {
 	if w.parent == nil {
 		return nil, noEdit("cannot remove the document")
 	}
+	if w.key != nil && d.oddKey(w.key) {
+		return nil, noEdit("the entry has a complex or empty key")
+	}
 	if hasAnchor(w.node) || hasAnchor(w.key) {
 		return nil, noEdit("the element holds an anchor other places use")
 	}
@@ -596,6 +599,9 @@ func (d *Doc) remove(w walk) ([]textEdit, error) {
 
 // removeFlow deletes an entry of a flow collection with one comma.
 func (d *Doc) removeFlow(w walk, first *yaml.Node) ([]textEdit, error) {
+	if !d.bracketed(w.parent) {
+		return nil, noEdit("a single-pair mapping inside a flow sequence")
+	}
 	step := 1
 	if w.key != nil {
 		step = 2
@@ -616,6 +622,21 @@ func (d *Doc) removeFlow(w walk, first *yaml.Node) ([]textEdit, error) {
 		return []textEdit{{prevEnd, end, "", false}}, nil
 	}
 	return []textEdit{{start, end, "", false}}, nil
+}
+
+// oddKey reports whether a mapping key is not a plain one-line name:
+// complex (`? ...`), or empty.
+func (d *Doc) oddKey(k *yaml.Node) bool {
+	return k.Kind != yaml.ScalarNode || k.Value == "" && k.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 ||
+		strings.Contains(string(d.Src[d.lineStart(k.Line):d.nodeStart(k)]), "?")
+}
+
+// bracketed reports whether a flow collection is written with its
+// brackets ({...} or [...]); a single-pair mapping in a flow sequence
+// ([a: b]) is not.
+func (d *Doc) bracketed(n *yaml.Node) bool {
+	at := d.nodeStart(n)
+	return at < len(d.Src) && (d.Src[at] == '{' && n.Kind == yaml.MappingNode || d.Src[at] == '[' && n.Kind == yaml.SequenceNode)
 }
 
 // entryEnd is where a node in a flow collection ends.
@@ -708,6 +729,9 @@ func (d *Doc) addKey(w walk, key string, value any) ([]textEdit, error) {
 		return nil, noEdit("the parent is not a mapping")
 	}
 	if m.Style&yaml.FlowStyle != 0 {
+		if !d.bracketed(m) {
+			return nil, noEdit("a single-pair mapping inside a flow sequence")
+		}
 		entry := renderKey(key) + ": " + renderFlowValue(value)
 		if len(m.Content) == 0 {
 			at := d.nodeStart(m) + 1
@@ -721,6 +745,11 @@ func (d *Doc) addKey(w walk, key string, value any) ([]textEdit, error) {
 	}
 	if len(m.Content) == 0 {
 		return nil, noEdit("an empty block mapping")
+	}
+	for i := 0; i < len(m.Content); i += 2 {
+		if d.oddKey(m.Content[i]) {
+			return nil, noEdit("the mapping has a complex or empty key")
+		}
 	}
 	firstKey := m.Content[0]
 	col := firstKey.Column

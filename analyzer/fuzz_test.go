@@ -318,6 +318,35 @@ func bruteFree(pools []netip.Prefix, mask int, taken []netip.Prefix) int {
 	return n
 }
 
+// listForm reports whether path names a list item by its text (the list
+// form of a map, [K=V] or [name]): setting it renames it.
+func listForm(n *yaml.Node, path []any) bool {
+	cur := n
+	if cur.Kind == yaml.DocumentNode && len(cur.Content) > 0 {
+		cur = cur.Content[0]
+	}
+	for _, seg := range path {
+		cur = deref(cur)
+		if cur == nil {
+			return false
+		}
+		switch s := seg.(type) {
+		case string:
+			if cur.Kind == yaml.SequenceNode {
+				return true
+			}
+			_, v, _ := mapLookup(cur, s)
+			cur = v
+		case int:
+			if cur.Kind != yaml.SequenceNode || s >= len(cur.Content) {
+				return false
+			}
+			cur = cur.Content[s]
+		}
+	}
+	return false
+}
+
 // hasDuplicateKeys reports whether a mapping below n has a key twice.
 func hasDuplicateKeys(n *yaml.Node) bool {
 	if n == nil {
@@ -419,6 +448,17 @@ func FuzzEdits(f *testing.F) {
 		var check yaml.Node
 		if err := yaml.Unmarshal(out, &check); err != nil {
 			t.Fatalf("%s %v: the edited file does not parse: %v\n--- before\n%s\n--- after\n%s", req.Op, path, err, src, out)
+		}
+		// A string set reads back as that string.
+		if str, isString := req.Value.(string); req.Op == "set" && isString && !hasDuplicateKeys(node) && !listForm(node, path) {
+			after, err := ParseYAML("fuzz.yml", out)
+			if err != nil {
+				t.Fatalf("set %v: %v", path, err)
+			}
+			w := NewDoc("fuzz.yml", out, after).walk(path)
+			if !w.complete || w.node.Kind != yaml.ScalarNode || w.node.Value != str {
+				t.Fatalf("set %v to %q: reads back as %+v\n--- before\n%s\n--- after\n%s", path, str, w.node, src, out)
+			}
 		}
 		// A removed mapping key is gone (a sequence item's index now names
 		// the next item, so only keys are checked).
