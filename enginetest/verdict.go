@@ -95,7 +95,7 @@ func DeployAndClassify(t testing.TB, name string, wait time.Duration, files ...s
 	for try := 1; err != nil && try <= 2 && transientDeployError(name, out); try++ {
 		// Not the engine's verdict on the file: a race of the engine with
 		// itself. Remove what the deploy created and try again.
-		t.Logf("docker stack deploy %s: transient engine error, deploying again (%d/2): %s", name, try, lastLine(out))
+		t.Logf("docker stack deploy %s: transient engine error, deploying again (%d/2): %s", name, try, DockerMessage(out))
 		RemoveStack(t, name)
 		out, err = DeployStack(t, name, files...)
 	}
@@ -129,11 +129,3 @@ func transientDeployError(stack, out string) bool {
 }
 
 var ownNetworkNotFound = regexp.MustCompile(`Error response from daemon: network (\S+) not found`)
-
-func lastLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		return s[i+1:]
-	}
-	return s
-}
