@@ -212,6 +212,9 @@ func LeaveSwarm(t testing.TB) {
 			return err != nil || strings.Contains(out, "ingress-sbox"), nil
 		})
 	}
+	if s, _, _ := swarmState(); s == "active" {
+		emptySwarm(t)
+	}
 	if out, err := docker(nil, "swarm", "leave", "--force"); err != nil && !strings.Contains(out, "not part of a swarm") {
 		t.Errorf("docker swarm leave --force: %v\n%s", err, out)
 	}
@@ -261,6 +264,53 @@ func LeaveSwarm(t testing.TB) {
 	// late), and the next init creates it again.
 	if err := removeFallback(); err != nil {
 		t.Errorf("%v", err)
+	}
+}
+
+// emptySwarm removes, while the swarm is still active, its services and
+// then every swarm-scoped network it can (a custom ingress too), and waits
+// (bounded) until the node has let those go. A network removed this way is released by the
+// node's agent like any other; left to `swarm leave`, the ingress is released
+// with a 5 s timeout and, on a loaded machine, lingered for minutes after
+// the leave, so that the next fixture's swarm met the old network's name
+// ("network with name mesh already exists"). Failures are only logged: the
+// leave that follows still runs.
+func emptySwarm(t testing.TB) {
+	t.Helper()
+	if ids, err := dockerOut("service", "ls", "-q"); err == nil && strings.TrimSpace(ids) != "" {
+		if out, err := docker(nil, append([]string{"service", "rm"}, strings.Fields(ids)...)...); err != nil {
+			t.Logf("removing the swarm's services before leaving: %v\n%s", err, out)
+		}
+		_ = poll(60*time.Second, func() (bool, error) {
+			out, err := dockerOut("ps", "-q", "--filter", "label=com.docker.swarm.task.id")
+			return err == nil && strings.TrimSpace(out) == "", nil
+		})
+	}
+	out, err := dockerOut("network", "ls", "-q", "--filter", "scope=swarm")
+	if err != nil {
+		return
+	}
+	var removed []string
+	for _, id := range strings.Fields(out) {
+		// The CLI asks before removing an ingress network; answer yes. An
+		// ingress a script removed earlier stays listed until the leave
+		// and is "not found" here: left to the leave.
+		if _, err := docker(strings.NewReader("y\n"), "network", "rm", id); err == nil {
+			removed = append(removed, id)
+		}
+	}
+	if len(removed) == 0 {
+		return
+	}
+	if err := poll(30*time.Second, func() (bool, error) {
+		for _, id := range removed {
+			if networkExists(id) {
+				return false, nil
+			}
+		}
+		return true, nil
+	}); err != nil {
+		t.Logf("the swarm's networks are still listed 30 s after their removal: %v", err)
 	}
 }
 
@@ -414,6 +464,21 @@ func PrepareNoSwarm(t testing.TB) {
 	t.Helper()
 	RequireEngine(t)
 	prepareSwarm(t)
+}
+
+// LeftoverSwarmNetworks lists the names of the swarm-scoped networks the
+// node still shows while it is in no swarm: what an earlier swarm's leave
+// has not released yet (see LeaveSwarm). A fixture run on such a node is not
+// clean: a network it creates may meet the old one's name.
+func LeftoverSwarmNetworks() []string {
+	if s, _, err := swarmState(); err != nil || s != "inactive" {
+		return nil
+	}
+	out, err := dockerOut("network", "ls", "--format", "{{.Name}}", "--filter", "scope=swarm")
+	if err != nil {
+		return nil
+	}
+	return strings.Fields(out)
 }
 
 // AdoptSwarm takes over whatever swarm state an experiment left after

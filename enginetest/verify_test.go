@@ -715,8 +715,13 @@ func (r *run) runScript(t *testing.T, f fixture) {
 		t.Fatal(err)
 	}
 	initsSwarm := regexp.MustCompile(`(?m)^[^#]*docker\s+swarm\s+init`).Match(src)
+	var leftover []string
 	if initsSwarm {
 		enginetest.PrepareNoSwarm(t)
+		leftover = enginetest.LeftoverSwarmNetworks()
+		if len(leftover) > 0 {
+			res.detail("before the script: the engine still lists network(s) %s of an earlier swarm, after waiting for their release", strings.Join(leftover, ", "))
+		}
 	} else {
 		enginetest.InitSwarm(t)
 		res.detail("run on a swarm initialised with `docker swarm init --advertise-addr %s` (the script expects an existing swarm)", enginetest.Advertise(t))
@@ -800,6 +805,11 @@ func (r *run) runScript(t *testing.T, f fixture) {
 			if why, ok := sp.NoVariant[s.Line]; ok {
 				if res.Status != contradicted {
 					res.Status, res.Reason = notReproducible, why
+				}
+			} else if len(leftover) > 0 {
+				// Not a verdict on the fixture: the engine was not clean.
+				if res.Status != contradicted {
+					res.Status, res.Reason = notReproducible, fmt.Sprintf("%s failed on an engine that still listed network(s) %s of an earlier swarm: %s", line, strings.Join(leftover, ", "), msg)
 				}
 			} else {
 				res.fail("%s failed in a clean fixture: %s", line, msg)
