@@ -85,6 +85,8 @@ no test was found.`,
 type fixtureResult struct {
 	file     string
 	wants    int
+	fixed    int  // fixture files a fix changed (each checked against its .fixed file)
+	orphan   bool // a .fixed file without its fixture
 	problems []string
 }
 
@@ -162,7 +164,18 @@ func runTest(ctx context.Context, tf *testFlags, dirs []string, stdout, stderr i
 		} else {
 			passed++
 		}
-		fmt.Fprintf(stdout, "%-5s %s: fixture, %d wanted %s\n", status, filepath.ToSlash(f.file), f.wants, plural(f.wants, "finding"))
+		if f.orphan {
+			fmt.Fprintf(stdout, "%-5s %s: expected result of a fix\n", status, filepath.ToSlash(f.file))
+			for _, p := range f.problems {
+				writeIndented(stdout, p)
+			}
+			continue
+		}
+		fixed := ""
+		if f.fixed > 0 {
+			fixed = fmt.Sprintf(", %d fixed %s", f.fixed, plural(f.fixed, "file"))
+		}
+		fmt.Fprintf(stdout, "%-5s %s: fixture, %d wanted %s%s\n", status, filepath.ToSlash(f.file), f.wants, plural(f.wants, "finding"), fixed)
 		for _, p := range f.problems {
 			writeIndented(stdout, p)
 		}
@@ -202,8 +215,8 @@ func writeCoverage(w io.Writer, rep *rules.TestReport) {
 }
 
 // checkFixtures checks every fixture of DIR/fixtures/<ID>-*/ with only rule
-// <ID> enabled: the same fixture forms and want contract as swarmlint's own
-// fixtures (package linttest).
+// <ID> enabled: the same fixture forms, want contract and fix check
+// (<file>.fixed) as swarmlint's own fixtures (package linttest).
 func checkFixtures(ctx context.Context, eng *rules.Engine, dir string, runRe *regexp.Regexp) ([]fixtureResult, error) {
 	root := filepath.Join(dir, "fixtures")
 	ents, err := os.ReadDir(root)
@@ -219,7 +232,8 @@ func checkFixtures(ctx context.Context, eng *rules.Engine, dir string, runRe *re
 		if !d.IsDir() || !ok {
 			continue
 		}
-		fixtures, err := linttest.Fixtures(filepath.Join(root, d.Name()), id)
+		folder := filepath.Join(root, d.Name())
+		fixtures, err := linttest.Fixtures(folder, id)
 		if err != nil {
 			return nil, err
 		}
@@ -231,7 +245,25 @@ func checkFixtures(ctx context.Context, eng *rules.Engine, dir string, runRe *re
 			if err != nil {
 				res.Problems = []string{err.Error()}
 			}
-			out = append(out, fixtureResult{file: f.Path, wants: res.Wants, problems: res.Problems})
+			fr := fixtureResult{file: f.Path, wants: res.Wants, problems: res.Problems}
+			if err == nil {
+				fix, err := linttest.CheckFix(ctx, eng, f, linttest.FixOptions{})
+				if err != nil {
+					fix.Problems = append(fix.Problems, err.Error())
+				}
+				fr.fixed = len(fix.Changed)
+				fr.problems = append(fr.problems, fix.Problems...)
+			}
+			out = append(out, fr)
+		}
+		if runRe == nil {
+			orphans, err := linttest.OrphanFixed(folder)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range orphans {
+				out = append(out, fixtureResult{file: o, orphan: true, problems: []string{"no fixture file beside it: rename or remove it"}})
+			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].file < out[j].file })

@@ -675,6 +675,55 @@ func TestTestFixtureForms(t *testing.T) {
 	}
 }
 
+// TestTestChecksFixes: `swarmlint test` applies a custom rule's fix to each
+// fixture and compares the result with the fixture's .fixed file, as the
+// built-in fixtures are checked: a fix without a .fixed file, a different
+// result, a .fixed file no fix produces and one without its fixture fail.
+func TestTestChecksFixes(t *testing.T) {
+	exposeRule := "\tsome s in input.services\n" +
+		"\tcount(s.expose) > 0\n" +
+		"\tf := result.finding_at(rego.metadata.chain(), s, [\"expose\"], sprintf(\"service %q exposes ports\", [s.key]))\n" +
+		"\tfinding := result.with_fix(f, result.fix(\"remove expose\", true, [result.edit_remove(s, [\"expose\"])]))"
+	bad := "services:\n  web:\n    image: nginx:1.27\n    expose: # want: ACME001\n      - \"80\"\n    # kept\n"
+	fixed := "services:\n  web:\n    image: nginx:1.27\n    # kept\n"
+	good := "services:\n  web:\n    image: nginx:1.27\n"
+	inTempDir(t, map[string]string{
+		"pol/x.rego":                           customRule("ACME001", "acme.rules.x", exposeRule),
+		"pol/fixtures/ACME001-expose/bad.yml":  bad,
+		"pol/fixtures/ACME001-expose/good.yml": good,
+	})
+	out, _, code := run(t, "test", "pol")
+	if code != ExitFindings || !strings.Contains(out, "FAIL  pol/fixtures/ACME001-expose/bad.yml: fixture, 1 wanted finding, 1 fixed file\n      fix changed pol/fixtures/ACME001-expose/bad.yml, which has no bad.yml.fixed with the expected result:\n      services:") {
+		t.Errorf("a fix without its .fixed file: exit %d:\n%s", code, out)
+	}
+	writeAll(t, ".", map[string]string{"pol/fixtures/ACME001-expose/bad.yml.fixed": fixed})
+	out, stderr, code := run(t, "test", "pol")
+	if code != ExitOK || !strings.Contains(out, "PASS  pol/fixtures/ACME001-expose/bad.yml: fixture, 1 wanted finding, 1 fixed file\n") ||
+		!strings.Contains(out, "PASS  pol/fixtures/ACME001-expose/good.yml: fixture, 0 wanted findings\n") {
+		t.Errorf("the expected fix: exit %d:\n%s%s", code, out, stderr)
+	}
+	writeAll(t, ".", map[string]string{"pol/fixtures/ACME001-expose/bad.yml.fixed": good})
+	out, _, code = run(t, "test", "pol")
+	if code != ExitFindings || !strings.Contains(out, "gives another result than bad.yml.fixed (- expected, + got):") || !strings.Contains(out, "+    # kept") {
+		t.Errorf("another result: exit %d:\n%s", code, out)
+	}
+	writeAll(t, ".", map[string]string{
+		"pol/fixtures/ACME001-expose/bad.yml.fixed":  fixed,
+		"pol/fixtures/ACME001-expose/good.yml.fixed": good,
+		"pol/fixtures/ACME001-expose/gone.yml.fixed": good,
+	})
+	out, _, code = run(t, "test", "pol")
+	for _, want := range []string{
+		"FAIL  pol/fixtures/ACME001-expose/good.yml: fixture, 0 wanted findings\n      pol/fixtures/ACME001-expose/good.yml.fixed expects a fix, but fix changed nothing\n",
+		"FAIL  pol/fixtures/ACME001-expose/gone.yml.fixed: expected result of a fix\n      no fixture file beside it: rename or remove it\n",
+		"1 passed, 2 failed",
+	} {
+		if code != ExitFindings || !strings.Contains(out, want) {
+			t.Errorf("exit %d, output lacks %q:\n%s", code, want, out)
+		}
+	}
+}
+
 // TestNoDroppedFindings: a finding about something with no position of its
 // own — the ingress network swarm creates, a ref that names nothing — is
 // reported at the most relevant place and counts for the exit code.

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/swarmlint/swarmlint/lint/linttest"
 	"github.com/swarmlint/swarmlint/rules"
 )
 
@@ -28,10 +29,6 @@ type Example struct {
 	Fixed string
 }
 
-// FixedSuffix names the expected result of fixing a fixture file (the
-// fix test in lint/fix_test.go checks it).
-const FixedSuffix = ".fixed"
-
 // Examples returns the first flagged and the first clean fixture of a rule
 // from fixturesDir/<ID>-<name>/.
 func Examples(fixturesDir string, r rules.Rule) (bad, good *Example) {
@@ -42,7 +39,7 @@ func Examples(fixturesDir string, r rules.Rule) (bad, good *Example) {
 	}
 	var names []string
 	for _, e := range ents {
-		if e.Name() == "engine.json" || strings.HasSuffix(e.Name(), FixedSuffix) {
+		if e.Name() == "engine.json" || strings.HasSuffix(e.Name(), linttest.FixedSuffix) {
 			continue // what Docker must do with the fixtures (enginetest), or a fix's result: not an example
 		}
 		names = append(names, e.Name())
@@ -60,7 +57,7 @@ func Examples(fixturesDir string, r rules.Rule) (bad, good *Example) {
 		if wantRe.Match(b) {
 			if bad == nil {
 				bad = ex
-				if fixed, err := os.ReadFile(filepath.Join(dir, n+FixedSuffix)); err == nil {
+				if fixed, err := os.ReadFile(filepath.Join(dir, n+linttest.FixedSuffix)); err == nil {
 					ex.Fixed = string(fixed)
 				}
 			}

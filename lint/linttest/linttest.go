@@ -20,6 +20,10 @@
 // --swarm-init to every file fixture of the folder (not to sub-folders), and
 // its own `# want:` comments expect findings on its lines.
 //
+// A <file>.fixed beside a fixture file is not a fixture either: it is the
+// file after `swarmlint fix --unsafe` with only the folder's rule enabled
+// (see CheckFix).
+//
 // # The want contract
 //
 // A comment `# want: ID [ID...]` expects exactly those findings to start on
