@@ -18,7 +18,9 @@ var DirectiveRules = []Rule{
 		Title: "Ignore directive without a rule id or a reason",
 		Description: "A `# swarmlint:ignore` or `# swarmlint:ignore-file` comment must name the rule ids it " +
 			"suppresses and say why. A directive without a reason is not honoured: the finding it " +
-			"meant to hide is still reported, and so is the directive.",
+			"meant to hide is still reported, and so is the directive. The editor's \"ignore\" code action " +
+			"(`swarmlint lsp`) writes the placeholder `<reason>` for you to replace; left as it is, it " +
+			"counts as no reason.",
 		Severity:    SeverityWarning,
 		Remediation: "Write the reason after the rule ids, e.g. `# swarmlint:ignore SWL104 the backup host connects to this port`.",
 		Category:    "directives",
