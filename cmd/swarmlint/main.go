@@ -8,7 +8,13 @@ import (
 	"github.com/swarmlint/swarmlint/internal/cli"
 )
 
+// stopProfile ends a profile started by a build with `-tags pprof`
+// (pprof.go); a no-op otherwise.
+var stopProfile = func() {}
+
 func main() {
 	cli.TuneGC()
-	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	code := cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stopProfile()
+	os.Exit(code)
 }
