@@ -3,8 +3,8 @@ package analyzer
 import (
 	"errors"
 	"fmt"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -18,7 +18,7 @@ import (
 // rather than after minutes and gigabytes.
 const MaxStackFileSize = 8 << 20
 
-var decimalRe = regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`)
+var decimalRe = lazyre.New(`^[-+]?[0-9][0-9_]*$`)
 
 // checkNumbers refuses numbers no loader can read right:
 //   - a plain integer that does not fit in 64 bits, outside x- extensions.
@@ -37,7 +37,7 @@ func checkNumbers(d *Doc) error {
 			if n.Style != 0 {
 				return nil
 			}
-			if !ext && decimalRe.MatchString(n.Value) {
+			if !ext && decimalRe().MatchString(n.Value) {
 				_, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 10, 64)
 				if errors.Is(err, strconv.ErrRange) {
 					return &InputError{File: d.File, Line: n.Line, Col: n.Column,

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"sort"
 	"strconv"
 	"strings"
@@ -882,10 +882,10 @@ func renderKey(k string) string { return renderScalar(k, 0) }
 // back as the same string (a subnet such as 10.0.1.0/24, a mode, a name,
 // an image such as nginx:1.27; a colon only after a leading letter, where
 // YAML 1.1 cannot read base-60 numbers or a time).
-var plainSafe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_./@-]*$|^[A-Za-z_][A-Za-z0-9_./@:-]*[A-Za-z0-9_./@-]$`)
+var plainSafe = lazyre.New(`^[A-Za-z0-9_][A-Za-z0-9_./@-]*$|^[A-Za-z_][A-Za-z0-9_./@:-]*[A-Za-z0-9_./@-]$`)
 
 // yamlNumber matches the plain scalars YAML 1.1 or 1.2 reads as numbers.
-var yamlNumber = regexp.MustCompile(`(?i)^[-+]?(0x[0-9a-f_]+|0o?[0-7_]+|0b[01_]+|[0-9][0-9_]*(\.[0-9_]*)?(e[-+]?[0-9]+)?|\.[0-9_]+(e[-+]?[0-9]+)?|\.inf|\.nan)$`)
+var yamlNumber = lazyre.New(`(?i)^[-+]?(0x[0-9a-f_]+|0o?[0-7_]+|0b[01_]+|[0-9][0-9_]*(\.[0-9_]*)?(e[-+]?[0-9]+)?|\.[0-9_]+(e[-+]?[0-9]+)?|\.inf|\.nan)$`)
 
 // yaml11Words are plain scalars YAML 1.1 readers take for booleans or null.
 var yaml11Words = map[string]bool{"y": true, "n": true, "yes": true, "no": true, "on": true, "off": true,
@@ -912,7 +912,7 @@ func renderScalar(v any, style yaml.Style) string {
 			return "'" + strings.ReplaceAll(x, "'", "''") + "'"
 		case style&yaml.DoubleQuotedStyle != 0:
 			return doubleQuote(x)
-		case plainSafe.MatchString(x) && !yamlNumber.MatchString(x) && !yaml11Words[strings.ToLower(x)]:
+		case plainSafe().MatchString(x) && !yamlNumber().MatchString(x) && !yaml11Words[strings.ToLower(x)]:
 			return x
 		}
 		return doubleQuote(x)

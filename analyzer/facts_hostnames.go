@@ -1,7 +1,7 @@
 package analyzer
 
 import (
-	"regexp"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -29,7 +29,7 @@ func serviceText(sc types.ServiceConfig) []textUse {
 	return out
 }
 
-var hostTokenRe = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9._-]*`)
+var hostTokenRe = lazyre.New(`[A-Za-z0-9][A-Za-z0-9._-]*`)
 
 // hostnames finds, per service, tokens in environment/command that name
 // another service of the swarm: its key within the stack, its swarm name,
@@ -79,7 +79,7 @@ func (b *builder) hostnames() {
 		s := b.m.Services[id]
 		seen := map[string]bool{}
 		for _, tu := range b.texts[id] {
-			for _, loc := range hostTokenRe.FindAllStringIndex(tu.text, -1) {
+			for _, loc := range hostTokenRe().FindAllStringIndex(tu.text, -1) {
 				if !hostPosition(tu.text, loc[0], loc[1]) {
 					continue
 				}

@@ -2,7 +2,7 @@ package analyzer
 
 import (
 	"fmt"
-	"regexp"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"slices"
 	"sort"
 	"strconv"
@@ -16,7 +16,7 @@ import (
 // maxRangeExpansion bounds how many index entries one host-port range adds.
 const maxRangeExpansion = 4096
 
-var portRangeRe = regexp.MustCompile(`^([0-9]+)-([0-9]+)$`)
+var portRangeRe = lazyre.New(`^([0-9]+)-([0-9]+)$`)
 
 // expandPublishedRanges lists a short-syntax host-port range with a single
 // target ("8000-8010:80") under every port of the range in
@@ -34,7 +34,7 @@ func (b *builder) expandPublishedRanges() {
 			if p.Syntax != "short" || p.Published != 0 {
 				continue
 			}
-			m := portRangeRe.FindStringSubmatch(p.PublishedRaw)
+			m := portRangeRe().FindStringSubmatch(p.PublishedRaw)
 			if m == nil {
 				continue
 			}
@@ -202,7 +202,7 @@ func readPortItem(n *yaml.Node, lookup template.Mapping) portItem {
 
 // publishedRange reads a published port or host-port range ("8000-8010").
 func publishedRange(s string) (lo, hi int, ok bool) {
-	if m := portRangeRe.FindStringSubmatch(s); m != nil {
+	if m := portRangeRe().FindStringSubmatch(s); m != nil {
 		lo, _ = strconv.Atoi(m[1])
 		hi, _ = strconv.Atoi(m[2])
 		return lo, hi, lo >= 1 && hi <= 65535 && lo <= hi

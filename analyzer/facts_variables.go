@@ -2,7 +2,7 @@ package analyzer
 
 import (
 	"fmt"
-	"regexp"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -152,7 +152,7 @@ func variableOperator(syntax, name string) string {
 	return ""
 }
 
-var varRe = regexp.MustCompile(`\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
+var varRe = lazyre.New(`\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
 
 // stackVariables records the variable uses of a stack that is not built.
 func (b *builder) stackVariables(sd *stackData) {
@@ -163,7 +163,7 @@ func (b *builder) stackVariables(sd *stackData) {
 
 func (b *builder) variables(sd *stackData, d *Doc, n *yaml.Node, path []any) {
 	seen := map[string]int{}
-	for _, m := range varRe.FindAllStringSubmatch(strings.ReplaceAll(n.Value, "$$", ""), -1) {
+	for _, m := range varRe().FindAllStringSubmatch(strings.ReplaceAll(n.Value, "$$", ""), -1) {
 		expr := m[1]
 		name := m[2]
 		v := Variable{Syntax: m[0], Stack: sd.name, Ref: Ref{Src: sd.src, File: d.File, Path: path}}

@@ -30,7 +30,7 @@ func TestHostPosition(t *testing.T) {
 
 // indexWord is the offset of word in text as a whole token.
 func indexWord(text, word string) int {
-	for _, loc := range hostTokenRe.FindAllStringIndex(text, -1) {
+	for _, loc := range hostTokenRe().FindAllStringIndex(text, -1) {
 		if text[loc[0]:loc[1]] == word {
 			return loc[0]
 		}

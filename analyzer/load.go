@@ -5,9 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"io"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -124,12 +124,12 @@ type ComposeMerger struct{}
 // sourceRequiredRe matches compose-go's check that a config or secret has a
 // file, environment or content. docker/cli accepts one with only `name:`
 // (an object created outside the stack), so swarmlint must too.
-var sourceRequiredRe = regexp.MustCompile(`^(configs|secrets)\.[^:]+: one of [a-z|]+ must be set$`)
+var sourceRequiredRe = lazyre.New(`^(configs|secrets)\.[^:]+: one of [a-z|]+ must be set$`)
 
 // Load implements Merger.
 func (m ComposeMerger) Load(ctx context.Context, files []types.ConfigFile, env map[string]string) (*types.Project, error) {
 	p, err := m.load(ctx, files, env, false)
-	if err != nil && sourceRequiredRe.MatchString(err.Error()) {
+	if err != nil && sourceRequiredRe().MatchString(err.Error()) {
 		return m.load(ctx, withoutConfig(files), env, true)
 	}
 	return p, err
@@ -233,7 +233,7 @@ func ReadEnvFile(path string) (map[string]string, error) {
 	m, err := dotenv.UnmarshalBytesWithLookup(src, nil)
 	if err != nil {
 		msg := "not a KEY=VALUE env file"
-		if m := envLineRe.FindStringSubmatch(err.Error()); m != nil {
+		if m := envLineRe().FindStringSubmatch(err.Error()); m != nil {
 			return nil, &InputError{File: path, Line: atoi(m[1]), Msg: msg, Err: err}
 		}
 		return nil, &InputError{File: path, Msg: msg, Err: err}
@@ -246,7 +246,7 @@ func ReadEnvFile(path string) (map[string]string, error) {
 	return m, nil
 }
 
-var envLineRe = regexp.MustCompile(`line (\d+)`)
+var envLineRe = lazyre.New(`line (\d+)`)
 
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
@@ -314,9 +314,9 @@ func kindName(n *yaml.Node) string {
 	return "node"
 }
 
-var constructorAtRe = regexp.MustCompile(`load error in constructor at L(\d+)\.C(\d+): (.*)`)
+var constructorAtRe = lazyre.New(`load error in constructor at L(\d+)\.C(\d+): (.*)`)
 
-var yamlLineRe = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
+var yamlLineRe = lazyre.New(`line (\d+)(?:, column (\d+))?`)
 
 func yamlError(file string, err error) error {
 	var le *yaml.LoadErrors
@@ -327,7 +327,7 @@ func yamlError(file string, err error) error {
 			msg = e.Error()
 		}
 		line, col := e.Mark.Line, e.Mark.Column
-		if m := constructorAtRe.FindStringSubmatch(msg); m != nil {
+		if m := constructorAtRe().FindStringSubmatch(msg); m != nil {
 			// "go-yaml load error in constructor at L1.C10: document contains excessive aliasing"
 			line, _ = strconv.Atoi(m[1])
 			col, _ = strconv.Atoi(m[2])
@@ -341,14 +341,14 @@ func yamlError(file string, err error) error {
 	}
 	msg := err.Error()
 	line, col := 0, 0
-	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+	if m := yamlLineRe().FindStringSubmatch(msg); m != nil {
 		fmt.Sscan(m[1], &line)
 		if m[2] != "" {
 			fmt.Sscan(m[2], &col)
 		}
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	msg = yamlLineRe.ReplaceAllString(msg, "")
+	msg = yamlLineRe().ReplaceAllString(msg, "")
 	msg = strings.Trim(strings.TrimSpace(msg), ": ")
 	if line == 0 {
 		line = 1
@@ -741,13 +741,13 @@ func checkDepth(d *Doc) error {
 }
 
 var (
-	interpPathRe = regexp.MustCompile(`error while interpolating ([^:]+): (.*)`)
-	validateRe   = regexp.MustCompile(`validating ([^:]+): (\S+) (.*)`)
-	parseRe      = regexp.MustCompile(`failed to parse ([^:]+): (.*)`)
-	quotedRe     = regexp.MustCompile(`parsing ("[^"]*")`)
-	decodeErrRe  = regexp.MustCompile(`(?m)^'([^']+)' (.+)$`)
-	dottedPathRe = regexp.MustCompile(`^((?:services|networks|volumes|secrets|configs)\.[^\s:]+)`)
-	innerPathRe  = regexp.MustCompile(`\s((?:services|networks|volumes|secrets|configs)\.[^\s:,]+)`)
+	interpPathRe = lazyre.New(`error while interpolating ([^:]+): (.*)`)
+	validateRe   = lazyre.New(`validating ([^:]+): (\S+) (.*)`)
+	parseRe      = lazyre.New(`failed to parse ([^:]+): (.*)`)
+	quotedRe     = lazyre.New(`parsing ("[^"]*")`)
+	decodeErrRe  = lazyre.New(`(?m)^'([^']+)' (.+)$`)
+	dottedPathRe = lazyre.New(`^((?:services|networks|volumes|secrets|configs)\.[^\s:]+)`)
+	innerPathRe  = lazyre.New(`\s((?:services|networks|volumes|secrets|configs)\.[^\s:,]+)`)
 )
 
 // loadErrorPath reads the model path a compose-go error is about (empty when
@@ -759,34 +759,34 @@ func loadErrorPath(err error) (path, text string, ok bool) {
 		msg = msg[:i]
 	}
 	switch {
-	case interpPathRe.MatchString(msg):
-		m := interpPathRe.FindStringSubmatch(msg)
+	case interpPathRe().MatchString(msg):
+		m := interpPathRe().FindStringSubmatch(msg)
 		path, text = m[1], m[2]
-		if q := quotedRe.FindStringSubmatch(text); q != nil && strings.Contains(text, "failed to cast") {
+		if q := quotedRe().FindStringSubmatch(text); q != nil && strings.Contains(text, "failed to cast") {
 			text = "wrong type for " + path + ": " + q[1] + " is not a number"
 		} else {
 			text = "invalid value for " + path + ": " + text
 		}
-	case validateRe.MatchString(msg):
-		m := validateRe.FindStringSubmatch(msg)
+	case validateRe().MatchString(msg):
+		m := validateRe().FindStringSubmatch(msg)
 		path, text = m[2], m[2]+" "+m[3]
-	case dottedPathRe.MatchString(msg):
-		path = dottedPathRe.FindString(msg)
+	case dottedPathRe().MatchString(msg):
+		path = dottedPathRe().FindString(msg)
 		text = msg
-	case decodeErrRe.MatchString(err.Error()):
-		m := decodeErrRe.FindStringSubmatch(err.Error())
+	case decodeErrRe().MatchString(err.Error()):
+		m := decodeErrRe().FindStringSubmatch(err.Error())
 		path = strings.NewReplacer("[", ".", "]", "").Replace(m[1])
 		detail := m[2]
-		if q := quotedRe.FindStringSubmatch(detail); q != nil && strings.Contains(detail, "strconv.") {
+		if q := quotedRe().FindStringSubmatch(detail); q != nil && strings.Contains(detail, "strconv.") {
 			detail = q[1] + " is not a number"
 		}
 		text = fmt.Sprintf("wrong type for %s: %s", path, detail)
 	default:
 		text = msg
-		if m := parseRe.FindStringSubmatch(msg); m != nil {
+		if m := parseRe().FindStringSubmatch(msg); m != nil {
 			text = m[2]
 		}
-		if m := innerPathRe.FindStringSubmatch(text); m != nil {
+		if m := innerPathRe().FindStringSubmatch(text); m != nil {
 			path = m[1] // "service ports services.web.ports.[0] is missing a target port"
 		}
 		return path, text, false
@@ -796,13 +796,13 @@ func loadErrorPath(err error) (path, text string, ok bool) {
 
 // invalidSpecRe matches compose-go's refusal of a short volume syntax,
 // "invalid spec: SPEC: REASON", which names the value but not where it is.
-var invalidSpecRe = regexp.MustCompile(`^invalid spec: (.*): [^:]+$`)
+var invalidSpecRe = lazyre.New(`^invalid spec: (.*): [^:]+$`)
 
 // volumeSpecPath finds the services.NAME.volumes.N item whose value, after
 // interpolation, is the spec a volume error quotes ("" when none or several
 // items could be meant).
 func (sd *stackData) volumeSpecPath(msg string) string {
-	m := invalidSpecRe.FindStringSubmatch(msg)
+	m := invalidSpecRe().FindStringSubmatch(msg)
 	if m == nil {
 		return ""
 	}
@@ -827,7 +827,7 @@ func (sd *stackData) yamlFile(msg string) string {
 	if len(sd.files) == 1 {
 		return sd.files[0]
 	}
-	if m := parseRe.FindStringSubmatch(msg); m != nil && slices.Contains(sd.files, m[1]) {
+	if m := parseRe().FindStringSubmatch(msg); m != nil && slices.Contains(sd.files, m[1]) {
 		return m[1]
 	}
 	return ""

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"regexp"
 	"sort"
 	"strings"
@@ -110,8 +111,8 @@ func (sd *stackData) locateLoadError(err error) LoadError {
 		path = sd.volumeSpecPath(text)
 	}
 	le.Message = plainLoadMessage(path, text)
-	if m := additionalRe.FindStringSubmatch(text); m != nil && path != "" {
-		if keys := quotedKeyRe.FindAllStringSubmatch(m[1], -1); len(keys) == 1 {
+	if m := additionalRe().FindStringSubmatch(text); m != nil && path != "" {
+		if keys := quotedKeyRe().FindAllStringSubmatch(m[1], -1); len(keys) == 1 {
 			path += "." + strings.ReplaceAll(keys[0][1], ".", "👻") // point at the unknown key itself
 		}
 	}
@@ -146,12 +147,12 @@ func deepestPath(docs []*Doc, path []any) []any {
 }
 
 var (
-	falseSchemaRe  = regexp.MustCompile(`^(\S+) (?:false schema|additional properties? .* not allowed)`)
-	additionalRe   = regexp.MustCompile(`additional properties? ((?:'[^']*'(?:, )?)+) not allowed`)
-	wrongNumberRe  = regexp.MustCompile(`^wrong type for (\S+): ("[^"]*") is not a number$`)
-	overflowRe     = regexp.MustCompile(`^wrong type for (\S+): cannot parse value as '(u?int)\d*': (-?\d+) overflows`)
-	mustBeRe       = regexp.MustCompile(`^(\S+) must be an? (.+)$`)
-	quotedKeyRe    = regexp.MustCompile(`'([^']*)'`)
+	falseSchemaRe  = lazyre.New(`^(\S+) (?:false schema|additional properties? .* not allowed)`)
+	additionalRe   = lazyre.New(`additional properties? ((?:'[^']*'(?:, )?)+) not allowed`)
+	wrongNumberRe  = lazyre.New(`^wrong type for (\S+): ("[^"]*") is not a number$`)
+	overflowRe     = lazyre.New(`^wrong type for (\S+): cannot parse value as '(u?int)\d*': (-?\d+) overflows`)
+	mustBeRe       = lazyre.New(`^(\S+) must be an? (.+)$`)
+	quotedKeyRe    = lazyre.New(`'([^']*)'`)
 	sectionSingles = map[string]string{"services": "service", "networks": "network", "volumes": "volume", "secrets": "secret", "configs": "config"}
 )
 
@@ -160,39 +161,39 @@ var (
 func plainLoadMessage(path, text string) string {
 	segs := splitDotted(path)
 	switch {
-	case falseSchemaRe.MatchString(text) && len(segs) > 0:
-		p := falseSchemaRe.FindStringSubmatch(text)[1]
+	case falseSchemaRe().MatchString(text) && len(segs) > 0:
+		p := falseSchemaRe().FindStringSubmatch(text)[1]
 		ps := splitDotted(p)
 		key := fmt.Sprint(ps[len(ps)-1])
 		parent := ps[:len(ps)-1]
-		if m := additionalRe.FindStringSubmatch(text); m != nil {
+		if m := additionalRe().FindStringSubmatch(text); m != nil {
 			// "services.web additional properties 'portz' not allowed"
 			parent = ps
-			key = quotedKeyRe.FindStringSubmatch(m[1])[1]
+			key = quotedKeyRe().FindStringSubmatch(m[1])[1]
 		}
 		msg := fmt.Sprintf("unknown key %q %s", key, where(parent))
 		if s := suggestKey(parent, key); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		}
 		return msg
-	case wrongNumberRe.MatchString(text):
-		m := wrongNumberRe.FindStringSubmatch(text)
+	case wrongNumberRe().MatchString(text):
+		m := wrongNumberRe().FindStringSubmatch(text)
 		ps := splitDotted(m[1])
 		return fmt.Sprintf("%q %s must be a number, got %s", fmt.Sprint(lastKey(ps)), where(ownerOf(ps)), m[2])
-	case overflowRe.MatchString(text):
-		m := overflowRe.FindStringSubmatch(text)
+	case overflowRe().MatchString(text):
+		m := overflowRe().FindStringSubmatch(text)
 		ps := splitDotted(m[1])
 		msg := fmt.Sprintf("%q %s: %s is not a number that fits", fmt.Sprint(lastKey(ps)), whereDeep(ps), m[3])
 		if m[2] == "uint" && strings.HasPrefix(m[3], "-") {
 			msg += " (it must be 0 or more)"
 		}
 		return msg
-	case invalidSpecRe.MatchString(text) && len(segs) == 4 && segs[0] == "services" && segs[2] == "volumes":
-		spec := invalidSpecRe.FindStringSubmatch(text)[1]
+	case invalidSpecRe().MatchString(text) && len(segs) == 4 && segs[0] == "services" && segs[2] == "volumes":
+		spec := invalidSpecRe().FindStringSubmatch(text)[1]
 		reason := strings.TrimPrefix(text, "invalid spec: "+spec+": ")
 		return fmt.Sprintf("volume %q of service %q is not valid: %s", spec, fmt.Sprint(segs[1]), reason)
-	case mustBeRe.MatchString(text):
-		m := mustBeRe.FindStringSubmatch(text)
+	case mustBeRe().MatchString(text):
+		m := mustBeRe().FindStringSubmatch(text)
 		ps := splitDotted(m[1])
 		return fmt.Sprintf("%q %s must be %s", fmt.Sprint(lastKey(ps)), where(ownerOf(ps)), article(m[2]))
 	}

@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"io"
-	"regexp"
 
 	"go.yaml.in/yaml/v4"
 )
@@ -36,7 +36,7 @@ var foreignTopKeys = map[string]bool{
 
 // topKeyLineRe matches a key at the start of a line (column 1), possibly
 // quoted: how a top-level key looks in block YAML.
-var topKeyLineRe = regexp.MustCompile(`^(?:"([^"]+)"|'([^']+)'|([A-Za-z_][A-Za-z0-9_.-]*))[ \t]*:(?:[ \t]|$)`)
+var topKeyLineRe = lazyre.New(`^(?:"([^"]+)"|'([^']+)'|([A-Za-z_][A-Za-z0-9_.-]*))[ \t]*:(?:[ \t]|$)`)
 
 // LooksLikeCompose reports whether data (a file's bytes) is meant as a
 // Compose or stack file: a YAML mapping with at least one of the top-level
@@ -99,7 +99,7 @@ func lineTopKeys(text []byte) []string {
 	sc := bufio.NewScanner(bytes.NewReader(text))
 	sc.Buffer(make([]byte, 0, 64<<10), len(text)+1)
 	for sc.Scan() {
-		if m := topKeyLineRe.FindSubmatch(sc.Bytes()); m != nil {
+		if m := topKeyLineRe().FindSubmatch(sc.Bytes()); m != nil {
 			keys = append(keys, string(bytes.Join(m[1:], nil)))
 		}
 	}

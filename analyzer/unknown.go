@@ -61,7 +61,7 @@ func (sd *stackData) unknownVariables(env map[string]string) map[string]string {
 	sd.unknown = map[string]string{}
 	for _, d := range sd.docs {
 		walkScalars(d.Root, nil, func(n *yaml.Node, path []any) {
-			for _, m := range varRe.FindAllStringSubmatch(strings.ReplaceAll(n.Value, "$$", ""), -1) {
+			for _, m := range varRe().FindAllStringSubmatch(strings.ReplaceAll(n.Value, "$$", ""), -1) {
 				name, op, _ := splitVariable(m[1])
 				if op != "?" && op != ":?" {
 					continue
@@ -105,7 +105,7 @@ func (sd *stackData) unknownCaused(err error) bool {
 			if caused || len(keys) < len(segs) || !slices.Equal(keys[:len(segs)], segs) {
 				return
 			}
-			for _, m := range varRe.FindAllStringSubmatch(n.Value, -1) {
+			for _, m := range varRe().FindAllStringSubmatch(n.Value, -1) {
 				if name, _, _ := splitVariable(m[1]); sd.unknown[name] != "" {
 					caused = true
 				}

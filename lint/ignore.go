@@ -2,7 +2,7 @@ package lint
 
 import (
 	"fmt"
-	"regexp"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"slices"
 	"sort"
 	"strings"
@@ -85,8 +85,8 @@ func (d Directive) where() string {
 }
 
 var (
-	directiveRe = regexp.MustCompile(`^swarmlint:(ignore(?:-file)?)(?:\s+|$)`)
-	idListRe    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*[0-9]{3}(?:\s*,\s*[A-Za-z][A-Za-z0-9]*[0-9]{3})*`)
+	directiveRe = lazyre.New(`^swarmlint:(ignore(?:-file)?)(?:\s+|$)`)
+	idListRe    = lazyre.New(`^[A-Za-z][A-Za-z0-9]*[0-9]{3}(?:\s*,\s*[A-Za-z][A-Za-z0-9]*[0-9]{3})*`)
 )
 
 // ParseDirectives finds every suppression directive in a text file: a stack
@@ -235,13 +235,13 @@ func commentSegments(line string, from int) []segment {
 // parseDirective reads a directive from one comment segment.
 func parseDirective(line string, seg segment) (Directive, bool) {
 	body := strings.TrimLeft(line[seg.start+1:seg.end], "# \t")
-	m := directiveRe.FindStringSubmatch(body)
+	m := directiveRe().FindStringSubmatch(body)
 	if m == nil {
 		return Directive{}, false
 	}
 	d := Directive{FileWide: m[1] == "ignore-file"}
 	rest := body[len(m[0]):]
-	if ids := idListRe.FindString(rest); ids != "" {
+	if ids := idListRe().FindString(rest); ids != "" {
 		for _, id := range strings.Split(ids, ",") {
 			if id = strings.ToUpper(strings.TrimSpace(id)); !slices.Contains(d.IDs, id) {
 				d.IDs = append(d.IDs, id)

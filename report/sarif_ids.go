@@ -3,12 +3,12 @@ package report
 import (
 	"crypto/sha1"
 	"fmt"
-	"regexp"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"strings"
 )
 
 // semverRe matches a SemVer 2.0 version (without a leading "v").
-var semverRe = regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)` +
+var semverRe = lazyre.New(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)` +
 	`(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?` +
 	`(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`)
 
@@ -21,7 +21,7 @@ func toolVersions(v string) (version, semantic string) {
 	if v == "" {
 		return "0.0.0-dev", "0.0.0-dev"
 	}
-	if s := strings.TrimPrefix(v, "v"); semverRe.MatchString(s) {
+	if s := strings.TrimPrefix(v, "v"); semverRe().MatchString(s) {
 		return v, s
 	}
 	return v, "0.0.0-dev"

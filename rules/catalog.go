@@ -2,7 +2,7 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"sort"
 	"strings"
 
@@ -10,9 +10,9 @@ import (
 )
 
 var (
-	builtinIDRe = regexp.MustCompile(`^SWL[0-9]{3}$`)
-	customIDRe  = regexp.MustCompile(`^[A-Z][A-Z0-9]{1,9}[0-9]{3}$`)
-	nameRe      = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	builtinIDRe = lazyre.New(`^SWL[0-9]{3}$`)
+	customIDRe  = lazyre.New(`^[A-Z][A-Z0-9]{1,9}[0-9]{3}$`)
+	nameRe      = lazyre.New(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 )
 
 // CustomIDPattern describes the ids custom rules may use, for messages.
@@ -25,7 +25,7 @@ func ValidCustomID(id string) error {
 	if strings.HasPrefix(strings.ToUpper(id), "SWL") {
 		return fmt.Errorf("custom rule id %q uses the reserved prefix SWL (built-in rules); choose your own prefix, e.g. ACME001", id)
 	}
-	if !customIDRe.MatchString(id) {
+	if !customIDRe().MatchString(id) {
 		return fmt.Errorf("custom rule id %q must be %s", id, CustomIDPattern)
 	}
 	return nil
@@ -123,7 +123,7 @@ func buildCatalog(c *ast.Compiler, mods map[string]*ast.Module, custom map[strin
 			if len(parts) == 4 && parts[0] == "swarmlint" && parts[1] == "rules" {
 				r.Category = parts[2]
 			}
-			if !builtinIDRe.MatchString(r.ID) {
+			if !builtinIDRe().MatchString(r.ID) {
 				bad("id", "built-in rule id %q must look like SWL123", r.ID)
 			} else if d, ok := categoryDigit[r.Category]; !ok || r.ID[3] != d {
 				bad("id", "rule %s is in category %q, whose ids start with SWL%c", r.ID, r.Category, categoryDigit[r.Category])
@@ -138,7 +138,7 @@ func buildCatalog(c *ast.Compiler, mods map[string]*ast.Module, custom map[strin
 				r.Name = strings.ReplaceAll(strings.Trim(parts[len(parts)-1], `"[]`), "_", "-")
 			}
 		}
-		if !nameRe.MatchString(r.Name) {
+		if !nameRe().MatchString(r.Name) {
 			bad("name", "rule %s needs custom.name in kebab-case (e.g. my-rule-name), not %q", r.ID, r.Name)
 		}
 		switch {
@@ -262,14 +262,14 @@ func topLevelMetadataKeys(m *ast.Module, a *ast.Annotations) []string {
 		if text == "" || text[0] == ' ' || text[0] == '\t' || text[0] == '-' || text[0] == '#' {
 			continue // nested, a list item or a comment
 		}
-		if k, _, ok := strings.Cut(text, ":"); ok && metadataKeyRe.MatchString(k) {
+		if k, _, ok := strings.Cut(text, ":"); ok && metadataKeyRe().MatchString(k) {
 			keys = append(keys, k)
 		}
 	}
 	return keys
 }
 
-var metadataKeyRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+var metadataKeyRe = lazyre.New(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
 // didYouMean suggests the known word closest to w (edit distance at most
 // 2), as " (did you mean x?)", or "".

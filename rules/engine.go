@@ -711,7 +711,10 @@ func validSeverity(s string) bool {
 }
 
 // withSeverity is the finding helper whose second argument is a level.
-var withSeverity = ast.MustParseRef("data.swarmlint.lib.result.with_severity")
+// (built from terms rather than parsed: the parser would run at package
+// initialisation, in every command).
+var withSeverity = ast.Ref{ast.DefaultRootDocument, ast.StringTerm("swarmlint"), ast.StringTerm("lib"),
+	ast.StringTerm("result"), ast.StringTerm("with_severity")}
 
 // checkSeverityCalls refuses a constant level that is not error, warning or
 // note in a custom module's call of result.with_severity: it would

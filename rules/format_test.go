@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/format"
 
 	"github.com/swarmlint/swarmlint/policies"
@@ -72,5 +73,12 @@ func TestScaffoldIsFormatted(t *testing.T) {
 	}
 	if n != 4 {
 		t.Errorf("%d Rego files scaffolded, want 4", n)
+	}
+}
+
+// TestWithSeverityRef checks the hand-built reference against the parsed one.
+func TestWithSeverityRef(t *testing.T) {
+	if want := ast.MustParseRef("data.swarmlint.lib.result.with_severity"); !withSeverity.Equal(want) {
+		t.Fatalf("withSeverity = %v, want %v", withSeverity, want)
 	}
 }

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,14 +33,14 @@ type ScaffoldOptions struct {
 	Severity string // error, warning or note
 }
 
-var scaffoldNameRe = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+var scaffoldNameRe = lazyre.New(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 
 // Scaffold returns the files of a new custom rule, by path relative to the
 // policy directory: the rule, its Rego tests and a bad and a good fixture.
 // The rule is a working example (it flags unpinned images) that passes
 // `swarmlint test` and fires on its bad fixture.
 func Scaffold(o ScaffoldOptions) (map[string][]byte, error) {
-	if !scaffoldNameRe.MatchString(o.Name) {
+	if !scaffoldNameRe().MatchString(o.Name) {
 		return nil, fmt.Errorf("rule name %q must be kebab-case and start with a letter, e.g. no-latest-tag", o.Name)
 	}
 	if err := ValidCustomID(o.ID); err != nil {
@@ -82,10 +82,10 @@ func ScaffoldBuiltin(o ScaffoldOptions, category string) (map[string][]byte, err
 	if !ok {
 		return nil, fmt.Errorf("category %q: want one of %s", category, strings.Join(sortedKeys(categoryDigit), ", "))
 	}
-	if !builtinIDRe.MatchString(o.ID) || o.ID[3] != d {
+	if !builtinIDRe().MatchString(o.ID) || o.ID[3] != d {
 		return nil, fmt.Errorf("built-in rule id %q: want SWL%cnn for category %s", o.ID, d, category)
 	}
-	if !scaffoldNameRe.MatchString(o.Name) {
+	if !scaffoldNameRe().MatchString(o.Name) {
 		return nil, fmt.Errorf("rule name %q must be kebab-case and start with a letter, e.g. no-latest-tag", o.Name)
 	}
 	if !validSeverity(o.Severity) {
@@ -136,13 +136,13 @@ func NextBuiltinID(policyDir, fixturesDir, category string) (string, error) {
 	}
 	ents, _ := os.ReadDir(fixturesDir)
 	for _, e := range ents {
-		if id, _, ok := strings.Cut(e.Name(), "-"); ok && builtinIDRe.MatchString(id) {
+		if id, _, ok := strings.Cut(e.Name(), "-"); ok && builtinIDRe().MatchString(id) {
 			ids[id] = true
 		}
 	}
 	max := -1
 	for id := range ids {
-		if builtinIDRe.MatchString(id) && id[3] == d {
+		if builtinIDRe().MatchString(id) && id[3] == d {
 			if n, err := strconv.Atoi(id[4:]); err == nil && n > max {
 				max = n
 			}
@@ -154,7 +154,7 @@ func NextBuiltinID(policyDir, fixturesDir, category string) (string, error) {
 	return fmt.Sprintf("SWL%c%02d", d, max+1), nil
 }
 
-var metadataIDRe = regexp.MustCompile(`(?m)^#\s+id:\s*"?([A-Z][A-Z0-9]*?)([0-9]{3})"?\s*$`)
+var metadataIDRe = lazyre.New(`(?m)^#\s+id:\s*"?([A-Z][A-Z0-9]*?)([0-9]{3})"?\s*$`)
 
 // UsedCustomIDs returns the ids declared in METADATA (`#   id: ACME001`
 // lines) of the .rego files below dir; a missing dir has none.
@@ -164,7 +164,7 @@ func UsedCustomIDs(dir string) (map[string]bool, error) {
 		return ids, nil
 	}
 	err := walkRego(dir, safeio.RepoRoot("."), func(_ string, b []byte) {
-		for _, m := range metadataIDRe.FindAllSubmatch(b, -1) {
+		for _, m := range metadataIDRe().FindAllSubmatch(b, -1) {
 			ids[string(m[1])+string(m[2])] = true
 		}
 	})

@@ -4,12 +4,12 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -25,12 +25,12 @@ const StdinName = "<stdin>"
 // docker-stack.yml, stack.yml, stack-prod.yaml, ... It does not match a
 // name that only contains "stack" or "compose" (localstack.yml,
 // vpc-stack.yaml, stackstorm-config.yml).
-var composeNameRe = regexp.MustCompile(`(?i)^(docker-)?(compose|stack)([._-][^/]*)?\.ya?ml$`)
+var composeNameRe = lazyre.New(`(?i)^(docker-)?(compose|stack)([._-][^/]*)?\.ya?ml$`)
 
 // IsComposeName reports whether a file's base name is a Compose or stack
 // file name by convention.
 func IsComposeName(name string) bool {
-	return composeNameRe.MatchString(filepath.Base(name))
+	return composeNameRe().MatchString(filepath.Base(name))
 }
 
 // skipDirs are directories a directory argument never descends into:

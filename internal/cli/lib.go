@@ -3,10 +3,10 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 
 	"github.com/spf13/cobra"
@@ -44,7 +44,7 @@ docs/custom-rules.md ("Plain OPA tooling") shows the whole workflow.`,
 }
 
 // libPackageRe matches the package line of a swarmlint library file.
-var libPackageRe = regexp.MustCompile(`(?m)^package swarmlint\.lib\.`)
+var libPackageRe = lazyre.New(`(?m)^package swarmlint\.lib\.`)
 
 // writeLib writes the library files into dir, refusing to overwrite a file
 // that is not a swarmlint library.
@@ -67,7 +67,7 @@ func writeLib(dir string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %s", p, safeio.Reason(err))
 		}
-		if !libPackageRe.Match(old) {
+		if !libPackageRe().Match(old) {
 			return fmt.Errorf("%s holds %s, which is not one of swarmlint's libraries: give lib a directory of its own (outside the --policy directories)", dir, filepath.ToSlash(p))
 		}
 	}

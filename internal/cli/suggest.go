@@ -2,8 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -35,12 +35,12 @@ func unknownCommand(root *cobra.Command, args []string) error {
 	return &exitError{code: ExitError, err: fmt.Errorf("%q is neither a command (%s) nor a file", a, strings.Join(names, ", "))}
 }
 
-var unknownFlagRe = regexp.MustCompile(`unknown flag: --([^\s=]+)`)
+var unknownFlagRe = lazyre.New(`unknown flag: --([^\s=]+)`)
 
 // flagSuggestion is "; did you mean --format?" for an unknown long flag
 // close to a known one ("" otherwise).
 func flagSuggestion(c *cobra.Command, err error) string {
-	m := unknownFlagRe.FindStringSubmatch(err.Error())
+	m := unknownFlagRe().FindStringSubmatch(err.Error())
 	if m == nil {
 		return ""
 	}

@@ -2,7 +2,7 @@ package lsp
 
 import (
 	"fmt"
-	"regexp"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"strings"
 	"unicode/utf8"
 
@@ -16,7 +16,7 @@ import (
 
 // ruleIDRe matches a rule id as suppression directives write them
 // (lint/ignore.go).
-var ruleIDRe = regexp.MustCompile(`[A-Za-z][A-Za-z0-9]*[0-9]{3}`)
+var ruleIDRe = lazyre.New(`[A-Za-z][A-Za-z0-9]*[0-9]{3}`)
 
 // hover shows the page of the rule whose id is under the cursor in a
 // `# swarmlint:ignore` or `# swarmlint:ignore-file` comment: the page of
@@ -47,7 +47,7 @@ func (s *Server) hover(_ *glsp.Context, p *protocol.HoverParams) (*protocol.Hove
 		}
 		runes := []rune(line)
 		seg := string(runes[dir.Col-1 : min(dir.EndCol-1, len(runes))])
-		for _, m := range ruleIDRe.FindAllStringIndex(seg, -1) {
+		for _, m := range ruleIDRe().FindAllStringIndex(seg, -1) {
 			id := strings.ToUpper(seg[m[0]:m[1]])
 			from := dir.Col + utf8.RuneCountInString(seg[:m[0]])
 			to := from + utf8.RuneCountInString(seg[m[0]:m[1]])

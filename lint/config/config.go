@@ -9,11 +9,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -166,7 +166,7 @@ func Find(dir string) (path, skipped string) {
 	}
 }
 
-var dateRe = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+var dateRe = lazyre.New(`^\d{4}-\d{2}-\d{2}$`)
 
 // Load reads and validates a configuration file: unknown keys and bad
 // values are errors naming file:line:col.
@@ -224,7 +224,7 @@ func Parse(path string, src []byte) (*Config, error) {
 	if err := dec.Decode(cfg); err != nil {
 		ie := analyzer.YAMLError(path, err).(*analyzer.InputError)
 		ie.Msg = strings.TrimPrefix(ie.Msg, "invalid YAML: ")
-		if m := unknownFieldRe.FindStringSubmatch(ie.Msg); m != nil {
+		if m := unknownFieldRe().FindStringSubmatch(ie.Msg); m != nil {
 			section := strings.ToLower(strings.TrimPrefix(m[2], "Config"))
 			if section == "" {
 				section = "the top level"
@@ -262,7 +262,7 @@ func Parse(path string, src []byte) (*Config, error) {
 			return nil, bad([]any{"ignore", i}, "ignore entry for %s needs a reason", ig.Rule)
 		}
 		if ig.Expires != "" {
-			if !dateRe.MatchString(ig.Expires) {
+			if !dateRe().MatchString(ig.Expires) {
 				return nil, bad([]any{"ignore", i, "expires"}, "expires %q: want YYYY-MM-DD", ig.Expires)
 			}
 			if _, err := time.Parse("2006-01-02", ig.Expires); err != nil {
@@ -538,4 +538,4 @@ func (ig Ignore) Matches(rule, file string) bool {
 	return ok
 }
 
-var unknownFieldRe = regexp.MustCompile(`field (\S+) not found in type \S*\.(\w+)`)
+var unknownFieldRe = lazyre.New(`field (\S+) not found in type \S*\.(\w+)`)

@@ -45,6 +45,7 @@ package linttest
 import (
 	"context"
 	"fmt"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -81,8 +82,8 @@ type Want struct {
 	matched bool
 }
 
-var wantRe = regexp.MustCompile(`#\s*want(\+\d+)?:\s*(.*)$`)
-var wantItemRe = regexp.MustCompile(`([A-Z][A-Z0-9]*\d{3})(?:\s+"((?:[^"\\]|\\.)*)")?`)
+var wantRe = lazyre.New(`#\s*want(\+\d+)?:\s*(.*)$`)
+var wantItemRe = lazyre.New(`([A-Z][A-Z0-9]*\d{3})(?:\s+"((?:[^"\\]|\\.)*)")?`)
 
 // ParseWants reads `# want: ID ["regexp"] ...` and `# want+N: ID` comments:
 // each names findings expected to start on its line (or N lines below).
@@ -92,7 +93,7 @@ func ParseWants(file string, src []byte) ([]*Want, error) {
 	}
 	var out []*Want
 	for i, line := range strings.Split(string(src), "\n") {
-		m := wantRe.FindStringSubmatch(line)
+		m := wantRe().FindStringSubmatch(line)
 		if m == nil {
 			continue
 		}
@@ -101,7 +102,7 @@ func ParseWants(file string, src []byte) ([]*Want, error) {
 			n, _ := strconv.Atoi(m[1][1:])
 			at += n
 		}
-		items := wantItemRe.FindAllStringSubmatch(m[2], -1)
+		items := wantItemRe().FindAllStringSubmatch(m[2], -1)
 		if len(items) == 0 {
 			return nil, fmt.Errorf("%s:%d: malformed want comment", file, i+1)
 		}
@@ -122,12 +123,12 @@ func ParseWants(file string, src []byte) ([]*Want, error) {
 	return out, nil
 }
 
-var fixtureDirRe = regexp.MustCompile(`^([A-Z][A-Z0-9]*\d{3})-`)
+var fixtureDirRe = lazyre.New(`^([A-Z][A-Z0-9]*\d{3})-`)
 
 // RuleID returns the rule id a fixture folder is named after (SWL101 for
 // SWL101-dnsrr-with-ingress-port), or false.
 func RuleID(dirName string) (string, bool) {
-	m := fixtureDirRe.FindStringSubmatch(dirName)
+	m := fixtureDirRe().FindStringSubmatch(dirName)
 	if m == nil {
 		return "", false
 	}
@@ -374,7 +375,7 @@ type args struct {
 	data  []string
 }
 
-var fixtureArgsRe = regexp.MustCompile(`^\s*#\s*fixture:\s*(.*)$`)
+var fixtureArgsRe = lazyre.New(`^\s*#\s*fixture:\s*(.*)$`)
 
 // fixtureArgs reads the `# fixture: --stack NAME --data FILE` comment of a
 // fixture's first file.
@@ -385,7 +386,7 @@ func fixtureArgs(file string) (args, error) {
 		return a, fmt.Errorf("%s: %s", file, safeio.Reason(err))
 	}
 	for i, line := range strings.Split(string(src), "\n") {
-		m := fixtureArgsRe.FindStringSubmatch(line)
+		m := fixtureArgsRe().FindStringSubmatch(line)
 		if m == nil {
 			continue
 		}

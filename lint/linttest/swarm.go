@@ -1,9 +1,9 @@
 package linttest
 
 import (
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -27,14 +27,14 @@ type Swarm struct {
 	Files []string
 }
 
-var orderPrefixRe = regexp.MustCompile(`^[0-9]+-`)
+var orderPrefixRe = lazyre.New(`^[0-9]+-`)
 
 // SwarmStackName is the stack name of a file or sub-folder of a swarm
 // fixture: its base name without extension and order prefix.
 func SwarmStackName(path string) string {
 	base := filepath.Base(path)
 	base = strings.TrimSuffix(strings.TrimSuffix(base, ".yml"), ".yaml")
-	return orderPrefixRe.ReplaceAllString(base, "")
+	return orderPrefixRe().ReplaceAllString(base, "")
 }
 
 // ReadSwarm lists the stacks and scripts of a swarm fixture folder.
