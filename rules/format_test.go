@@ -3,6 +3,7 @@ package rules
 import (
 	"bytes"
 	"io/fs"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -80,5 +81,26 @@ func TestScaffoldIsFormatted(t *testing.T) {
 func TestWithSeverityRef(t *testing.T) {
 	if want := ast.MustParseRef("data.swarmlint.lib.result.with_severity"); !withSeverity.Equal(want) {
 		t.Fatalf("withSeverity = %v, want %v", withSeverity, want)
+	}
+}
+
+// TestQueryParse checks that a rule's query parsed with queryParserOptions
+// is the one rego.Query parses (with its locations).
+func TestQueryParse(t *testing.T) {
+	q := "data.swarmlint.rules.addressing.pool_exhaustion.report"
+	got, err := ast.ParseBodyWithOpts(q, queryParserOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ast.ParseBodyWithOpts(q, ast.ParserOptions{SkipRules: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Equal(want) || got.String() != want.String() {
+		t.Fatalf("query %v, want %v", got, want)
+	}
+	if g, w := got[0].Location, want[0].Location; g == nil || w == nil || !reflect.DeepEqual(g, w) ||
+		!reflect.DeepEqual(got[0].Terms.(*ast.Term).Location, want[0].Terms.(*ast.Term).Location) {
+		t.Fatalf("locations differ: %+v, want %+v", g, w)
 	}
 }

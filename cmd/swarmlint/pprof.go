@@ -6,11 +6,13 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 )
 
 // A binary built with `go build -tags pprof ./cmd/swarmlint` writes a CPU
 // profile of the whole run (after package initialisation) to the file named
-// by SWARMLINT_CPUPROFILE and a heap profile at exit to SWARMLINT_MEMPROFILE,
+// by SWARMLINT_CPUPROFILE, an execution trace to SWARMLINT_TRACE and a heap
+// profile at exit to SWARMLINT_MEMPROFILE,
 // for docs/performance.md. The release binary has neither.
 func init() {
 	var stops []func()
@@ -23,6 +25,16 @@ func init() {
 			panic(err)
 		}
 		stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
+	}
+	if name := os.Getenv("SWARMLINT_TRACE"); name != "" {
+		f, err := os.Create(name)
+		if err != nil {
+			panic(err)
+		}
+		if err := trace.Start(f); err != nil {
+			panic(err)
+		}
+		stops = append(stops, func() { trace.Stop(); f.Close() })
 	}
 	if name := os.Getenv("SWARMLINT_MEMPROFILE"); name != "" {
 		runtime.MemProfileRate = 64 << 10
