@@ -256,3 +256,101 @@ func checkServiceCount(d *Doc) error {
 	return &InputError{File: d.File, Line: k.Line, Col: k.Column,
 		Msg: fmt.Sprintf("%d services in one file; swarmlint checks at most %d services in one run: split the file", len(v.Content)/2, MaxServices)}
 }
+
+// MaxPorts bounds the published ports of one stack, counting every port
+// of a range: a 60-byte item "1-65535:1-65535" stands for 65,535 ports,
+// which the loader expands one by one and every port rule then examines
+// (one such item takes about five seconds; a 3 KB file of a hundred of
+// them ran for minutes and past a gigabyte).
+const MaxPorts = 65_536
+
+// checkPortCount refuses, before the compose loader expands them, ports
+// items that stand for more than MaxPorts ports in the run, naming the
+// item that crossed the limit. seen carries the count over the stacks of
+// the run; every file of a stack counts (an upper bound when an override
+// repeats an item), with the values of its variables.
+func checkPortCount(docs []*Doc, env map[string]string, seen *int) error {
+	var err error
+	serviceListScalars(docs, "ports", env, func(d *Doc, service string, index int, raw, val string) {
+		if err != nil {
+			return
+		}
+		if *seen += portRangeSize(val); *seen > MaxPorts {
+			line, col := 1, 1
+			if n := d.sequenceAt([]any{"services", service, "ports"}); n != nil && index < len(n.Content) {
+				line, col = n.Content[index].Line, n.Content[index].Column
+			}
+			err = &InputError{File: d.File, Line: line, Col: col,
+				Msg: fmt.Sprintf("the inputs publish more than %d ports (a range counts each of its ports): swarmlint checks at most %d in one run", MaxPorts, MaxPorts)}
+		}
+	})
+	return err
+}
+
+// portRangeSize is how many ports a short-syntax ports item stands for:
+// the larger of its host and container ranges ([IP:][HOST[-END]:]PORT[-END][/PROTO]).
+func portRangeSize(v string) int {
+	if i := strings.LastIndexByte(v, '/'); i >= 0 {
+		v = v[:i]
+	}
+	parts := strings.Split(v, ":")
+	size := func(s string) int {
+		lo, hi, ok := strings.Cut(s, "-")
+		if !ok {
+			return 1
+		}
+		a, err1 := strconv.Atoi(strings.TrimSpace(lo))
+		b, err2 := strconv.Atoi(strings.TrimSpace(hi))
+		if err1 != nil || err2 != nil || b < a {
+			return 1
+		}
+		return b - a + 1
+	}
+	n := size(parts[len(parts)-1])
+	if len(parts) >= 2 {
+		n = max(n, size(parts[len(parts)-2]))
+	}
+	return n
+}
+
+// MaxAttachments bounds the networks services attach to, summed over the
+// services of the run: rules compare attachments with networks, tasks and
+// addresses, so 4,000 services each on 100 networks (a 1 MB stack) took
+// half a minute and a gigabyte, and 10,000 of them ran past a minute. The
+// largest generated stack of docs/performance.md has 10,000 services on
+// one or two networks each.
+const MaxAttachments = 50_000
+
+// checkAttachments refuses, before the compose loader sees them, services
+// whose networks: entries add up to more than MaxAttachments over the run
+// (seen carries the count over the stacks), naming the service where the
+// count crossed the limit. Entries reached through aliases count at every
+// use.
+func checkAttachments(docs []*Doc, seen *int) error {
+	for _, d := range docs {
+		_, svcs, _ := mapLookup(d.Root, "services")
+		if svcs = deref(svcs); svcs == nil || svcs.Kind != yaml.MappingNode {
+			continue
+		}
+		for i := 0; i+1 < len(svcs.Content); i += 2 {
+			k, nets, _ := mapLookup(svcs.Content[i+1], "networks")
+			switch nets = deref(nets); {
+			case nets == nil:
+				continue
+			case nets.Kind == yaml.SequenceNode:
+				*seen += len(nets.Content)
+			case nets.Kind == yaml.MappingNode:
+				*seen += len(nets.Content) / 2
+			}
+			if *seen > MaxAttachments {
+				line, col := svcs.Content[i].Line, svcs.Content[i].Column
+				if k != nil {
+					line, col = k.Line, k.Column
+				}
+				return &InputError{File: d.File, Line: line, Col: col,
+					Msg: fmt.Sprintf("the services of the inputs attach to networks more than %d times in all (a service on three networks counts three): swarmlint checks at most %d attachments in one run", MaxAttachments, MaxAttachments)}
+			}
+		}
+	}
+	return nil
+}

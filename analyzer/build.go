@@ -317,31 +317,52 @@ type portOrigin struct {
 	target uint32
 	pub    string
 	proto  string
-	used   bool
 }
 
-type portOrigins []*portOrigin
+// portOrigins are a service's port items in file order, indexed by what
+// they publish: a range such as "1-65535:1-65535" is 65,535 ports, and
+// matching each loaded port by a scan of all of them took seconds.
+type portOrigins struct {
+	byKey map[originKey][]*portOrigin // in file order
+	used  map[originKey]int           // how many of byKey's last entries are taken
+}
 
-// find matches a loaded port to the YAML item it came from; later files win.
-func (po portOrigins) find(pc types.ServicePortConfig) (*portOrigin, bool) {
+type originKey struct {
+	target uint32
+	pub    string
+	proto  string // lower case
+}
+
+func (po *portOrigins) add(o *portOrigin) {
+	if po.byKey == nil {
+		po.byKey, po.used = map[originKey][]*portOrigin{}, map[originKey]int{}
+	}
+	k := originKey{o.target, o.pub, strings.ToLower(o.proto)}
+	po.byKey[k] = append(po.byKey[k], o)
+}
+
+// find matches a loaded port to the YAML item it came from; later files
+// win: the last item not matched yet, else the last item.
+func (po *portOrigins) find(pc types.ServicePortConfig) (*portOrigin, bool) {
 	proto := pc.Protocol
 	if proto == "" {
 		proto = "tcp"
 	}
-	for pass := 0; pass < 2; pass++ {
-		for i := len(po) - 1; i >= 0; i-- {
-			o := po[i]
-			if o.target == pc.Target && o.pub == pc.Published && strings.EqualFold(o.proto, proto) && (pass == 1 || !o.used) {
-				o.used = true
-				return o, true
-			}
-		}
+	k := originKey{pc.Target, pc.Published, strings.ToLower(proto)}
+	list := po.byKey[k]
+	if len(list) == 0 {
+		return nil, false
 	}
-	return nil, false
+	n := po.used[k]
+	if n < len(list) {
+		po.used[k] = n + 1
+		return list[len(list)-1-n], true
+	}
+	return list[len(list)-1], true
 }
 
-func (b *builder) portOrigins(sd *stackData, svc string) portOrigins {
-	var out portOrigins
+func (b *builder) portOrigins(sd *stackData, svc string) *portOrigins {
+	out := &portOrigins{}
 	for _, d := range sd.docs {
 		seq := d.sequenceAt([]any{"services", svc, "ports"})
 		if seq == nil {
@@ -361,7 +382,7 @@ func (b *builder) portOrigins(sd *stackData, svc string) portOrigins {
 					continue
 				}
 				for _, pc := range pcs {
-					out = append(out, &portOrigin{file: d.File, index: i, syntax: "short", raw: raw, target: pc.Target, pub: pc.Published, proto: pc.Protocol})
+					out.add(&portOrigin{file: d.File, index: i, syntax: "short", raw: raw, target: pc.Target, pub: pc.Published, proto: pc.Protocol})
 				}
 			case yaml.MappingNode:
 				o := &portOrigin{file: d.File, index: i, syntax: "long", proto: "tcp"}
@@ -381,7 +402,7 @@ func (b *builder) portOrigins(sd *stackData, svc string) portOrigins {
 						o.proto = val
 					}
 				}
-				out = append(out, o)
+				out.add(o)
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/swarmlint/swarmlint/internal/safeio"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -41,6 +42,15 @@ var errNoEdit = errors.New("cannot edit")
 func noEdit(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", errNoEdit, fmt.Sprintf(format, args...))
 }
+
+// MaxFixCheckBytes bounds the YAML parsed, over a run, to check that
+// fixes leave their files valid (an edit inside a flow collection is
+// checked by parsing the whole fixed file). A 1 MB stack with a hundred
+// findings whose fixes are in flow lists (`networks: [a, b, …]` in each
+// service) spent ten seconds on those parses; past the budget such fixes
+// are not offered (the findings stay), so the cost is bounded by the
+// budget rather than by findings times file size.
+const MaxFixCheckBytes = 16 << 20
 
 // Edits turns the edits of one fix into byte edits, sorted by file and
 // offset. It refuses (with an error saying why) an edit it cannot make
@@ -94,6 +104,9 @@ func (a *Analysis) Edits(reqs []EditRequest) ([]ByteEdit, error) {
 	for _, d := range order {
 		if !check[d] {
 			continue
+		}
+		if a.fixChecked += int64(len(d.Src)); a.fixChecked > MaxFixCheckBytes {
+			return nil, noEdit("checking it would parse more than %s of YAML in this run", safeio.Bytes(MaxFixCheckBytes))
 		}
 		if _, err := ParseYAML(d.File, applyText(d.Src, byDoc[d])); err != nil {
 			return nil, noEdit("the fixed file would not parse: %v", err)

@@ -212,6 +212,10 @@ type Analysis struct {
 	// Skipped are the files left out because they are not Compose files
 	// (LooksLikeCompose), in the order given.
 	Skipped []string
+
+	ports       int   // published ports of the stacks loaded so far (checkPortCount)
+	attachments int   // services' networks entries so far (checkAttachments)
+	fixChecked  int64 // bytes parsed to check fixes (Edits, MaxFixCheckBytes)
 }
 
 // addFile records an input file's bytes (flag is true for the text of a
@@ -651,6 +655,12 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, name string, me
 		return sd, nil
 	}
 	loadEnv := sd.unknownVariables(env)
+	if err := checkPortCount(sd.docs, loadEnv, &a.ports); err != nil {
+		return nil, err
+	}
+	if err := checkAttachments(sd.docs, &a.attachments); err != nil {
+		return nil, err
+	}
 	sd.badPorts = findBadPorts(sd.docs, loadEnv)
 	if len(sd.badPorts) > 0 {
 		clean, err := withoutBadPorts(cfs, sd.badPorts)
