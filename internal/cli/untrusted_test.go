@@ -205,6 +205,15 @@ func TestConfigTrust(t *testing.T) {
 			t.Fatalf("exit %d\n%s%s", code, out, stderr)
 		}
 	})
+	t.Run("without a repository, a parent directory's configuration is not read", func(t *testing.T) {
+		plain := filepath.Join(base, "plain", "checkout")
+		put(t, filepath.Join(plain, "s.yml"), dnsrrStack)
+		put(t, filepath.Join(base, "plain", ".swarmlint.yaml"), "ignore:\n  - rule: \"SWL*\"\n    reason: silence everything\n")
+		code, out, stderr := runIn(t, plain, "s.yml")
+		if code != ExitFindings || !strings.Contains(out, "SWL101") {
+			t.Fatalf("exit %d\n%s%s", code, out, stderr)
+		}
+	})
 	for _, c := range []struct{ name, cfg, want string }{
 		{"policy outside", "policies: [../pol]\n", `\.swarmlint\.yaml:1:12: invalid configuration: policies: "\.\./pol" is outside the repository`},
 		{"stack outside", "stacks:\n  - name: x\n    files: [../shadow]\n", `\.swarmlint\.yaml:3:13: invalid configuration: stacks: "\.\./shadow" is outside`},

@@ -122,16 +122,20 @@ type Ignore struct {
 
 // Find looks for .swarmlint.yaml (or .swarmlint.yml) from dir upwards, the way git looks
 // for .git: it stops at the repository root (the directory holding .git),
-// so a parent directory's configuration never applies to a clone, and it
-// never reads a directory owned by another user (git's safe.directory
-// rule), nor a configuration file owned by another user, so a configuration
-// planted in a shared directory such as /tmp never applies either. skipped names a configuration left alone for that
-// second reason ("" when none), for a note.
+// so a parent directory's configuration never applies to a clone; outside
+// a repository it looks in dir alone (the repository is then dir, as for
+// safeio.RepoRoot), so a checkout without .git is not reached by a
+// configuration in /tmp or a CI workspace above it. It never reads a
+// directory owned by another user (git's safe.directory rule), nor a
+// configuration file owned by another user, so a configuration planted in
+// a shared directory never applies either. skipped names a configuration
+// left alone for that second reason ("" when none), for a note.
 func Find(dir string) (path, skipped string) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return "", ""
 	}
+	top := safeio.RepoRoot(abs).Dir
 	for {
 		p := filepath.Join(abs, FileNames[0])
 		_, statErr := os.Lstat(p)
@@ -155,7 +159,7 @@ func Find(dir string) (path, skipped string) {
 			}
 			return p, ""
 		}
-		if _, err := os.Lstat(filepath.Join(abs, ".git")); err == nil {
+		if _, err := os.Lstat(filepath.Join(abs, ".git")); err == nil || abs == top {
 			return "", ""
 		}
 		parent := filepath.Dir(abs)

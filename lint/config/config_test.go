@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -172,5 +173,45 @@ func TestConfigSchemaSwarmsConstraints(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestFindStopsAtTheRepository: the search goes up to the directory
+// holding .git and no further; outside a repository it looks in the
+// starting directory alone (issue #19: a parent's ignore: [{rule: SWL*}]
+// silenced a checkout without .git).
+func TestFindStopsAtTheRepository(t *testing.T) {
+	base := t.TempDir()
+	write := func(p string) {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("rules: {}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(base, FileName)) // above everything: never found
+	write(filepath.Join(base, "repo", ".git", "HEAD"))
+	sub := filepath.Join(base, "repo", "a", "b")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	plain := filepath.Join(base, "plain", "sub")
+	if err := os.MkdirAll(plain, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(filepath.Join(base, "plain", FileName))
+	for _, c := range []struct{ dir, want string }{
+		{sub, ""},   // repository without configuration: not the one above it
+		{plain, ""}, // no repository: the working directory alone
+		{filepath.Join(base, "plain"), filepath.Join(base, "plain", FileName)},
+	} {
+		if got, skipped := Find(c.dir); got != c.want || skipped != "" {
+			t.Errorf("Find(%s) = %q, %q; want %q", c.dir, got, skipped, c.want)
+		}
+	}
+	write(filepath.Join(base, "repo", FileName))
+	if got, _ := Find(sub); got != filepath.Join(base, "repo", FileName) {
+		t.Errorf("Find(%s) = %q, want the repository's configuration", sub, got)
 	}
 }
