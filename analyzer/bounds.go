@@ -289,6 +289,7 @@ func checkPortCount(docs []*Doc, env map[string]string, seen *int) error {
 
 // portRangeSize is how many ports a short-syntax ports item stands for:
 // the larger of its host and container ranges ([IP:][HOST[-END]:]PORT[-END][/PROTO]).
+// An item that is no valid range counts one: the loader never expands it.
 func portRangeSize(v string) int {
 	if i := strings.LastIndexByte(v, '/'); i >= 0 {
 		v = v[:i]
@@ -301,8 +302,8 @@ func portRangeSize(v string) int {
 		}
 		a, err1 := strconv.Atoi(strings.TrimSpace(lo))
 		b, err2 := strconv.Atoi(strings.TrimSpace(hi))
-		if err1 != nil || err2 != nil || b < a {
-			return 1
+		if err1 != nil || err2 != nil || a < 0 || b < a || b > 65535 {
+			return 1 // not a range of ports: a bad ports item (SWL106), never expanded
 		}
 		return b - a + 1
 	}
