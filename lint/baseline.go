@@ -153,8 +153,10 @@ func (b *Baseline) WriteFile(path string) error {
 
 // Apply marks every unsuppressed finding that has an entry as suppressed
 // (kind external). Entries are counted: two equal findings need two entries.
-// It sets b.Matched and b.Stale and returns b.Matched.
-func (b *Baseline) Apply(fs []report.Finding) int {
+// It sets b.Matched and b.Stale and returns b.Matched. checked says which
+// files the run linted (nil: all of them): an entry of a file the run did
+// not lint (pre-commit passes only the staged files) is not stale.
+func (b *Baseline) Apply(fs []report.Finding, checked func(file string) bool) int {
 	left := map[BaselineEntry]int{}
 	for _, e := range b.Findings {
 		left[e]++
@@ -178,8 +180,10 @@ func (b *Baseline) Apply(fs []report.Finding) int {
 		f.Suppression = &report.Suppression{Kind: "external", Justification: just}
 	}
 	b.Stale = 0
-	for _, n := range left {
-		b.Stale += n
+	for e, n := range left {
+		if checked == nil || checked(e.File) {
+			b.Stale += n
+		}
 	}
 	return b.Matched
 }

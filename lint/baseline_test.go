@@ -162,8 +162,15 @@ func TestBaselineFileFormat(t *testing.T) {
 	// Equal findings need one entry each; messages and lines do not matter.
 	dup := append([]report.Finding{}, fs[1], fs[1], fs[1])
 	dup[1].Message, dup[2].StartLine = "reworded", 99
-	if n := NewBaseline(fs[1:2]).Apply(dup); n != 1 || dup[0].Suppression == nil || dup[1].Suppression != nil {
+	if n := NewBaseline(fs[1:2]).Apply(dup, nil); n != 1 || dup[0].Suppression == nil || dup[1].Suppression != nil {
 		t.Errorf("one entry matched %d findings", n)
+	}
+	// Entries of files the run did not check are not stale (pre-commit
+	// lints only the staged files).
+	all := NewBaseline(fs)
+	all.Apply(nil, func(f string) bool { return f == "a.yml" })
+	if all.Stale != 1 {
+		t.Errorf("stale = %d, want the one entry of a.yml", all.Stale)
 	}
 }
 

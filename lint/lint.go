@@ -355,7 +355,14 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, loads []loade
 	}
 	applyIgnores(cfg, res)
 	if cfg.Baseline != nil {
-		cfg.Baseline.Apply(res.Findings)
+		// entries of files this run did not check (not among its inputs,
+		// or outside --changed's focus) are neither matched nor stale
+		checked := func(f string) bool { _, ok := files[f]; return ok }
+		if len(cfg.Focus) > 0 {
+			focus := focusSet(cfg.Focus)
+			checked = func(f string) bool { return focus[f] }
+		}
+		cfg.Baseline.Apply(res.Findings, checked)
 	}
 	SortFindings(res.Findings)
 	return res, first, nil

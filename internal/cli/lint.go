@@ -326,7 +326,7 @@ func (lf *lintFlags) baselineStep(res *report.Result, used *lint.Baseline, stder
 		if err := b.WriteFile(lf.writeBaseline); err != nil {
 			return err
 		}
-		b.Apply(res.Findings)
+		b.Apply(res.Findings, nil)
 		fmt.Fprintf(stderr, "swarmlint: wrote %s to the baseline %s\n", countOf(len(b.Findings), "finding"), lf.writeBaseline)
 		return nil
 	}

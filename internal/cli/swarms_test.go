@@ -297,6 +297,23 @@ func TestStableIdentities(t *testing.T) {
 			}
 		}
 	}
+	// pre-commit passes only the staged files: the baseline's entries for
+	// the others are neither reported nor called stale
+	base := []string{"--enable", "SWL211,SWL2*,SWL101"}
+	writeAll(t, ".", map[string]string{"o/e.yml": "services:\n  cache:\n    image: memcached\n    deploy: {endpoint_mode: dnsrr}\n    ports: [\"11211:11211\"]\n"})
+	if out, errs, code := run(t, append(base, "--write-baseline", "base.json", "o/a.yml", "o/e.yml", "o/b.yml")...); code != 0 || !strings.Contains(errs, "wrote 2 findings") {
+		t.Fatalf("write-baseline: exit %d %s%s", code, out, errs)
+	}
+	for _, subset := range [][]string{{"o/e.yml"}, {"o/b.yml"}, {"o/c.yml", "o/e.yml"}, {"--changed", "o/e.yml"}, {"--changed", "o/a.yml"}} {
+		out, errs, code := run(t, append(base, append([]string{"--baseline", "base.json"}, subset...)...)...)
+		if code != 0 || strings.Contains(errs, "match no finding") {
+			t.Errorf("%q: exit %d\n%s%s", subset, code, out, errs)
+		}
+	}
+	// an entry of a file the run checked and no longer has is stale
+	if _, errs, _ := run(t, append(base, "--baseline", "base.json", "--disable", "SWL101", "o/e.yml")...); !strings.Contains(errs, "1 entry of the baseline matches no finding any more") {
+		t.Errorf("stale entry not reported: %s", errs)
+	}
 	names := func(args ...string) map[string]string {
 		out, errs, code := run(t, append([]string{"inspect", "--same-swarm"}, args...)...)
 		if code != 0 {
