@@ -63,6 +63,10 @@ type lintFlags struct {
 	// or '-', and the buffers stand in for the files on disk.
 	buffers map[string][]byte
 
+	// flagGiven reports whether a flag was given (register sets it), so
+	// that an explicit 0 is not taken for "unset"
+	flagGiven func(name string) bool
+
 	// suppression (lint/ignore.go, lint/baseline.go)
 	showSuppressed bool
 	baseline       string
@@ -71,6 +75,10 @@ type lintFlags struct {
 
 func (lf *lintFlags) register(c *cobra.Command) {
 	f := c.Flags()
+	// the same flags may be registered on several commands (the root and
+	// lint): given on any of them
+	prev := lf.flagGiven
+	lf.flagGiven = func(name string) bool { return f.Changed(name) || prev != nil && prev(name) }
 	f.StringVarP(&lf.format, "format", "f", "text", "output format: "+strings.Join(report.FormatNames(), ", "))
 	f.StringVarP(&lf.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	f.StringArrayVarP(&lf.composeFiles, "compose-file", "c", nil, "add `FILE` to one stack merged in order (repeatable), like docker stack deploy -c")
@@ -162,11 +170,19 @@ func (lf *lintFlags) checkSettings() error {
 			}
 		}
 	}
-	if err := config.CheckUnderlayMTU(lf.underlayMTU); err != nil {
+	given := func(name string) bool { return lf.flagGiven != nil && lf.flagGiven(name) }
+	mtu := config.CheckUnderlayMTU
+	if given("underlay-mtu") {
+		mtu = config.CheckMTUGiven
+	}
+	if err := mtu(lf.underlayMTU); err != nil {
 		return fmt.Errorf("--underlay-mtu: %w", err)
 	}
-	if lf.nodeCount < 0 {
-		return fmt.Errorf("--node-count %d: want a positive number of nodes", lf.nodeCount)
+	if err := config.CheckNodeCount(lf.nodeCount, given("node-count")); err != nil {
+		return fmt.Errorf("--node-count: %w", err)
+	}
+	if given("policy-timeout") && lf.policyTimeout <= 0 {
+		return fmt.Errorf("--policy-timeout %v: want a positive duration such as 30s", lf.policyTimeout)
 	}
 	return nil
 }

@@ -296,6 +296,11 @@ func TestConfigTrust(t *testing.T) {
 			{"--default-addr-pool-mask-length=99", "--default-addr-pool-mask-length 99 is out of range"},
 			{"--default-addr-pool-mask-length=-5", "--default-addr-pool-mask-length -5 is out of range"},
 			{"--underlay-mtu=-1", "--underlay-mtu: -1 is not an MTU"},
+			{"--underlay-mtu=0", "--underlay-mtu: 0 is not an MTU"},
+			{"--node-count=0", "--node-count: 0 is not a number of nodes: want 1 to 100000"},
+			{"lint --node-count=9223372036854775807", "--node-count: 9223372036854775807 is not a number of nodes"},
+			{"--policy-timeout=0", "--policy-timeout 0s: want a positive duration"},
+			{"--policy-timeout=-1s", "--policy-timeout -1s: want a positive duration"},
 			{"--default-addr-pool-mask-length=12 --default-addr-pool=10.20.0.0/16", "--default-addr-pool-mask-length 12 is shorter than the pool 10.20.0.0/16"},
 		} {
 			code, _, stderr := runIn(t, repo, append(strings.Fields(c[0]), "s.yml")...)

@@ -293,8 +293,9 @@ func Parse(path string, src []byte) (*Config, error) {
 	// top level, or a swarms: entry).
 	checkFacts := func(prefix []any, sw Swarm, cl Cluster) error {
 		at := func(p ...any) []any { return append(append([]any{}, prefix...), p...) }
-		if n := cl.Nodes; n < 0 {
-			return bad(at("cluster", "nodes"), "nodes must be positive")
+		given := func(p ...any) bool { return d.Value(at(p...)) != nil }
+		if err := CheckNodeCount(cl.Nodes, given("cluster", "nodes")); err != nil {
+			return badValue(at("cluster", "nodes"), "nodes: %v", err)
 		}
 		for i, p := range sw.DefaultAddrPools {
 			if err := CheckCIDR(p); err != nil {
@@ -323,7 +324,11 @@ func Parse(path string, src []byte) (*Config, error) {
 		if n := sw.DataPathPort; n != 0 && (n < 1024 || n > 49151) {
 			return badValue(at("swarm", "data_path_port"), "data_path_port %d is out of range: Docker accepts 1024 to 49151", n)
 		}
-		if err := CheckUnderlayMTU(cl.UnderlayMTU); err != nil {
+		mtu := CheckUnderlayMTU
+		if given("cluster", "underlay_mtu") {
+			mtu = CheckMTUGiven
+		}
+		if err := mtu(cl.UnderlayMTU); err != nil {
 			return badValue(at("cluster", "underlay_mtu"), "underlay_mtu: %v", err)
 		}
 		for _, kv := range [][2]string{{"docker0", cl.Docker0}, {"docker_gwbridge", cl.DockerGwbridge}} {
@@ -467,11 +472,34 @@ func pathAt(d *analyzer.Doc, p []any, file string) string {
 	return file
 }
 
+// MaxNodes bounds the node count swarmlint models: sizing multiplies it
+// by tasks and services, and a count near 2⁶³ wrapped into a negative
+// demand (no finding) instead of an error.
+const MaxNodes = 100_000
+
+// CheckNodeCount checks a node count (cluster.nodes, --node-count); given
+// says it was written, so that 0 is not taken for "unset" (3 nodes).
+func CheckNodeCount(n int, given bool) error {
+	if n < 0 || given && n == 0 || n > MaxNodes {
+		return fmt.Errorf("%d is not a number of nodes: want 1 to %d", n, MaxNodes)
+	}
+	return nil
+}
+
 // CheckUnderlayMTU checks an underlay MTU setting: 0 (unset, 1500) or
 // from 68, the smallest MTU IPv4 allows (RFC 791), to 65535, the largest
 // an IPv4 packet can be.
 func CheckUnderlayMTU(n int) error {
-	if n != 0 && (n < 68 || n > 65535) {
+	if n != 0 {
+		return CheckMTUGiven(n)
+	}
+	return nil
+}
+
+// CheckMTUGiven is CheckUnderlayMTU for a value that was written: 0 is
+// no MTU then, rather than "unset".
+func CheckMTUGiven(n int) error {
+	if n < 68 || n > 65535 {
 		return fmt.Errorf("%d is not an MTU: want 68 to 65535 bytes (1500 on most networks)", n)
 	}
 	return nil

@@ -57,6 +57,10 @@ ignore:
 		{"swarm:\n  default_addr_pool_mask_length: 4\n", "c.yaml:2:34: invalid configuration: default_addr_pool_mask_length 4 is shorter than the pool 10.0.0.0/8"},
 		{"swarm:\n  data_path_port: 99999999\n", "c.yaml:2:19: invalid configuration: data_path_port 99999999 is out of range: Docker accepts 1024 to 49151"},
 		{"cluster:\n  underlay_mtu: -1\n", "c.yaml:2:17: invalid configuration: underlay_mtu: -1 is not an MTU"},
+		{"cluster:\n  underlay_mtu: 0\n", "c.yaml:2:17: invalid configuration: underlay_mtu: 0 is not an MTU"},
+		{"cluster:\n  nodes: 0\n", "c.yaml:2:10: invalid configuration: nodes: 0 is not a number of nodes: want 1 to 100000"},
+		{"cluster:\n  nodes: 9223372036854775807\n", "c.yaml:2:10: invalid configuration: nodes: 9223372036854775807 is not a number of nodes"},
+		{"swarms:\n  - name: a\n    cluster: {nodes: 0}\n    stacks: [{files: [s.yml]}]\n", "c.yaml:3:22: invalid configuration: nodes: 0 is not"},
 		// one document, numbers JSON can hold, bounded expansion
 		{"rules: {}\n---\ncluster: {nodes: 3}\n", "c.yaml:3:1: invalid configuration: a second YAML document"},
 		{"params:\n  x: .inf\n", "c.yaml:2:6: invalid configuration: .inf is not a number a parameter can hold"},
