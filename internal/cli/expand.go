@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"github.com/swarmlint/swarmlint/internal/lazyre"
@@ -15,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/internal/safeio"
 )
 
 // StdinName is how standard input ('-') is shown without --stdin-filename.
@@ -315,16 +317,13 @@ func (ig *ignorer) load(dir string) {
 }
 
 func (ig *ignorer) read(file, base string) {
-	f, err := os.Open(file)
+	// through safeio: a committed .gitignore can be a link to a FIFO, on
+	// whose open a plain os.Open blocks for ever
+	data, err := safeio.ReadFile(file, 1<<20)
 	if err != nil {
 		return
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
-		return
-	}
-	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
+	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line := strings.TrimRight(sc.Text(), "\r")
 		if t := strings.TrimRight(line, " "); !strings.HasSuffix(line, "\\ ") {

@@ -84,12 +84,25 @@ func untrustedCases() []untrustedCase {
 		{name: "stack FIFO (no shebang sniffing hang)", setup: fifo("f.yml"), args: []string{"DIR/f.yml"}, code: ExitError, want: `f\.yml: is a named pipe \(FIFO\), not a regular file`},
 		{name: "script FIFO", setup: fifo("f.sh"), args: []string{"DIR/f.sh"}, code: ExitError, want: `f\.sh: is a named pipe \(FIFO\)`},
 		{name: "config FIFO", setup: fifo("c.yaml"), args: []string{"--config", "DIR/c.yaml", "DIR/s.yml"}, code: ExitError, want: `c\.yaml: is a named pipe`},
+		{name: ".gitignore that is a link to a FIFO, in a directory argument", setup: func(t *testing.T, dir string) {
+			fifo("p")(t, dir)
+			symlink(t, "p", filepath.Join(dir, ".gitignore"))
+			os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+			symlink(t, "../p", filepath.Join(dir, "sub", ".gitignore"))
+		}, args: []string{"DIR"}, code: ExitOK, want: `^$`},
 
 		// terminal injection: control characters of a YAML key reach stderr
 		// only as U+FFFD
 		{name: "ESC and CR in a key", setup: func(t *testing.T, dir string) {
 			put(t, filepath.Join(dir, "s.yml"), "services:\n  web:\n    image: nginx\n    \"\\r\\e[2K\\r::error file=x::forged\": 1\n")
 		}, args: []string{"DIR/s.yml"}, code: ExitFindings, want: `s\.yml:\d+:\d+: error SWL000 .*services\.web\.\x{FFFD}\x{FFFD}\[2K\x{FFFD}::error file=x::forged`},
+		{name: "ESC and CR in a configuration key, on standard error", setup: func(t *testing.T, dir string) {
+			put(t, filepath.Join(dir, "s.yml"), cleanStack)
+			put(t, filepath.Join(dir, "c.yaml"), "\"\\r\\e[2K\\r::error file=x::forged\": 1\n")
+		}, args: []string{"--config", "DIR/c.yaml", "DIR/s.yml"}, code: ExitError, want: `c\.yaml:1:1: invalid configuration: .*\x{FFFD}\[2K\x{FFFD}::error file=x::forged`},
+		{name: "ESC and CR in a key, --format github", setup: func(t *testing.T, dir string) {
+			put(t, filepath.Join(dir, "s.yml"), "services:\n  web:\n    image: nginx\n    \"\\r\\e[2K\\r::error file=x::forged\": 1\n")
+		}, args: []string{"--format", "github", "DIR/s.yml"}, code: ExitFindings, want: `(?m)\A::error file=[^\r\n\x1b]*::[^\r\n\x1b]*%0D\x{FFFD}\[2K%0D::error file=x::forged[^\r\n\x1b]*\n\z`},
 
 		// writes: -o and --write-baseline through a link replace the link
 		{name: "-o through a symbolic link", setup: func(t *testing.T, dir string) {

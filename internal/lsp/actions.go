@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/tliron/glsp"
@@ -144,11 +143,11 @@ func (s *Server) textOf(p string) (string, bool) {
 			return d.text, true
 		}
 	}
+	// only a regular file within the cap: a workspace can hold a link to
+	// /dev/zero or a FIFO, which an unbounded read would never finish
 	b, err := analyzer.ReadInput(p, analyzer.MaxStackFileSize)
 	if err != nil {
-		if b, err = os.ReadFile(p); err != nil || len(b) > analyzer.MaxStackFileSize {
-			return "", false
-		}
+		return "", false
 	}
 	return string(b), true
 }

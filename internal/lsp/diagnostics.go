@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime/debug"
 	"sort"
@@ -598,9 +597,8 @@ func (s *Server) fileResult(r *result, path string, sources map[string][]byte, o
 	} else if src, ok := sources[lint.DisplayPath(path)]; ok && src != nil {
 		fr.text = string(src)
 	} else if src, err := analyzer.ReadInput(path, analyzer.MaxStackFileSize); err == nil {
+		// (never a read without the cap: a link to /dev/zero, a FIFO)
 		fr.text = string(src)
-	} else if b, err := os.ReadFile(path); err == nil && len(b) <= analyzer.MaxStackFileSize {
-		fr.text = string(b)
 	}
 	r.files[path] = fr
 	return fr
