@@ -457,7 +457,7 @@ func swarmlintRoot() (string, error) {
 		return "", err
 	}
 	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.Contains(string(b), "module github.com/swarmlint/swarmlint\n") {
+		if b, err := safeio.ReadFile(filepath.Join(dir, "go.mod"), 1<<20); err == nil && strings.Contains(string(b), "module github.com/swarmlint/swarmlint\n") {
 			if st, err := os.Stat(filepath.Join(dir, "policies")); err == nil && st.IsDir() {
 				return dir, nil
 			}

@@ -76,7 +76,7 @@ func writeLib(dir string, stdout io.Writer) error {
 	}
 	for _, name := range names {
 		p := filepath.Join(dir, name)
-		if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, files[name]) {
+		if old, err := safeio.ReadFile(p, safeio.MaxPolicySize); err == nil && bytes.Equal(old, files[name]) {
 			fmt.Fprintf(stdout, "unchanged %s\n", filepath.ToSlash(p))
 			continue
 		}
