@@ -3,11 +3,11 @@ package analyzer
 import (
 	"errors"
 	"fmt"
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"math"
 	"strconv"
 	"strings"
 
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"github.com/swarmlint/swarmlint/internal/safeio"
 	"go.yaml.in/yaml/v4"
 )

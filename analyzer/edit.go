@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/swarmlint/swarmlint/internal/safeio"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 )
 
 // EditRequest is one edit a rule's fix asks for (policies/lib/result.rego):

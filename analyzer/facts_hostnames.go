@@ -1,10 +1,11 @@
 package analyzer
 
 import (
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 )
 
 type textUse struct {

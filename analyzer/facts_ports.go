@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"fmt"
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"slices"
 	"sort"
 	"strconv"
@@ -11,6 +10,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 )
 
 // maxRangeExpansion bounds how many index entries one host-port range adds.

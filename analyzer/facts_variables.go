@@ -2,13 +2,14 @@ package analyzer
 
 import (
 	"fmt"
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/compose-spec/compose-go/v2/template"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 )
 
 // castPaths are the values docker/cli converts after interpolation

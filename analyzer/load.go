@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"io"
 	"path/filepath"
 	"slices"
@@ -19,6 +18,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"go.yaml.in/yaml/v4"
 
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"github.com/swarmlint/swarmlint/internal/safeio"
 )
 

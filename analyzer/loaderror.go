@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"regexp"
 	"sort"
 	"strings"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/schema"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 )
 
 // fail records why the stack does not load. err is an *InputError with a

@@ -4,10 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"io"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 )
 
 // composeTopKeys are the top-level keys of a stack file that

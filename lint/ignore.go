@@ -2,12 +2,12 @@ package lint
 
 import (
 	"fmt"
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"github.com/swarmlint/swarmlint/report"
 	"github.com/swarmlint/swarmlint/rules"
 )

@@ -3,8 +3,9 @@ package report
 import (
 	"crypto/sha1"
 	"fmt"
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"strings"
+
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 )
 
 // semverRe matches a SemVer 2.0 version (without a leading "v").

@@ -2,11 +2,12 @@ package rules
 
 import (
 	"fmt"
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"sort"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 )
 
 var (

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"io"
 	"io/fs"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"github.com/swarmlint/swarmlint/internal/safeio"
 )
 

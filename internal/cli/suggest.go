@@ -2,13 +2,14 @@ package cli
 
 import (
 	"fmt"
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 )
 
 // unknownCommand refuses a first argument that is no file but looks like

@@ -2,7 +2,6 @@ package lsp
 
 import (
 	"fmt"
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"strings"
 	"unicode/utf8"
 
@@ -10,6 +9,7 @@ import (
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
 	"github.com/swarmlint/swarmlint/docs"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"github.com/swarmlint/swarmlint/lint"
 	"github.com/swarmlint/swarmlint/rules"
 )

@@ -45,7 +45,6 @@ package linttest
 import (
 	"context"
 	"fmt"
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -54,6 +53,7 @@ import (
 	"strings"
 
 	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"github.com/swarmlint/swarmlint/internal/safeio"
 	"github.com/swarmlint/swarmlint/lint"
 	"github.com/swarmlint/swarmlint/report"

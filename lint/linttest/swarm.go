@@ -1,13 +1,13 @@
 package linttest
 
 import (
-	"github.com/swarmlint/swarmlint/internal/lazyre"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/swarmlint/swarmlint/analyzer"
+	"github.com/swarmlint/swarmlint/internal/lazyre"
 )
 
 // SwarmSuffix ends the name of a fixture sub-folder that holds several
