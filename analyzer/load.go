@@ -296,14 +296,19 @@ func ParseYAML(file string, src []byte) (*yaml.Node, error) {
 	if err != nil {
 		return nil, yamlError(file, err)
 	}
-	root := deref(&doc)
+	return parsedYAML(file, &doc)
+}
+
+// parsedYAML is ParseYAML after the parse: doc is what yaml.Unmarshal gave.
+func parsedYAML(file string, doc *yaml.Node) (*yaml.Node, error) {
+	root := deref(doc)
 	if root == nil || doc.Kind == 0 {
 		return nil, &InputError{File: file, Line: 1, Col: 1, Msg: "file is empty: a stack file needs a top-level mapping with services"}
 	}
 	if root.Kind != yaml.MappingNode {
 		return nil, &InputError{File: file, Line: root.Line, Col: root.Column, Msg: fmt.Sprintf("top level is a %s, but a stack file must be a mapping (services:, networks:, ...)", kindName(root))}
 	}
-	return &doc, nil
+	return doc, nil
 }
 
 func kindName(n *yaml.Node) string {
@@ -577,17 +582,20 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, name string, me
 	// CI workflow, a CloudFormation template) is skipped.
 	var texts [][]byte
 	var files []string
+	var parsed []*yaml.Node // the sniff's parse of each file, or nil
 	for _, f := range si.Files {
 		raw, err := read(f, MaxStackFileSize)
 		if err != nil {
 			return nil, err
 		}
-		if !LooksLikeCompose(raw) {
+		compose, doc := sniffCompose(raw)
+		if !compose {
 			a.Skipped = append(a.Skipped, f)
 			continue
 		}
 		texts = append(texts, raw)
 		files = append(files, f)
+		parsed = append(parsed, doc)
 	}
 	if len(files) == 0 {
 		return nil, nil
@@ -607,7 +615,12 @@ func (a *Analysis) loadStack(ctx context.Context, si StackInput, name string, me
 		}
 		a.addFile(f, src, false)
 		sd.text[f] = src
-		node, err := ParseYAML(f, src)
+		var node *yaml.Node
+		if parsed[i] != nil {
+			node, err = parsedYAML(f, parsed[i])
+		} else {
+			node, err = ParseYAML(f, src)
+		}
 		if err != nil {
 			kind := "yaml"
 			if !strings.HasPrefix(errMsg(err), "invalid YAML") {

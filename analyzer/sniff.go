@@ -50,38 +50,50 @@ var topKeyLineRe = lazyre.New(`^(?:"([^"]+)"|'([^']+)'|([A-Za-z_][A-Za-z0-9_.-]*
 // Compose file with a syntax error still counts as one (and is reported);
 // an empty file, a list, a scalar or binary data does not.
 func LooksLikeCompose(data []byte) bool {
-	text, _, err := DecodeText(data)
-	if err != nil || bytes.IndexByte(text, 0) >= 0 {
-		return false
-	}
-	keys, ok := yamlTopKeys(text)
-	if !ok {
-		keys = lineTopKeys(text)
-	}
-	compose := false
-	for _, k := range keys {
-		if foreignTopKeys[k] {
-			return false
-		}
-		compose = compose || composeTopKeys[k]
-	}
+	compose, _ := sniffCompose(data)
 	return compose
 }
 
+// sniffCompose is LooksLikeCompose, and also returns the parsed document
+// when the text is one YAML document that parses: the node yaml.Unmarshal
+// gives for it (the same parser with the same options), which ParseYAML
+// then need not parse again (parsedYAML); nil otherwise.
+func sniffCompose(data []byte) (compose bool, doc *yaml.Node) {
+	text, _, err := DecodeText(data)
+	if err != nil || bytes.IndexByte(text, 0) >= 0 {
+		return false, nil
+	}
+	keys, docs, ok := yamlTopKeys(text)
+	if !ok {
+		keys = lineTopKeys(text)
+	}
+	for _, k := range keys {
+		if foreignTopKeys[k] {
+			return false, nil
+		}
+		compose = compose || composeTopKeys[k]
+	}
+	if compose && len(docs) == 1 {
+		doc = docs[0]
+	}
+	return compose, doc
+}
+
 // yamlTopKeys lists the top-level keys of every document of a YAML stream
-// (compose-go reads every document of a file); ok is false when the text
-// does not parse.
-func yamlTopKeys(text []byte) (keys []string, ok bool) {
+// (compose-go reads every document of a file), and returns the documents;
+// ok is false when the text does not parse.
+func yamlTopKeys(text []byte) (keys []string, docs []*yaml.Node, ok bool) {
 	dec := yaml.NewDecoder(bytes.NewReader(text))
 	for {
-		var doc yaml.Node
-		if err := dec.Decode(&doc); err != nil {
+		doc := new(yaml.Node)
+		if err := dec.Decode(doc); err != nil {
 			if errors.Is(err, io.EOF) {
-				return keys, true
+				return keys, docs, true
 			}
-			return nil, false
+			return nil, nil, false
 		}
-		root := deref(&doc)
+		docs = append(docs, doc)
+		root := deref(doc)
 		if root == nil || root.Kind != yaml.MappingNode {
 			continue
 		}

@@ -1,6 +1,9 @@
 package analyzer
 
 import (
+	"fmt"
+	"os"
+	"reflect"
 	"testing"
 	"unicode/utf16"
 )
@@ -78,5 +81,60 @@ func TestDecodeText(t *testing.T) {
 	}
 	if _, _, err := DecodeText([]byte{0xFF, 0xFE, 'a'}); err == nil {
 		t.Error("odd-length UTF-16: no error")
+	}
+}
+
+// TestSniffParseIsParseYAML checks that the document the sniff parses,
+// which loadStack uses instead of parsing again, is the one ParseYAML
+// parses, with the same verdict, on every fixture and corpus file and on
+// files of several documents, empty ones and lists.
+func TestSniffParseIsParseYAML(t *testing.T) {
+	inputs := map[string][]byte{
+		"empty":     {},
+		"comment":   []byte("# nothing\n"),
+		"list":      []byte("- services: {}\n"),
+		"scalar":    []byte("services\n"),
+		"two docs":  []byte("services: {a: {image: x}}\n---\nnetworks: {}\n"),
+		"trailing":  []byte("services: {}\n...\n"),
+		"bad 2nd":   []byte("services: {}\n---\n[\n"),
+		"bom":       append([]byte{0xEF, 0xBB, 0xBF}, "services: {a: {image: x}}\n"...),
+		"utf-16":    utf16LE("services:\n  a:\n    image: x\n"),
+		"anchors":   []byte("x-a: &a {image: x}\nservices:\n  a: *a\n  b: {<<: *a}\n"),
+		"bad":       []byte("services: [\n"),
+		"dup keys":  []byte("services: {}\nservices: {}\n"),
+		"directive": []byte("%YAML 1.1\n---\nservices: {}\n"),
+	}
+	for _, p := range seedFiles(t) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[p] = b
+	}
+	reused := 0
+	for name, raw := range inputs {
+		compose, doc := sniffCompose(raw)
+		if compose != LooksLikeCompose(raw) {
+			t.Errorf("%s: sniffCompose says %v, LooksLikeCompose %v", name, compose, !compose)
+		}
+		if doc == nil {
+			continue
+		}
+		reused++
+		src, _, err := DecodeText(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want, wantErr := ParseYAML(name, src)
+		got, gotErr := parsedYAML(name, doc)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Errorf("%s: error %v, ParseYAML's %v", name, gotErr, wantErr)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the sniff's document differs from ParseYAML's", name)
+		}
+	}
+	if reused < 10 {
+		t.Fatalf("only %d inputs had a document to reuse", reused)
 	}
 }
