@@ -8,9 +8,12 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -520,15 +523,18 @@ func (t *TimeoutError) ToolError() ToolError {
 func (e *Engine) Eval(ctx context.Context, input ast.Value, enabled func(*Rule) bool) ([]RawFinding, []ToolError, error) {
 	out := []RawFinding{}
 	var terrs []ToolError
+	var rules []*Rule
 	for i := range e.catalog {
-		r := &e.catalog[i]
-		if enabled != nil && !enabled(r) {
-			continue
+		if r := &e.catalog[i]; enabled == nil || enabled(r) {
+			rules = append(rules, r)
 		}
-		rs, berrs, timedOut, err := e.evalRule(ctx, r, input)
-		if ctx.Err() != nil {
-			return nil, nil, ctx.Err()
-		}
+	}
+	evals := e.evalRules(ctx, rules, input)
+	if ctx.Err() != nil {
+		return nil, nil, ctx.Err()
+	}
+	for i, r := range rules {
+		rs, berrs, timedOut, err := evals[i].rs, evals[i].berrs, evals[i].timedOut, evals[i].err
 		if timedOut {
 			te := (&TimeoutError{Rule: r.ID, File: r.File, Timeout: e.timeout}).ToolError()
 			terrs = append(terrs, te)
@@ -569,6 +575,50 @@ func (e *Engine) Eval(ctx context.Context, input ast.Value, enabled func(*Rule) 
 		}
 	}
 	return out, terrs, nil
+}
+
+// ruleEval is what evalRule returns for one rule.
+type ruleEval struct {
+	rs       rego.ResultSet
+	berrs    []topdown.Error
+	timedOut bool
+	err      error
+}
+
+// evalRules evaluates rules with one worker per processor (prepared
+// queries may be evaluated concurrently, and the input is only read), each
+// rule within its own budget, and returns their results in the order of
+// rules. With print statements enabled (--debug) it evaluates one rule at a
+// time, so that their output is not interleaved.
+func (e *Engine) evalRules(ctx context.Context, rules []*Rule, input ast.Value) []ruleEval {
+	out := make([]ruleEval, len(rules))
+	workers := min(runtime.GOMAXPROCS(0), len(rules))
+	if e.debug || workers <= 1 {
+		for i, r := range rules {
+			if ctx.Err() != nil {
+				break
+			}
+			re := &out[i]
+			re.rs, re.berrs, re.timedOut, re.err = e.evalRule(ctx, r, input)
+		}
+		return out
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(rules) || ctx.Err() != nil {
+					return
+				}
+				re := &out[i]
+				re.rs, re.berrs, re.timedOut, re.err = e.evalRule(ctx, rules[i], input)
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // evalRule evaluates one rule within its own budget. A long-running
