@@ -6,7 +6,7 @@ import (
 	"runtime/debug"
 )
 
-// GC settings of a run (docs/performance.md, "The garbage collector").
+// GC settings of a run (docs/performance.md, "Second round").
 const (
 	// firstGCLimit is the heap at which the first collection runs: below
 	// it the collector is off. A run on a small or medium stack (up to a

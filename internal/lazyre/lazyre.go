@@ -1,6 +1,6 @@
 // Package lazyre compiles a package-level regular expression on first use
 // instead of during package initialisation, which every command pays for,
-// `swarmlint --version` included (docs/performance.md, "Start-up").
+// `swarmlint --version` included (docs/performance.md, "The floor now").
 package lazyre
 
 import (
