@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/swarmlint/swarmlint/internal/cli"
+	_ "github.com/swarmlint/swarmlint/internal/gctune" // the collector's settings, before most package initialisation
 )
 
 // stopProfile ends a profile started by a build with `-tags pprof`
@@ -13,7 +14,6 @@ import (
 var stopProfile = func() {}
 
 func main() {
-	cli.TuneGC()
 	code := cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stopProfile()
 	os.Exit(code)

@@ -595,7 +595,7 @@ func TestLSPOddInput(t *testing.T) {
 // with the policies already compiled, over the in-process pipe, without
 // the debounce wait (docs/performance.md).
 func BenchmarkLSPRelint(b *testing.B) {
-	// the garbage collector as the binary sets it (TuneGC)
+	// the garbage collector as the binary sets it (internal/gctune)
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(384 << 20))
 	dir := b.TempDir()

@@ -1,4 +1,4 @@
-package cli
+package gctune
 
 import (
 	"runtime"
@@ -8,7 +8,7 @@ import (
 )
 
 // TestAfterFirstGC checks that the collector's settings change after the
-// first collection, as TuneGC relies on.
+// first collection, as Tune relies on.
 func TestAfterFirstGC(t *testing.T) {
 	done := make(chan struct{})
 	afterFirstGC(func() { close(done) })
@@ -20,12 +20,12 @@ func TestAfterFirstGC(t *testing.T) {
 	}
 }
 
-func TestTuneGC(t *testing.T) {
+func TestTune(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
-	TuneGC()
+	Tune()
 	if p := debug.SetGCPercent(-1); p != -1 {
 		t.Fatalf("GC percent before the first collection = %d, want off", p)
 	}

@@ -1,4 +1,10 @@
-package cli
+// Package gctune sets the garbage collector for one run of the swarmlint
+// command. The command imports it for its side effect: its init runs before
+// the initialisers of most dependencies (Go initialises ready packages in
+// import-path order, and this one needs only the runtime), so that package
+// initialisation itself (3.5 MB allocated, jsonschema's meta-schemas most of
+// it) runs with the run's settings and does not start a collection.
+package gctune
 
 import (
 	"os"
@@ -24,10 +30,12 @@ const (
 	memoryLimit = 384 << 20
 )
 
-// TuneGC sets the garbage collector for one short run, unless GOGC or
+func init() { Tune() }
+
+// Tune sets the garbage collector for one short run, unless GOGC or
 // GOMEMLIMIT say otherwise: off until the heap reaches firstGCLimit, then
 // gcPercent with a soft limit of memoryLimit.
-func TuneGC() {
+func Tune() {
 	setPercent, setLimit := os.Getenv("GOGC") == "", os.Getenv("GOMEMLIMIT") == ""
 	if setPercent && setLimit {
 		debug.SetGCPercent(-1)
