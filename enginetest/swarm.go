@@ -267,50 +267,30 @@ func LeaveSwarm(t testing.TB) {
 	}
 }
 
-// emptySwarm removes, while the swarm is still active, its services and
-// then every swarm-scoped network it can (a custom ingress too), and waits
-// (bounded) until the node has let those go. A network removed this way is released by the
-// node's agent like any other; left to `swarm leave`, the ingress is released
-// with a 5 s timeout and, on a loaded machine, lingered for minutes after
-// the leave, so that the next fixture's swarm met the old network's name
-// ("network with name mesh already exists"). Failures are only logged: the
-// leave that follows still runs.
+// emptySwarm removes the swarm's services while it is still active and
+// waits (bounded) until their task containers are gone, so that the leave
+// that follows has no task endpoints to detach from the ingress network:
+// the leave releases the ingress with a 5 s timeout, and on a loaded
+// machine an ingress it gave up on stayed listed for minutes, so that the
+// next fixture's swarm met the old network's name ("network with name mesh
+// already exists"). Networks are left to the leave: an ingress removed
+// through the API stays listed until the node leaves the swarm (Engine
+// 20.10), and removing the default one before every leave left two stale
+// ones behind. Failures are only logged: the leave still runs.
 func emptySwarm(t testing.TB) {
 	t.Helper()
-	if ids, err := dockerOut("service", "ls", "-q"); err == nil && strings.TrimSpace(ids) != "" {
-		if out, err := docker(nil, append([]string{"service", "rm"}, strings.Fields(ids)...)...); err != nil {
-			t.Logf("removing the swarm's services before leaving: %v\n%s", err, out)
-		}
-		_ = poll(60*time.Second, func() (bool, error) {
-			out, err := dockerOut("ps", "-q", "--filter", "label=com.docker.swarm.task.id")
-			return err == nil && strings.TrimSpace(out) == "", nil
-		})
-	}
-	out, err := dockerOut("network", "ls", "-q", "--filter", "scope=swarm")
-	if err != nil {
+	ids, err := dockerOut("service", "ls", "-q")
+	if err != nil || strings.TrimSpace(ids) == "" {
 		return
 	}
-	var removed []string
-	for _, id := range strings.Fields(out) {
-		// The CLI asks before removing an ingress network; answer yes. An
-		// ingress a script removed earlier stays listed until the leave
-		// and is "not found" here: left to the leave.
-		if _, err := docker(strings.NewReader("y\n"), "network", "rm", id); err == nil {
-			removed = append(removed, id)
-		}
-	}
-	if len(removed) == 0 {
-		return
+	if out, err := docker(nil, append([]string{"service", "rm"}, strings.Fields(ids)...)...); err != nil {
+		t.Logf("removing the swarm's services before leaving: %v\n%s", err, out)
 	}
 	if err := poll(30*time.Second, func() (bool, error) {
-		for _, id := range removed {
-			if networkExists(id) {
-				return false, nil
-			}
-		}
-		return true, nil
+		out, err := dockerOut("ps", "-q", "--filter", "label=com.docker.swarm.task.id")
+		return err == nil && strings.TrimSpace(out) == "", nil
 	}); err != nil {
-		t.Logf("the swarm's networks are still listed 30 s after their removal: %v", err)
+		t.Logf("task containers still present 30 s after removing the services: %v", err)
 	}
 }
 
