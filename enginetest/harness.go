@@ -89,6 +89,10 @@ var state struct {
 	probeTar   []byte
 	stacks     map[string]bool
 	knownStack map[string]bool
+	// staleNets are swarm-scoped networks the node kept listing after a
+	// leave (or listed before the run's first swarm): the engine's
+	// leftovers, waited for once, not after every later swarm.
+	staleNets map[string]bool
 }
 
 // docker runs the docker CLI with a bounded context. stdout and stderr are

@@ -166,6 +166,10 @@ func prepareSwarm(t testing.TB) {
 	}
 	switch nodeState {
 	case "inactive":
+		if ids, err := newSwarmNetworks(); err == nil && len(ids) > 0 {
+			t.Logf("engine leftover: swarm-scoped network(s) %s listed while the node is in no swarm", strings.Join(ids, ", "))
+			markStaleNetworks(ids)
+		}
 		state.Lock()
 		// Whether docker_gwbridge existed before the first swarm of this
 		// process: one an earlier swarm of the run left (held by a stale
@@ -232,12 +236,16 @@ func LeaveSwarm(t testing.TB) {
 	// time) the release took more than 15 s, and the next fixture's swarm
 	// then met the old network's name ("network with name mesh already
 	// exists") or no ingress at all. It does finish in the background.
+	// A leftover of an earlier swarm that stayed is not waited for again.
 	begin := time.Now()
+	var left []string
 	if err := poll(90*time.Second, func() (bool, error) {
-		out, err := dockerOut("network", "ls", "-q", "--filter", "scope=swarm")
-		return err == nil && strings.TrimSpace(out) == "", nil
+		var err error
+		left, err = newSwarmNetworks()
+		return err == nil && len(left) == 0, nil
 	}); err != nil {
-		t.Logf("engine leftover: a swarm-scoped network (the old ingress) is still listed after leaving the swarm (%v); only a dockerd restart removes it", err)
+		t.Logf("engine leftover: swarm-scoped network(s) %s (the old ingress) still listed %s after leaving the swarm; only a dockerd restart is sure to remove them (later swarms do not wait for them again)", strings.Join(left, ", "), time.Since(begin).Round(time.Second))
+		markStaleNetworks(left)
 	} else if d := time.Since(begin); d > 15*time.Second {
 		t.Logf("the old swarm's networks were released %s after leaving it", d.Round(time.Second))
 	}
@@ -264,6 +272,36 @@ func LeaveSwarm(t testing.TB) {
 	// late), and the next init creates it again.
 	if err := removeFallback(); err != nil {
 		t.Errorf("%v", err)
+	}
+}
+
+// newSwarmNetworks lists the IDs of the swarm-scoped networks the node
+// shows that are not known leftovers (state.staleNets).
+func newSwarmNetworks() ([]string, error) {
+	out, err := dockerOut("network", "ls", "-q", "--no-trunc", "--filter", "scope=swarm")
+	if err != nil {
+		return nil, err
+	}
+	state.Lock()
+	defer state.Unlock()
+	var ids []string
+	for _, id := range strings.Fields(out) {
+		if !state.staleNets[id] {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+// markStaleNetworks records network IDs as the engine's leftovers.
+func markStaleNetworks(ids []string) {
+	state.Lock()
+	defer state.Unlock()
+	if state.staleNets == nil {
+		state.staleNets = map[string]bool{}
+	}
+	for _, id := range ids {
+		state.staleNets[id] = true
 	}
 }
 
@@ -447,9 +485,12 @@ func PrepareNoSwarm(t testing.TB) {
 }
 
 // LeftoverSwarmNetworks lists the names of the swarm-scoped networks the
-// node still shows while it is in no swarm: what an earlier swarm's leave
-// has not released yet (see LeaveSwarm). A fixture run on such a node is not
-// clean: a network it creates may meet the old one's name.
+// node still shows while it is in no swarm, other than "ingress": what an
+// earlier swarm's leave has not released (see LeaveSwarm). A fixture run on
+// such a node is not clean: a network it creates may meet the old one's
+// name. A stale "ingress" is left out: a new swarm creates its own ingress
+// beside it (seen on Engine 20.10), and no script fixture names a
+// network so.
 func LeftoverSwarmNetworks() []string {
 	if s, _, err := swarmState(); err != nil || s != "inactive" {
 		return nil
@@ -458,7 +499,13 @@ func LeftoverSwarmNetworks() []string {
 	if err != nil {
 		return nil
 	}
-	return strings.Fields(out)
+	var names []string
+	for _, n := range strings.Fields(out) {
+		if n != "ingress" {
+			names = append(names, n)
+		}
+	}
+	return names
 }
 
 // AdoptSwarm takes over whatever swarm state an experiment left after
