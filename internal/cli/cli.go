@@ -157,7 +157,8 @@ Which files are checked against each other:
     only when FILE causes them.
 
 FILE may be a directory (searched recursively for Compose and stack files,
-skipping .git, vendor, node_modules and git-ignored paths), a glob such as
+skipping .git, vendor, node_modules, git-ignored paths and symbolic links,
+which it names on stderr), a glob such as
 'stacks/**/*.yml' (expanded by swarmlint when quoted), '-' for standard input
 (name it with --stdin-filename), or a shell script (*.sh, *.bash, a shell
 shebang), which joins every swarm of the run as a bootstrap script.

@@ -52,13 +52,14 @@ const sniffLimit = 1 << 20
 // stdinName or StdinName), and a glob the shell did not expand (quoted, or
 // with ** that the shell does not know) is expanded here; a glob that
 // matches nothing is an error naming it. Other arguments are kept as they
-// are (a missing file is reported when it is read).
-func expandArgs(args []string, stdin io.Reader, stdinName string) (files []string, overlay map[string][]byte, err error) {
+// are (a missing file is reported when it is read). links lists the
+// symbolic links named like YAML files that a directory search passed over.
+func expandArgs(args []string, stdin io.Reader, stdinName string) (files []string, overlay map[string][]byte, links []string, err error) {
 	for _, a := range args {
 		switch {
 		case a == "-":
 			if overlay != nil {
-				return nil, nil, errors.New("'-' (standard input) given twice")
+				return nil, nil, nil, errors.New("'-' (standard input) given twice")
 			}
 			name := StdinName
 			if stdinName != "" {
@@ -69,33 +70,35 @@ func expandArgs(args []string, stdin io.Reader, stdinName string) (files []strin
 			}
 			data, err := io.ReadAll(io.LimitReader(stdin, analyzer.MaxStackFileSize+1))
 			if err != nil {
-				return nil, nil, fmt.Errorf("reading standard input: %w", err)
+				return nil, nil, nil, fmt.Errorf("reading standard input: %w", err)
 			}
 			if len(data) > analyzer.MaxStackFileSize {
-				return nil, nil, fmt.Errorf("standard input is larger than %d MiB", analyzer.MaxStackFileSize>>20)
+				return nil, nil, nil, fmt.Errorf("standard input is larger than %d MiB", analyzer.MaxStackFileSize>>20)
 			}
 			overlay = map[string][]byte{name: data}
 			files = append(files, name)
 		case exists(a):
 			if isDir(a) {
-				found, err := walkDir(a)
+				found, skipped, err := walkDir(a)
 				if err != nil {
-					return nil, nil, err
+					return nil, nil, nil, err
 				}
+				links = append(links, skipped...)
 				if len(found) == 0 {
-					return nil, nil, fmt.Errorf("%s: no Compose or stack file in this directory (looked for docker-compose*.yml, compose*.yaml, docker-stack*.yml, stack*.yml and YAML files with services:)", a)
+					return nil, nil, nil, fmt.Errorf("%s: no Compose or stack file in this directory (looked for docker-compose*.yml, compose*.yaml, docker-stack*.yml, stack*.yml and YAML files with services:)", a)
 				}
 				files = append(files, found...)
 			} else {
 				files = append(files, a)
 			}
 		case hasGlobMeta(a):
-			found, err := expandGlob(a)
+			found, skipped, err := expandGlob(a)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
+			links = append(links, skipped...)
 			if len(found) == 0 {
-				return nil, nil, fmt.Errorf("%s: the pattern matches no file", a)
+				return nil, nil, nil, fmt.Errorf("%s: the pattern matches no file", a)
 			}
 			files = append(files, found...)
 		default:
@@ -103,9 +106,9 @@ func expandArgs(args []string, stdin io.Reader, stdinName string) (files []strin
 		}
 	}
 	if stdinName != "" && overlay == nil {
-		return nil, nil, errors.New("--stdin-filename names standard input, which is read only when '-' is an argument")
+		return nil, nil, nil, errors.New("--stdin-filename names standard input, which is read only when '-' is an argument")
 	}
-	return files, overlay, nil
+	return files, overlay, links, nil
 }
 
 func exists(p string) bool {
@@ -123,10 +126,10 @@ func hasGlobMeta(p string) bool { return strings.ContainsAny(p, "*?[") }
 // expandGlob expands a shell pattern in which ** matches any number of
 // directories (as bash's globstar does); directories the pattern matches
 // are searched like directory arguments. The result is sorted.
-func expandGlob(pattern string) ([]string, error) {
+func expandGlob(pattern string) (files, links []string, err error) {
 	pattern = filepath.ToSlash(pattern)
 	if _, err := path.Match(strings.ReplaceAll(pattern, "**", "*"), ""); err != nil {
-		return nil, fmt.Errorf("%s: bad pattern: %v", pattern, err)
+		return nil, nil, fmt.Errorf("%s: bad pattern: %v", pattern, err)
 	}
 	segs := strings.Split(pattern, "/")
 	// the literal directories in front of the first pattern segment
@@ -144,7 +147,7 @@ func expandGlob(pattern string) ([]string, error) {
 		start = "."
 	}
 	var out []string
-	err := filepath.WalkDir(filepath.FromSlash(start), func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(filepath.FromSlash(start), func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == filepath.FromSlash(start) {
 				return fs.SkipAll // the literal part does not exist: no match
@@ -167,21 +170,23 @@ func expandGlob(pattern string) ([]string, error) {
 			name = rel
 		}
 		if d.IsDir() {
-			found, err := walkDir(name)
+			found, skipped, err := walkDir(name)
 			if err != nil {
 				return err
 			}
 			out = append(out, found...)
+			links = append(links, skipped...)
 			return fs.SkipDir
 		}
 		out = append(out, name)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sort.Strings(out)
-	return slices.Compact(out), nil
+	sort.Strings(links)
+	return slices.Compact(out), slices.Compact(links), nil
 }
 
 // matchSegments matches path segments against pattern segments, where a
@@ -212,11 +217,12 @@ func matchSegments(pat, segs []string) bool {
 // one (analyzer.LooksLikeCompose). It skips .git, vendor and
 // node_modules directories, symbolic links, and what .gitignore files (of
 // the directory, its subdirectories and its parents up to the repository
-// root) and .git/info/exclude ignore.
-func walkDir(dir string) ([]string, error) {
+// root) and .git/info/exclude ignore. links lists the symbolic links named
+// like YAML files that it passed over, for the caller to say so.
+func walkDir(dir string) (files, links []string, err error) {
 	ig := newIgnorer(dir)
 	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == dir {
 				return err
@@ -230,12 +236,13 @@ func walkDir(dir string) ([]string, error) {
 			ig.load(p)
 			return nil
 		}
-		if !d.Type().IsRegular() || ig.ignored(p, false) {
-			return nil
-		}
 		name := d.Name()
 		lower := strings.ToLower(name)
-		if !strings.HasSuffix(lower, ".yml") && !strings.HasSuffix(lower, ".yaml") {
+		isYAML := strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml")
+		if !d.Type().IsRegular() || !isYAML || ig.ignored(p, false) {
+			if isYAML && d.Type()&fs.ModeSymlink != 0 && !ig.ignored(p, false) {
+				links = append(links, p)
+			}
 			return nil
 		}
 		if IsComposeName(name) || (sniff != nil && sniffFile(p)) {
@@ -244,10 +251,11 @@ func walkDir(dir string) ([]string, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sort.Strings(out)
-	return out, nil
+	sort.Strings(links)
+	return out, links, nil
 }
 
 // sniffFile reads the head of a YAML file and tells whether it is a

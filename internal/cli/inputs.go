@@ -73,8 +73,12 @@ func (lf *lintFlags) config(ctx context.Context, args []string, stdin io.Reader,
 	}
 	files, overlay := args, lf.buffers
 	if lf.buffers == nil {
-		if files, overlay, err = expandArgs(args, stdin, lf.stdinFilename); err != nil {
+		var links []string
+		if files, overlay, links, err = expandArgs(args, stdin, lf.stdinFilename); err != nil {
 			return cfg, err
+		}
+		for _, l := range links {
+			fmt.Fprintf(stderr, "swarmlint: %s: skipped: a symbolic link (a directory search does not follow links; name the file to lint it)\n", l)
 		}
 	}
 	cfg.Overlay = overlay

@@ -369,3 +369,35 @@ func TestChangedReportsOnlyWhatTheChangeCauses(t *testing.T) {
 	}
 	_ = os.Remove
 }
+
+// TestDirectorySearchNamesSkippedLinks: a directory search does not follow
+// symbolic links, and says which YAML-named links it passed over, so a
+// stack file kept as a link is never dropped without a word.
+func TestDirectorySearchNamesSkippedLinks(t *testing.T) {
+	inTempDir(t, map[string]string{
+		".git/HEAD":                   "ref: refs/heads/main\n",
+		"stacks/web/docker-stack.yml": frontNet,
+		".gitignore":                  "ignored-link.yml\n",
+	})
+	outside := t.TempDir()
+	write(t, outside, "stack.yml", backNet)
+	for link, target := range map[string]string{
+		"stacks/prod.yml":   filepath.Join(outside, "stack.yml"),
+		"stacks/again.yaml": "web/docker-stack.yml",
+		"ignored-link.yml":  filepath.Join(outside, "stack.yml"),
+		"stacks/README":     "web/docker-stack.yml",
+	} {
+		if err := os.Symlink(target, link); err != nil {
+			t.Skipf("symbolic links: %v", err)
+		}
+	}
+	out, errs, code := run(t, "--enable", "SWL211", ".")
+	if code != 0 {
+		t.Errorf("exit %d\n%s%s", code, out, errs)
+	}
+	want := "swarmlint: stacks/again.yaml: skipped: a symbolic link (a directory search does not follow links; name the file to lint it)\n" +
+		"swarmlint: stacks/prod.yml: skipped: a symbolic link (a directory search does not follow links; name the file to lint it)\n"
+	if errs != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", errs, want)
+	}
+}
