@@ -70,6 +70,11 @@ func NewBaseline(fs []report.Finding) *Baseline {
 			b.Findings = append(b.Findings, entryOf(f))
 		}
 	}
+	b.sort()
+	return b
+}
+
+func (b *Baseline) sort() {
 	sort.Slice(b.Findings, func(i, j int) bool {
 		x, y := b.Findings[i], b.Findings[j]
 		if x.File != y.File {
@@ -80,7 +85,26 @@ func NewBaseline(fs []report.Finding) *Baseline {
 		}
 		return x.Fingerprint < y.Fingerprint
 	})
-	return b
+}
+
+// KeepUnchecked adds to b the entries of old whose file the run did not
+// check (checked reports false), so that a baseline written by a run over
+// some of the files (pre-commit passes only the staged ones; --changed)
+// keeps the other files' entries instead of dropping them. It returns how
+// many entries it kept.
+func (b *Baseline) KeepUnchecked(old *Baseline, checked func(file string) bool) int {
+	if old == nil {
+		return 0
+	}
+	kept := 0
+	for _, e := range old.Findings {
+		if !checked(e.File) {
+			b.Findings = append(b.Findings, e)
+			kept++
+		}
+	}
+	b.sort()
+	return kept
 }
 
 // ReadBaseline reads a baseline file written by WriteFile.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path"
 	"path/filepath"
 	"slices"
@@ -354,15 +355,19 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, loads []loade
 		})
 	}
 	applyIgnores(cfg, res)
+	// The files this run checked: its inputs, or --changed's focus.
+	checkedSet := map[string]bool{}
+	for f := range files {
+		checkedSet[f] = true
+	}
+	if len(cfg.Focus) > 0 {
+		checkedSet = focusSet(cfg.Focus)
+	}
+	res.Checked = slices.Sorted(maps.Keys(checkedSet))
 	if cfg.Baseline != nil {
 		// entries of files this run did not check (not among its inputs,
 		// or outside --changed's focus) are neither matched nor stale
-		checked := func(f string) bool { _, ok := files[f]; return ok }
-		if len(cfg.Focus) > 0 {
-			focus := focusSet(cfg.Focus)
-			checked = func(f string) bool { return focus[f] }
-		}
-		cfg.Baseline.Apply(res.Findings, checked)
+		cfg.Baseline.Apply(res.Findings, func(f string) bool { return checkedSet[f] })
 	}
 	SortFindings(res.Findings)
 	return res, first, nil

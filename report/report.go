@@ -27,6 +27,11 @@ type Result struct {
 	// including clean ones. JUnit writes one test suite per file in the union
 	// of Files, the Sources keys and the files findings point into.
 	Files []string
+	// Checked lists the files the run checked (slash-separated, relative,
+	// sorted): its inputs, or only the focus files of --changed. No writer
+	// prints it; a baseline written from the run keeps the entries of the
+	// other files.
+	Checked []string
 }
 
 // Writer writes a Result in one format.

@@ -100,7 +100,7 @@ func (lf *lintFlags) register(c *cobra.Command) {
 	f.StringVar(&lf.category, "category", "", "SARIF automationDetails.id, to tell several uploads apart")
 	f.BoolVar(&lf.showSuppressed, "show-suppressed", false, "include findings suppressed by '# swarmlint:ignore', the config file or the baseline (SARIF: as suppressions)")
 	f.StringVar(&lf.baseline, "baseline", "", "report only findings not recorded in the baseline `FILE`")
-	f.StringVar(&lf.writeBaseline, "write-baseline", "", "record the current findings in the baseline `FILE` (replacing it) and report nothing they cover")
+	f.StringVar(&lf.writeBaseline, "write-baseline", "", "record the current findings in the baseline `FILE` (rewriting the entries of the files this run checks, keeping the others') and report nothing they cover")
 	_ = c.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.FormatNames(), cobra.ShellCompDirectiveNoFileComp))
 	_ = c.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"error", "warning", "note", "none"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = c.MarkFlagFilename("baseline", "json")
@@ -334,16 +334,35 @@ func (lf *lintFlags) writeReport(w report.Writer, res *report.Result, stdout io.
 }
 
 // baselineStep writes the baseline for --write-baseline (which replaces any
-// --baseline: the new file covers every current finding) and tells on
-// standard error how many findings the baseline covered.
+// --baseline: the new file covers every current finding, and keeps the
+// entries the file already had for files this run did not check) and tells
+// on standard error how many findings the baseline covered.
 func (lf *lintFlags) baselineStep(res *report.Result, used *lint.Baseline, stderr io.Writer) error {
 	if lf.writeBaseline != "" {
 		b := lint.NewBaseline(res.Findings)
+		recorded := len(b.Findings)
+		// The old file's entries of files this run did not check are
+		// kept; a symbolic link is replaced, not read.
+		var old *lint.Baseline
+		if st, err := os.Lstat(lf.writeBaseline); err == nil && st.Mode().IsRegular() {
+			if old, err = lint.ReadBaseline(lf.writeBaseline); err != nil {
+				fmt.Fprintf(stderr, "swarmlint: writing the baseline anew: %v\n", err)
+			}
+		}
+		checked := map[string]bool{}
+		for _, f := range res.Checked {
+			checked[f] = true
+		}
+		kept := b.KeepUnchecked(old, func(f string) bool { return checked[f] })
 		if err := b.WriteFile(lf.writeBaseline); err != nil {
 			return err
 		}
 		b.Apply(res.Findings, nil)
-		fmt.Fprintf(stderr, "swarmlint: wrote %s to the baseline %s\n", countOf(len(b.Findings), "finding"), lf.writeBaseline)
+		msg := fmt.Sprintf("swarmlint: wrote %s to the baseline %s", countOf(recorded, "finding"), lf.writeBaseline)
+		if kept > 0 {
+			msg += fmt.Sprintf(" and kept its %s of files this run did not check", countOf(kept, "entry"))
+		}
+		fmt.Fprintln(stderr, msg)
 		return nil
 	}
 	if used == nil {

@@ -314,6 +314,19 @@ func TestStableIdentities(t *testing.T) {
 	if _, errs, _ := run(t, append(base, "--baseline", "base.json", "--disable", "SWL101", "o/e.yml")...); !strings.Contains(errs, "1 entry of the baseline matches no finding any more") {
 		t.Errorf("stale entry not reported: %s", errs)
 	}
+	// writing the baseline from a subset keeps the other files' entries
+	if _, errs, code := run(t, append(base, "--write-baseline", "base.json", "o/e.yml")...); code != 0 ||
+		!strings.Contains(errs, "wrote 1 finding to the baseline base.json and kept its 1 entry of files this run did not check") {
+		t.Errorf("write-baseline from a subset: exit %d %s", code, errs)
+	}
+	if out, errs, code := run(t, append(base, "--baseline", "base.json", "o/a.yml", "o/e.yml", "o/b.yml")...); code != 0 || !strings.Contains(errs, "2 findings matched") {
+		t.Errorf("after writing from a subset: exit %d\n%s%s", code, out, errs)
+	}
+	// a full run drops what is fixed: entries of checked files are rewritten
+	if _, errs, code := run(t, append(base, "--disable", "SWL101", "--write-baseline", "base.json", "o/a.yml", "o/e.yml", "o/b.yml")...); code != 0 ||
+		!strings.Contains(errs, "wrote 1 finding to the baseline base.json\n") {
+		t.Errorf("full rewrite: exit %d %s", code, errs)
+	}
 	names := func(args ...string) map[string]string {
 		out, errs, code := run(t, append([]string{"inspect", "--same-swarm"}, args...)...)
 		if code != 0 {
