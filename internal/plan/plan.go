@@ -9,6 +9,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/swarmlint/swarmlint/analyzer"
 	"github.com/swarmlint/swarmlint/internal/safeio"
@@ -213,8 +214,11 @@ func writeText(w io.Writer, p Plan) error {
 		fmt.Fprintf(w, "Live swarm at %s (%d nodes), with the linted stacks applied.\n\n", p.Live, p.Nodes)
 	}
 	fmt.Fprintln(w, "Networks (ingress first):")
-	fmt.Fprintf(w, "  %-28s %-18s %-10s %7s %7s  %s\n", "NETWORK", "SUBNET", "SOURCE", "USABLE", "DEMAND", "UTILISATION")
-	for _, n := range p.Networks {
+	// The columns are as wide as their longest entry (at least 28 and 18
+	// characters), so that long stack and network names keep them aligned.
+	names := make([]string, len(p.Networks))
+	nameW, subnetW := 28, 18
+	for i, n := range p.Networks {
 		name := safeio.Printable(n.Name) // a script can name a network anything
 		if n.Ingress {
 			name += " (ingress)"
@@ -223,7 +227,13 @@ func writeText(w io.Writer, p Plan) error {
 			name += " [enc]"
 		}
 		name += shared(n)
-		fmt.Fprintf(w, "  %-28s %-18s %-10s %7d %7d  %s %s\n", name, n.Subnet, n.Source, n.Usable, n.Demand, bar(n.Utilisation, 20), pct(n))
+		names[i] = name
+		nameW = max(nameW, utf8.RuneCountInString(name))
+		subnetW = max(subnetW, utf8.RuneCountInString(n.Subnet))
+	}
+	fmt.Fprintf(w, "  %-*s %-*s %-10s %7s %7s  %s\n", nameW, "NETWORK", subnetW, "SUBNET", "SOURCE", "USABLE", "DEMAND", "UTILISATION")
+	for i, n := range p.Networks {
+		fmt.Fprintf(w, "  %-*s %-*s %-10s %7d %7d  %s %s\n", nameW, names[i], subnetW, n.Subnet, n.Source, n.Usable, n.Demand, bar(n.Utilisation, 20), pct(n))
 	}
 	fmt.Fprintf(w, "\nDefault address pools: %s, /%d subnets; %d left", strings.Join(p.Pools.Prefixes, ", "), p.Pools.MaskLength, p.Pools.SubnetsLeft)
 	if p.Pools.Shortfall > 0 {

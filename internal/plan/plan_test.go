@@ -121,3 +121,30 @@ func TestPlanSharedNetwork(t *testing.T) {
 		t.Errorf("text plan does not name the sharing stacks:\n%s", buf.String())
 	}
 }
+
+// TestPlanColumnsAligned: a network name longer than the default column
+// widens it, so every row's subnet starts in the same column.
+func TestPlanColumnsAligned(t *testing.T) {
+	p := Plan{Networks: []Network{
+		{Name: "ingress", Ingress: true, Subnet: "10.0.0.0/24", Source: "pool", Usable: 253},
+		{Name: "a-rather-long-stack-name_and-a-long-network-name", Subnet: "10.30.0.0/28", Source: "explicit", Usable: 13},
+	}}
+	var buf bytes.Buffer
+	if err := Write(&buf, p, "text"); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(buf.String(), "\n")
+	col := -1
+	for _, l := range lines[1:4] {
+		i := strings.Index(l, "10.")
+		if l == lines[1] {
+			i = strings.Index(l, "SUBNET")
+		}
+		if col == -1 {
+			col = i
+		}
+		if i != col || i < len("  a-rather-long-stack-name_and-a-long-network-name ") {
+			t.Errorf("subnet column not aligned (%d, want %d):\n%s", i, col, buf.String())
+		}
+	}
+}
