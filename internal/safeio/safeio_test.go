@@ -235,3 +235,73 @@ func TestExpandedSize(t *testing.T) {
 		t.Errorf("NonFinite: %+v", n)
 	}
 }
+
+// TestWriteFileThroughPipesAndDevices: a FIFO (or a device) is written
+// through, never replaced by a regular file: renaming a temporary file over
+// -o /dev/null, as root, replaced the system's null device. Below the
+// system's stream directories (/dev, /proc) a link is followed and written
+// through (-o /dev/stdout), while a link elsewhere is still replaced.
+func TestWriteFileThroughPipesAndDevices(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "out.fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- string(b)
+	}()
+	if err := WriteFile(fifo, []byte("report\n")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case s := <-got:
+		if s != "report\n" {
+			t.Errorf("the reader got %q", s)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("nothing reached the FIFO's reader")
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the FIFO was replaced: %v %v", st.Mode(), err)
+	}
+
+	// A stand-in for /dev: its link to the process's output is written
+	// through (appended), and stays a link.
+	sys := t.TempDir()
+	old := streamDirs
+	streamDirs = []string{sys + string(filepath.Separator)}
+	t.Cleanup(func() { streamDirs = old })
+	target := filepath.Join(dir, "stdout.txt")
+	if err := os.WriteFile(target, []byte("before\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(sys, "stdout")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(link, []byte("report\n")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "before\nreport\n" {
+		t.Errorf("target holds %q, want the report appended", b)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link below the stream directory was replaced: %v", err)
+	}
+	// The same link outside the stream directories is replaced.
+	other := filepath.Join(dir, "report.txt")
+	if err := os.Symlink(target, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(other, []byte("new\n")); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(other); err != nil || !st.Mode().IsRegular() {
+		t.Errorf("a link outside the stream directories was not replaced")
+	}
+	if b, _ := os.ReadFile(target); string(b) != "before\nreport\n" {
+		t.Errorf("the link's target was written: %q", b)
+	}
+}
