@@ -356,12 +356,11 @@ func runLoaded(ctx context.Context, eng *rules.Engine, cfg Config, loads []loade
 	}
 	applyIgnores(cfg, res)
 	// The files this run checked: its inputs, or --changed's focus.
-	checkedSet := map[string]bool{}
-	for f := range files {
-		checkedSet[f] = true
-	}
-	if len(cfg.Focus) > 0 {
-		checkedSet = focusSet(cfg.Focus)
+	checkedSet := focusSet(cfg.Focus)
+	if len(cfg.Focus) == 0 {
+		for f := range files {
+			checkedSet[f] = true
+		}
 	}
 	res.Checked = slices.Sorted(maps.Keys(checkedSet))
 	if cfg.Baseline != nil {

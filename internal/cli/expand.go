@@ -238,11 +238,14 @@ func walkDir(dir string) (files, links []string, err error) {
 		}
 		name := d.Name()
 		lower := strings.ToLower(name)
-		isYAML := strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml")
-		if !d.Type().IsRegular() || !isYAML || ig.ignored(p, false) {
-			if isYAML && d.Type()&fs.ModeSymlink != 0 && !ig.ignored(p, false) {
-				links = append(links, p)
-			}
+		if !strings.HasSuffix(lower, ".yml") && !strings.HasSuffix(lower, ".yaml") || ig.ignored(p, false) {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			links = append(links, p)
+			return nil
+		}
+		if !d.Type().IsRegular() {
 			return nil
 		}
 		if IsComposeName(name) || (sniff != nil && sniffFile(p)) {

@@ -46,14 +46,9 @@ type FixResult struct {
 // METADATA custom.fix says. err is set when the fixture cannot be checked.
 func CheckFix(ctx context.Context, eng *rules.Engine, f Fixture, opts FixOptions) (FixResult, error) {
 	var res FixResult
-	cfg, _, params, err := f.Config()
+	cfg, _, eng, err := f.setup(ctx, eng)
 	if err != nil {
 		return res, err
-	}
-	if params != nil {
-		if eng, err = eng.WithParams(ctx, rules.MergeParams(deepCopy(eng.Params()), params)); err != nil {
-			return res, fmt.Errorf("%s: %w", f.Path, err)
-		}
 	}
 	fr, err := lint.FixRun(ctx, eng, cfg, lint.FixOptions{Unsafe: true}, nil)
 	if err != nil {

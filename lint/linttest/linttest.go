@@ -283,18 +283,28 @@ func (f Fixture) Config() (lint.Config, []string, map[string]any, error) {
 	return cfg, files, params, nil
 }
 
+// setup returns the fixture's configuration and files (Config) and eng with
+// the fixture's own parameters merged over the engine's.
+func (f Fixture) setup(ctx context.Context, eng *rules.Engine) (lint.Config, []string, *rules.Engine, error) {
+	cfg, files, params, err := f.Config()
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	if params != nil {
+		if eng, err = eng.WithParams(ctx, rules.MergeParams(deepCopy(eng.Params()), params)); err != nil {
+			return cfg, nil, nil, fmt.Errorf("%s: %w", f.Path, err)
+		}
+	}
+	return cfg, files, eng, nil
+}
+
 // Check lints one fixture with eng and matches the findings against the
 // wants of its files. err is set when the fixture cannot be checked at all
 // (unreadable, malformed want, a run that fails).
 func Check(ctx context.Context, eng *rules.Engine, f Fixture) (Result, error) {
-	cfg, files, params, err := f.Config()
+	cfg, files, eng, err := f.setup(ctx, eng)
 	if err != nil {
 		return Result{}, err
-	}
-	if params != nil {
-		if eng, err = eng.WithParams(ctx, rules.MergeParams(deepCopy(eng.Params()), params)); err != nil {
-			return Result{}, fmt.Errorf("%s: %w", f.Path, err)
-		}
 	}
 	wants := map[string][]*Want{}
 	n := 0
