@@ -110,7 +110,7 @@ for n in "${sizes[@]}"; do
 	while IFS=$'\t' read -r label med min max cpu; do
 		case $label in
 		swarmlint) bin=("$work/swarmlint" --format sarif "$stack"); sl_median[$n]=$med ;;
-		"swarmlint $BASE") bin=("$work/swarmlint-base" --format sarif "$stack"); base_median[$n]=$med ;;
+		"swarmlint ${BASE:-}") bin=("$work/swarmlint-base" --format sarif "$stack"); base_median[$n]=$med ;;
 		*) bin=("$conftest" test --no-color -p scripts/bench/conftest-policy "$stack"); cf_median[$n]=$med ;;
 		esac
 		exit=0
