@@ -171,7 +171,7 @@ func (a *Analysis) edit(r EditRequest) (*Doc, []textEdit, bool, error) {
 	merged := false
 	for i := len(docs) - 1; i >= 0; i-- {
 		d := docs[i]
-		if d == nil || d.Root == nil {
+		if d == nil || d.root() == nil {
 			continue
 		}
 		if found == nil {
@@ -242,7 +242,7 @@ type walk struct {
 // every alias, merge or anchor met, because an edit there would change
 // more than the element.
 func (d *Doc) walk(path []any) walk {
-	cur := d.Root
+	cur := d.root()
 	if cur != nil && cur.Kind == yaml.DocumentNode && len(cur.Content) > 0 {
 		cur = cur.Content[0]
 	}

@@ -139,7 +139,7 @@ func deepestPath(docs []*Doc, path []any) []any {
 	path = normalizePath(path)
 	best := 0
 	for _, d := range docs {
-		if d == nil || d.Root == nil {
+		if d == nil || d.root() == nil {
 			continue
 		}
 		best = max(best, d.resolve(path).depth)

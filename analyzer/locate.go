@@ -3,6 +3,7 @@ package analyzer
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
@@ -37,11 +38,56 @@ type Doc struct {
 	// from UTF-16, whose bytes on disk are not Src's.
 	Shift  int
 	NoEdit bool
+	// reparse is set while Root is dropped (ReleaseLargeDocs): the first
+	// use after that parses Src again, under mu.
+	mu      sync.Mutex
+	reparse bool
 }
 
 // NewDoc wraps a parsed document.
 func NewDoc(file string, src []byte, root *yaml.Node) *Doc {
 	return &Doc{File: file, Src: src, Root: root}
+}
+
+// ReleaseAt is the size of a stack file from which ReleaseLargeDocs drops
+// its parsed nodes: about 15 bytes of nodes per byte of YAML (45 MB for a
+// 3 MiB, 10,000-service file), against a second parse of about 45 ms per
+// MiB when a finding is located.
+const ReleaseAt = 1 << 20
+
+// ReleaseLargeDocs drops the parsed nodes of every stack file of at least
+// min bytes, so that they are not kept alive while the rules run, beside
+// the Rego input (docs/performance.md); the first Locate or edit in such a
+// file parses it again from the same bytes, which gives the same nodes.
+func (a *Analysis) ReleaseLargeDocs(min int) {
+	for src, docs := range a.Docs {
+		if !strings.HasPrefix(src, "stack:") {
+			continue
+		}
+		for _, d := range docs {
+			if d == nil || len(d.Src) < min {
+				continue
+			}
+			d.mu.Lock()
+			if d.Root != nil {
+				d.Root, d.keys, d.reparse = nil, nil, true
+			}
+			d.mu.Unlock()
+		}
+	}
+}
+
+// root is the document's top-level node, parsed again if it was released.
+func (d *Doc) root() *yaml.Node {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.reparse {
+		d.reparse = false
+		// The bytes parsed before, so they parse again; should they not,
+		// the document has no node and nothing is located in it.
+		d.Root, _ = ParseYAML(d.File, d.Src)
+	}
+	return d.Root
 }
 
 func (d *Doc) line(n int) string {
@@ -64,7 +110,7 @@ type match struct {
 
 // resolve walks path through the document as far as it goes.
 func (d *Doc) resolve(path []any) match {
-	cur := deref(d.Root)
+	cur := deref(d.root())
 	res := match{value: cur}
 	for i, seg := range path {
 		cur = deref(cur)
@@ -170,7 +216,7 @@ func Locate(docs []*Doc, path []any) (Region, bool) {
 	var bestDoc *Doc
 	for i := len(docs) - 1; i >= 0; i-- {
 		d := docs[i]
-		if d == nil || d.Root == nil {
+		if d == nil || d.root() == nil {
 			continue
 		}
 		m := d.resolve(path)

@@ -180,8 +180,16 @@ type located struct {
 	same string
 }
 
+// releaseDocsAt is the size of a stack file whose parsed nodes are
+// dropped while the rules run (a variable for the test that drops every
+// file's).
+var releaseDocsAt = analyzer.ReleaseAt
+
 // evalSwarm evaluates the rules on one loaded swarm.
 func evalSwarm(ctx context.Context, eng *rules.Engine, sel *Selection, cfg Config, a *analyzer.Analysis, res *report.Result) ([]located, error) {
+	// The nodes of a large stack file are not needed while the rules run;
+	// without them the largest stacks need less memory and collection.
+	a.ReleaseLargeDocs(releaseDocsAt)
 	input, err := rules.InputValue(a.Model)
 	if err != nil {
 		return nil, fmt.Errorf("converting the model: %w", err)
