@@ -7,13 +7,15 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
+	"time"
 )
 
 // A binary built with `go build -tags pprof ./cmd/swarmlint` writes a CPU
 // profile of the whole run (after package initialisation) to the file named
-// by SWARMLINT_CPUPROFILE, an execution trace to SWARMLINT_TRACE and a heap
-// profile at exit to SWARMLINT_MEMPROFILE,
-// for docs/performance.md. The release binary has neither.
+// by SWARMLINT_CPUPROFILE, an execution trace to SWARMLINT_TRACE, a heap
+// profile at exit to SWARMLINT_MEMPROFILE and one during the run to
+// SWARMLINT_HEAPPROFILE (below), for docs/performance.md. The release binary
+// has none of them.
 func init() {
 	var stops []func()
 	if name := os.Getenv("SWARMLINT_CPUPROFILE"); name != "" {
@@ -45,6 +47,32 @@ func init() {
 			}
 			defer f.Close()
 			if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+				panic(err)
+			}
+		})
+	}
+	// SWARMLINT_HEAPPROFILE_AT (a duration) writes the live heap at that
+	// moment of the run, after a forced collection, to SWARMLINT_HEAPPROFILE:
+	// what is live during evaluation, which the profile at exit no longer
+	// shows.
+	if at := os.Getenv("SWARMLINT_HEAPPROFILE_AT"); at != "" {
+		d, err := time.ParseDuration(at)
+		if err != nil {
+			panic(err)
+		}
+		name := os.Getenv("SWARMLINT_HEAPPROFILE")
+		if name == "" {
+			panic("SWARMLINT_HEAPPROFILE_AT needs SWARMLINT_HEAPPROFILE, the file to write")
+		}
+		runtime.MemProfileRate = 64 << 10
+		time.AfterFunc(d, func() {
+			runtime.GC()
+			f, err := os.Create(name)
+			if err != nil {
+				panic(err)
+			}
+			defer f.Close()
+			if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
 				panic(err)
 			}
 		})
