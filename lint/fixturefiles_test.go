@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"testing"
 )
 
 // FixtureFiles lists the stack files of a fixture folder, sorted. (The
@@ -23,4 +24,25 @@ func FixtureFiles(dir string) ([]string, error) {
 	}
 	sort.Strings(files)
 	return files, nil
+}
+
+// allFixtureFiles lists the stack files of every fixture folder
+// (../fixtures/*/), folder by folder.
+func allFixtureFiles(t *testing.T) []string {
+	t.Helper()
+	dirs, err := os.ReadDir("../fixtures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, d := range dirs {
+		if d.IsDir() {
+			fs, err := FixtureFiles(filepath.Join("../fixtures", d.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, fs...)
+		}
+	}
+	return files
 }

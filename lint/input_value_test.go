@@ -18,20 +18,7 @@ import (
 // the Rego input (rules.InputValue) gives exactly what ast.InterfaceToValue
 // gives, for every fixture, every corpus file and generated stacks.
 func TestInputValueOfModels(t *testing.T) {
-	var files []string
-	dirs, err := os.ReadDir("../fixtures")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range dirs {
-		if d.IsDir() {
-			fs, err := FixtureFiles(filepath.Join("../fixtures", d.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			files = append(files, fs...)
-		}
-	}
+	files := allFixtureFiles(t)
 	if corpusDir(t) != "" {
 		files = append(files, corpusFiles(t)...)
 	} else {

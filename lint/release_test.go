@@ -25,20 +25,7 @@ func TestReleasedDocsLocateTheSame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var files []string
-	dirs, err := os.ReadDir("../fixtures")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range dirs {
-		if d.IsDir() {
-			fs, err := FixtureFiles(filepath.Join("../fixtures", d.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			files = append(files, fs...)
-		}
-	}
+	files := allFixtureFiles(t)
 	gen := filepath.Join(t.TempDir(), "gen-300.yml")
 	if err := os.WriteFile(gen, stackgen.Generate(stackgen.Options{Services: 300, Seed: 300}), 0o644); err != nil {
 		t.Fatal(err)
