@@ -40,16 +40,7 @@ func init() {
 	}
 	if name := os.Getenv("SWARMLINT_MEMPROFILE"); name != "" {
 		runtime.MemProfileRate = 64 << 10
-		stops = append(stops, func() {
-			f, err := os.Create(name)
-			if err != nil {
-				panic(err)
-			}
-			defer f.Close()
-			if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
-				panic(err)
-			}
-		})
+		stops = append(stops, func() { writeProfile("allocs", name) })
 	}
 	// SWARMLINT_HEAPPROFILE_AT (a duration) writes the live heap at that
 	// moment of the run, after a forced collection, to SWARMLINT_HEAPPROFILE:
@@ -67,19 +58,24 @@ func init() {
 		runtime.MemProfileRate = 64 << 10
 		time.AfterFunc(d, func() {
 			runtime.GC()
-			f, err := os.Create(name)
-			if err != nil {
-				panic(err)
-			}
-			defer f.Close()
-			if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
-				panic(err)
-			}
+			writeProfile("heap", name)
 		})
 	}
 	stopProfile = func() {
 		for _, stop := range stops {
 			stop()
 		}
+	}
+}
+
+// writeProfile writes the runtime profile called profile to the file name.
+func writeProfile(profile, name string) {
+	f, err := os.Create(name)
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup(profile).WriteTo(f, 0); err != nil {
+		panic(err)
 	}
 }
