@@ -1,11 +1,13 @@
 package enginetest_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/swarmlint/swarmlint/enginetest"
 )
@@ -46,6 +48,7 @@ func TestFixedFixtures(t *testing.T) {
 			if err := os.WriteFile(file, src, 0o644); err != nil {
 				t.Fatal(err)
 			}
+			mark := enginetest.MarkDaemonLog()
 			out, err := enginetest.DeployStack(t, stack, file)
 			if err != nil {
 				t.Fatalf("Docker refuses the fixed file: %v\n%s", err, out)
@@ -88,8 +91,13 @@ func TestFixedFixtures(t *testing.T) {
 						continue
 					}
 					want := strings.Trim(strings.Fields(rest)[0], `"`)
-					if !subnetCreated(t, stack, want) {
-						t.Errorf("no network of stack %s has the subnet %s the fix chose", stack, want)
+					// SwarmKit's allocator gives a network its subnet after
+					// the create call returns; while it is busy (the tasks of
+					// the stack removed just before) a network can stay
+					// without one for seconds.
+					if pollFor(30*time.Second, func() bool { return subnetCreated(t, stack, want) }) != nil {
+						t.Errorf("no network of stack %s has the subnet %s the fix chose after 30 s; the stack's networks: %s; daemon log: %q",
+							stack, want, stackSubnets(t, stack), enginetest.DaemonLog(mark, "Failed allocation"))
 					}
 				}
 			}
@@ -99,20 +107,54 @@ func TestFixedFixtures(t *testing.T) {
 
 // subnetCreated reports whether a network of the stack has subnet.
 func subnetCreated(t *testing.T, stack, subnet string) bool {
-	out, err := enginetest.DockerOut("network", "ls", "--filter", "label=com.docker.stack.namespace="+stack, "--format", "{{.Name}}")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range strings.Fields(out) {
-		n, err := enginetest.NetworkInspect(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range n.IPAM.Config {
-			if c.Subnet == subnet {
+	for _, subnets := range networkSubnets(t, stack) {
+		for _, s := range subnets {
+			if s == subnet {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// networkSubnets returns the subnets the engine allocated to each network of
+// the stack, by network name.
+func networkSubnets(t *testing.T, stack string) map[string][]string {
+	out, err := enginetest.DockerOut("network", "ls", "--filter", "label=com.docker.stack.namespace="+stack, "--format", "{{.Name}}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	subnets := map[string][]string{}
+	for _, name := range strings.Fields(out) {
+		n, err := enginetest.NetworkInspect(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subnets[name] = []string{}
+		for _, c := range n.IPAM.Config {
+			subnets[name] = append(subnets[name], c.Subnet)
+		}
+	}
+	return subnets
+}
+
+// stackSubnets describes networkSubnets for a failure message.
+func stackSubnets(t *testing.T, stack string) string {
+	subnets := networkSubnets(t, stack)
+	names := make([]string, 0, len(subnets))
+	for name := range subnets {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for i, name := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %v", name, subnets[name])
+	}
+	if b.Len() == 0 {
+		return "none"
+	}
+	return b.String()
 }
