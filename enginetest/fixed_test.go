@@ -76,9 +76,15 @@ func TestFixedFixtures(t *testing.T) {
 				}
 			case "SWL302":
 				for _, key := range []string{"frontend", "backend", "metrics"} {
-					n, err := enginetest.NetworkInspect(stack + "_" + key)
-					if err != nil {
-						t.Fatal(err)
+					// a swarm network's driver and options are shown once
+					// the allocator has handled it (before, both are empty
+					// and the check below would pass without looking)
+					var n enginetest.Network
+					if pollFor(30*time.Second, func() bool {
+						n, err = enginetest.NetworkInspect(stack + "_" + key)
+						return err == nil && n.Driver != ""
+					}) != nil {
+						t.Fatalf("network %s_%s not allocated after 30 s (driver %q, %v); daemon log: %q", stack, key, n.Driver, err, enginetest.DaemonLog(mark, "Failed allocation"))
 					}
 					if _, enc := n.Options["encrypted"]; enc {
 						t.Errorf("network %s is still encrypted: %v", n.Name, n.Options)
