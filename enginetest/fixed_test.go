@@ -1,7 +1,6 @@
 package enginetest_test
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -102,8 +101,8 @@ func TestFixedFixtures(t *testing.T) {
 					// the stack removed just before) a network can stay
 					// without one for seconds.
 					if pollFor(30*time.Second, func() bool { return subnetCreated(t, stack, want) }) != nil {
-						t.Errorf("no network of stack %s has the subnet %s the fix chose after 30 s; the stack's networks: %s; daemon log: %q",
-							stack, want, stackSubnets(t, stack), enginetest.DaemonLog(mark, "Failed allocation"))
+						t.Errorf("no network of stack %s has the subnet %s the fix chose after 30 s; %s; daemon log: %q",
+							stack, want, strings.Join(stackNetworks(stack), "; "), enginetest.DaemonLog(mark, "Failed allocation"))
 					}
 				}
 			}
@@ -113,54 +112,20 @@ func TestFixedFixtures(t *testing.T) {
 
 // subnetCreated reports whether a network of the stack has subnet.
 func subnetCreated(t *testing.T, stack, subnet string) bool {
-	for _, subnets := range networkSubnets(t, stack) {
-		for _, s := range subnets {
-			if s == subnet {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// networkSubnets returns the subnets the engine allocated to each network of
-// the stack, by network name.
-func networkSubnets(t *testing.T, stack string) map[string][]string {
 	out, err := enginetest.DockerOut("network", "ls", "--filter", "label=com.docker.stack.namespace="+stack, "--format", "{{.Name}}")
 	if err != nil {
 		t.Fatal(err)
 	}
-	subnets := map[string][]string{}
 	for _, name := range strings.Fields(out) {
 		n, err := enginetest.NetworkInspect(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		subnets[name] = []string{}
 		for _, c := range n.IPAM.Config {
-			subnets[name] = append(subnets[name], c.Subnet)
+			if c.Subnet == subnet {
+				return true
+			}
 		}
 	}
-	return subnets
-}
-
-// stackSubnets describes networkSubnets for a failure message.
-func stackSubnets(t *testing.T, stack string) string {
-	subnets := networkSubnets(t, stack)
-	names := make([]string, 0, len(subnets))
-	for name := range subnets {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for i, name := range names {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s %v", name, subnets[name])
-	}
-	if b.Len() == 0 {
-		return "none"
-	}
-	return b.String()
+	return false
 }
